@@ -1,0 +1,3 @@
+from phucdong_site.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,209 @@
+"""site.toml → a frozen SiteConfig; every bad key reported with its line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+import zoneinfo
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from phucdong_site.errors import ContentError, ErrorList, did_you_mean
+from phucdong_site.slugs import is_slug
+
+CONFIG_NAME = "site.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    responsible: str = ""        # "Chịu trách nhiệm chính", shown in the footer
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    site_dir: Path               # the folder holding site.toml, content/, templates/
+    output_dir: Path             # build/ unless -o says otherwise
+    name: str = "Phường Phúc Đồng"
+    section_title: str = "tin tức - sự kiện nổi bật"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"   # always ends with "/"
+    per_page: int = 10
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_category: str = "tin-tuc-su-kien"
+    categories: tuple[tuple[str, str], ...] = ()   # (slug, display name), in file order
+    contact: Contact = Contact()
+    drafts: bool = False         # --drafts: build unpublished articles too, marked
+
+    @property
+    def content_dir(self) -> Path:
+        return self.site_dir / "content"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.site_dir / ".cache"
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: "/" or "/sub/path/"."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def category_name(self, slug: str) -> str:
+        return dict(self.categories).get(slug, slug)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _is_positive_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _is_timezone(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _is_http_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def _is_slug(value: object) -> bool:
+    return isinstance(value, str) and is_slug(value)
+
+
+# key -> (check, what the key expects, in the words of the error message)
+TOP_LEVEL = {
+    "name": (_is_text, "a non-empty text"),
+    "section_title": (_is_text, "a non-empty text"),
+    "description": (lambda v: isinstance(v, str), "a text"),
+    "base_url": (_is_http_url, 'an http(s) URL such as "https://phucdong.gov.vn/"'),
+    "per_page": (_is_positive_int, "a whole number of at least 1"),
+    "timezone": (_is_timezone, 'a time zone name such as "Asia/Ho_Chi_Minh"'),
+    "default_category": (_is_slug, "a category slug such as tin-tuc-su-kien"),
+}
+TABLES = {"categories", "contact"}
+CONTACT_KEYS = {field for field in Contact.__slots__}
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Map "key" and "table.key" to their 1-based line in a TOML file."""
+    lines: dict[str, int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if header := re.fullmatch(r"\[\s*([^\]]+?)\s*\]\s*(#.*)?", stripped):
+            table = header.group(1)
+            lines.setdefault(table, number)
+        elif key := re.match(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""", line):
+            name = key.group(1).strip("\"'")
+            lines.setdefault(f"{table}.{name}" if table else name, number)
+    return lines
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> SiteConfig:
+    """Read SITE_DIR/site.toml (optional) into a SiteConfig, or raise every problem."""
+    site_dir = Path(site_dir)
+    path = site_dir / CONFIG_NAME
+    shown = Path(CONFIG_NAME)
+    raw: dict = {}
+    lines: dict[str, int] = {}
+    if path.exists():
+        try:
+            text = unicodedata.normalize("NFC", path.read_bytes().decode("utf-8-sig"))
+            raw = tomllib.loads(text)
+        except UnicodeDecodeError:
+            raise ErrorList([ContentError(shown, None, "not UTF-8 text; save it as UTF-8")])
+        except tomllib.TOMLDecodeError as error:
+            line = re.search(r"line (\d+)", str(error))
+            raise ErrorList([ContentError(shown, int(line.group(1)) if line else None,
+                                          f"not valid TOML: {error}")])
+        lines = key_lines(text)
+
+    errors = ErrorList()
+    values: dict = {}
+    for key, value in raw.items():
+        if key in TOP_LEVEL:
+            check, expected = TOP_LEVEL[key]
+            if check(value):
+                values[key] = value
+            else:
+                errors.append(ContentError(shown, lines.get(key),
+                                           f"{key}: expected {expected}, got {_describe(value)}"))
+        elif key == "categories":
+            values["categories"] = _load_categories(value, lines, shown, errors)
+        elif key == "contact":
+            values["contact"] = _load_contact(value, lines, shown, errors)
+        else:
+            errors.append(ContentError(shown, lines.get(key), f"{key}: unknown setting",
+                                       hint=did_you_mean(key, [*TOP_LEVEL, *TABLES])))
+    errors.raise_if_any()
+
+    if "base_url" in values and not values["base_url"].endswith("/"):
+        values["base_url"] += "/"
+    config = SiteConfig(site_dir=site_dir, output_dir=Path(output_dir or site_dir / "build"),
+                        **values)
+    return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _load_categories(value: object, lines: dict[str, int], shown: Path,
+                     errors: ErrorList) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        errors.append(ContentError(shown, lines.get("categories"),
+                                   "categories: expected a table [categories] of slug = \"Name\""))
+        return ()
+    pairs = []
+    for slug, name in value.items():
+        where = lines.get(f"categories.{slug}")
+        if not _is_slug(slug):
+            errors.append(ContentError(shown, where, f"categories.{slug}: a category slug uses "
+                                       "only a-z, 0-9 and hyphens"))
+        elif not _is_text(name):
+            errors.append(ContentError(shown, where, f"categories.{slug}: expected a display "
+                                       f"name, got {_describe(name)}"))
+        else:
+            pairs.append((slug, name))
+    return tuple(pairs)
+
+
+def _load_contact(value: object, lines: dict[str, int], shown: Path,
+                  errors: ErrorList) -> Contact:
+    if not isinstance(value, dict):
+        errors.append(ContentError(shown, lines.get("contact"), "contact: expected a table [contact]"))
+        return Contact()
+    fields = {}
+    for key, text in value.items():
+        where = lines.get(f"contact.{key}")
+        if key not in CONTACT_KEYS:
+            errors.append(ContentError(shown, where, f"contact.{key}: unknown setting",
+                                       hint=did_you_mean(key, CONTACT_KEYS)))
+        elif not isinstance(text, str):
+            errors.append(ContentError(shown, where,
+                                       f"contact.{key}: expected a text, got {_describe(text)}"))
+        else:
+            fields[key] = text
+    return Contact(**fields)

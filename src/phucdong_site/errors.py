@@ -1,0 +1,76 @@
+"""Errors an editor can cause, printed like a compiler: `path:line: field: message`."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import PurePath
+
+
+class SiteError(Exception):
+    """Base of every error the command line reports without a traceback."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class UsageError(SiteError):
+    """The command was called wrongly (exit 2)."""
+
+    exit_code = 2
+
+
+class ContentError(SiteError):
+    """One problem in one file, at one line when known."""
+
+    def __init__(self, path: PurePath | str, line: int | None, message: str, hint: str = ""):
+        self.path = PurePath(path).as_posix()
+        self.line = line
+        self.message = message
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+    def sort_key(self) -> tuple[str, int]:
+        return (self.path, self.line or 0)
+
+
+class ErrorList(SiteError):
+    """Every problem of a run, reported together."""
+
+    def __init__(self, errors: Iterable[ContentError] = ()):
+        self.errors: list[ContentError] = list(errors)
+        super().__init__()
+
+    def append(self, error: ContentError) -> None:
+        self.errors.append(error)
+
+    def extend(self, errors: Iterable[ContentError]) -> None:
+        self.errors.extend(errors)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ErrorList(sorted(self.errors, key=ContentError.sort_key))
+
+    def lines(self) -> list[str]:
+        count = len(self.errors)
+        noun = "problem" if count == 1 else "problems"
+        return [str(error) for error in self.errors] + [f"{count} {noun} found"]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest known word, or "" when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
+    return f"did you mean '{close[0]}'?" if close else ""

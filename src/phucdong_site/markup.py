@@ -1,0 +1,145 @@
+"""Markdown bodies → HTML: photos become captioned figures; the first paragraph is the summary."""
+
+from __future__ import annotations
+
+import functools
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from phucdong_site.models import Photo
+from phucdong_site.photos import PhotoProblem
+from phucdong_site.slugs import fold
+
+SUMMARY_LENGTH = 280
+EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "sane_lists"]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyProblem:
+    src: str                     # the image reference that failed
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    html: str
+    first_paragraph: str         # plain text, for the summary
+    problems: tuple[BodyProblem, ...] = ()
+
+
+# Turns a body image's src into a Photo (raising PhotoProblem), or None for web addresses.
+Resolver = Callable[[str], Photo | None]
+
+
+def caption_text(caption: str) -> str:
+    """The caption as the old portal printed it: "Ảnh: …"."""
+    if fold(caption[:4]).lower().startswith("anh:"):
+        return caption
+    return f"Ảnh: {caption}"
+
+
+def figure(photo: Photo, url: str, alt: str = "") -> etree.Element:
+    element = etree.Element("figure", {"class": "photo"})
+    element.append(image(photo, url, alt or photo.caption))
+    if photo.caption:
+        etree.SubElement(element, "figcaption").text = caption_text(photo.caption)
+    return element
+
+
+def image(photo: Photo, url: str, alt: str) -> etree.Element:
+    return etree.Element("img", {"src": url, "alt": alt, "width": str(photo.width),
+                                 "height": str(photo.height), "loading": "lazy",
+                                 "decoding": "async"})
+
+
+class _Photos(Treeprocessor):
+    """Resolves body images, wraps lone ones in figures and appends unplaced photos."""
+
+    def __init__(self, md: markdown.Markdown):
+        super().__init__(md)
+        self.reset(lambda src: None, (), lambda photo: "")
+
+    def reset(self, resolve: Resolver, photos: tuple[Photo, ...],
+              url_of: Callable[[Photo], str]) -> None:
+        self.resolve, self.photos, self.url_of = resolve, photos, url_of
+        self.problems: list[BodyProblem] = []
+        self.first_paragraph = ""
+
+    def run(self, root: etree.Element) -> None:
+        captions = {photo.source: photo for photo in self.photos}
+        placed = set()
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag != "img":
+                    continue
+                src = child.get("src", "")
+                try:
+                    photo = self.resolve(src)
+                except PhotoProblem as problem:
+                    self.problems.append(BodyProblem(src, str(problem)))
+                    continue
+                if photo is None:
+                    continue
+                known = captions.get(photo.source)
+                if known is not None:
+                    photo, _ = known, placed.add(photo.source)
+                alt = child.get("alt", "")
+                if _alone_in_paragraph(parent, child):
+                    parent.tag, parent.attrib, parent.text = "figure", {"class": "photo"}, None
+                    parent.remove(child)
+                    parent.append(image(photo, self.url_of(photo), alt or photo.caption))
+                    caption = photo.caption or alt
+                    if caption:
+                        etree.SubElement(parent, "figcaption").text = caption_text(caption)
+                else:
+                    tail = child.tail
+                    parent[index] = image(photo, self.url_of(photo), alt or photo.caption)
+                    parent[index].tail = tail
+        for photo in self.photos:
+            if photo.source not in placed:
+                placed.add(photo.source)
+                root.append(figure(photo, self.url_of(photo)))
+        self.first_paragraph = next(
+            (text for p in root.iter("p") if (text := _plain(p))), "")
+
+
+def _alone_in_paragraph(parent: etree.Element, child: etree.Element) -> bool:
+    return (parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip()
+            and not (child.tail or "").strip())
+
+
+def _plain(element: etree.Element) -> str:
+    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+
+
+@functools.cache
+def _converter() -> tuple[markdown.Markdown, _Photos]:
+    md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    photos = _Photos(md)
+    # After "inline" so images exist as elements; before "prettify" and serialisation.
+    md.treeprocessors.register(photos, "phucdong_photos", 5)
+    return md, photos
+
+
+def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
+                url_of: Callable[[Photo], str]) -> RenderedBody:
+    """HTML of a Markdown body, its first paragraph, and the image references that failed."""
+    md, processor = _converter()
+    md.reset()
+    processor.reset(resolve, photos, url_of)
+    html = md.convert(text)
+    return RenderedBody(html=html, first_paragraph=processor.first_paragraph,
+                        problems=tuple(processor.problems))
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """TEXT cut at a word boundary to at most LIMIT characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return f"{cut}…"
