@@ -1,0 +1,86 @@
+"""Shared fixtures: a scratch site on disk, real image files, and the real command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[1]
+
+SITE_TOML = """\
+name = "Phường Phúc Đồng"
+section_title = "tin tức - sự kiện nổi bật"
+base_url = "https://phucdong.example/"
+per_page = 3
+timezone = "Asia/Ho_Chi_Minh"
+default_category = "tin-tuc-su-kien"
+
+[categories]
+tin-tuc-su-kien = "Tin tức - sự kiện"
+van-hoa = "Văn hoá - xã hội"
+"""
+
+
+@dataclass
+class ScratchSite:
+    """A site folder under tmp_path that tests fill with articles and photos."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "build"
+
+    def article(self, relative: str, front_matter: str, body: str = "Nội dung bài viết.\n") -> Path:
+        """Write content/RELATIVE with the given front matter (YAML lines) and body."""
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fm = textwrap.dedent(front_matter).strip("\n")
+        path.write_text(f"---\n{fm}\n---\n\n{textwrap.dedent(body)}", encoding="utf-8")
+        return path
+
+    def photo(self, relative: str, size: tuple[int, int] = (640, 480), fmt: str = "JPEG",
+              color: tuple[int, int, int] = (180, 120, 60)) -> Path:
+        """A real image file under content/, made by Pillow."""
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", size, color).save(path, fmt)
+        return path
+
+    def build(self, *args: str) -> subprocess.CompletedProcess:
+        return run_cli("build", str(self.root), *args)
+
+    def check(self, *args: str) -> subprocess.CompletedProcess:
+        return run_cli("check", str(self.root), *args)
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `python -m phucdong_site ARGS` as an editor would, capturing its output."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "phucdong_site", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under ROOT by relative path, for byte-for-byte comparisons."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> ScratchSite:
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    return ScratchSite(root)
