@@ -84,3 +84,26 @@ def site(tmp_path: Path) -> ScratchSite:
     (root / "content").mkdir(parents=True)
     (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     return ScratchSite(root)
+
+
+@dataclass
+class Invocation:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def invoke(capsys):
+    """Call the command line in-process (fast), as `phucdong-site ARGS` would run."""
+    from phucdong_site.cli import main
+
+    def call(*args: str) -> Invocation:
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:       # argparse usage errors
+            code = exit_.code
+        captured = capsys.readouterr()
+        return Invocation(code, captured.out, captured.err)
+
+    return call

@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import pytest
+
+from phucdong_site.config import load_config
+from phucdong_site.errors import ErrorList
+
+
+def write_toml(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "site.toml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ErrorList) as caught:
+        load_config(write_toml(tmp_path, text))
+    return [str(e) for e in caught.value.errors]
+
+
+def test_defaults_apply_without_site_toml(tmp_path):
+    config = load_config(tmp_path)
+    assert config.name == "Phường Phúc Đồng"
+    assert config.per_page == 10
+    assert config.timezone == "Asia/Ho_Chi_Minh"
+    assert config.output_dir == tmp_path / "build"
+
+
+def test_reads_every_setting(tmp_path):
+    config = load_config(write_toml(tmp_path, """
+name = "Phường Long Biên"
+base_url = "https://example.org/phuong"
+per_page = 5
+
+[categories]
+van-hoa = "Văn hoá"
+
+[contact]
+phone = "024 3875 0000"
+"""))
+    assert config.name == "Phường Long Biên"
+    assert config.base_url == "https://example.org/phuong/"
+    assert config.base_path == "/phuong/"
+    assert config.category_name("van-hoa") == "Văn hoá"
+    assert config.contact.phone == "024 3875 0000"
+
+
+def test_rejects_unknown_key_with_line_and_suggestion(tmp_path):
+    problems = problems_of(tmp_path, 'name = "A"\n\nper_pgae = 4\n')
+    assert problems == ["site.toml:3: per_pgae: unknown setting\n  hint: did you mean 'per_page'?"]
+
+
+def test_rejects_wrong_types_naming_key_and_line(tmp_path):
+    problems = problems_of(tmp_path, 'per_page = "mười"\ntimezone = "Asia/Hanoi_City"\n'
+                                     'base_url = "phucdong.vn"\n')
+    assert problems[0].startswith('site.toml:1: per_page: expected a whole number of at least 1, '
+                                  'got "mười"')
+    assert problems[1].startswith("site.toml:2: timezone: expected a time zone name")
+    assert problems[2].startswith("site.toml:3: base_url: expected an http(s) URL")
+
+
+def test_reports_toml_syntax_error_with_line(tmp_path):
+    problems = problems_of(tmp_path, 'name = "A"\nper_page = = 3\n')
+    assert problems[0].startswith("site.toml:2: not valid TOML")
+
+
+def test_rejects_bad_category_and_contact_entries(tmp_path):
+    problems = problems_of(tmp_path, '[categories]\n"Văn Hoá" = "x"\n[contact]\nphone = 123\nfax = "1"\n')
+    assert problems[0].startswith('site.toml:2: categories.Văn Hoá: a category slug')
+    assert problems[1] == "site.toml:4: contact.phone: expected a text, got a number"
+    assert problems[2].startswith("site.toml:5: contact.fax: unknown setting")
