@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
+from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 
 from phucdong_site.models import Photo
@@ -132,7 +133,14 @@ def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
     md, processor = _converter()
     md.reset()
     processor.reset(resolve, photos, url_of)
-    html = md.convert(text)
+    if text.strip():
+        html = md.convert(text)
+    else:
+        # Python-Markdown returns early on a blank body, before any treeprocessor runs;
+        # a photo-only article still shows its photos.
+        root = etree.Element("div")
+        processor.run(root)
+        html = "\n".join(to_html_string(child) for child in root)
     return RenderedBody(html=html, first_paragraph=processor.first_paragraph,
                         problems=tuple(processor.problems))
 
