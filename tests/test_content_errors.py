@@ -40,6 +40,8 @@ def test_reports_missing_and_empty_title(site, invoke):
     ("hôm qua", 'date: "hôm qua" is not a date (expected YYYY-MM-DD HH:MM)'),
     ("2021-13-01", 'date: "2021-13-01" is not a real date (expected YYYY-MM-DD HH:MM)'),
     ("25:61", 'date: "25:61" is not a date (expected YYYY-MM-DD HH:MM)'),
+    ("9999-12-31T23:59:00-12:00", 'date: "9999-12-31T23:59:00-12:00" has an unlikely year '
+                                  '(expected 1900–2999)'),
 ])
 def test_reports_bad_dates_in_the_contract_format(site, invoke, value, message):
     site.article("2021/abc.md", f'title: "Tin"\nviews: 1\ndate: {value}')

@@ -21,6 +21,7 @@ KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured"
               "summary", "draft", "slug")
 PHOTO_KEYS = ("src", "caption")
 DATE_FORMAT_HINT = "expected YYYY-MM-DD HH:MM"
+MIN_YEAR, MAX_YEAR = 1900, 2999   # a news date outside these is a typo, and keeps tz math in range
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
                   r"\s*(Z|[+-]\d{2}:?\d{2})?")
 _PORTAL = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s*\|?\s*(\d{1,2}):(\d{2}))?")
@@ -181,6 +182,9 @@ def _date(meta: dict, config: SiteConfig, problems: _FileProblems) -> datetime:
         problems.add("date", f"{_show(value)} is not a date ({DATE_FORMAT_HINT})")
         return fallback
     fields, offset = parts
+    if not MIN_YEAR <= fields[0] <= MAX_YEAR:
+        problems.add("date", f"{_show(text)} has an unlikely year (expected {MIN_YEAR}–{MAX_YEAR})")
+        return fallback
     try:
         moment = datetime(*fields)
         if offset is None:

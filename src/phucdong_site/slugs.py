@@ -20,8 +20,11 @@ def fold(text: str) -> str:
 
 def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     """Lower-case ASCII words joined by hyphens, cut at a word boundary."""
-    ascii_text = fold(text).encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    # Letters outside ASCII that survive folding are dropped; punctuation and spaces of any
+    # kind (en dashes, curly quotes) separate words.
+    words = "".join(ch if ch.isascii() or not ch.isalnum() else ""
+                    for ch in unicodedata.normalize("NFKD", fold(text)))
+    slug = re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-")
     if len(slug) > max_length:
         cut = slug[: max_length + 1]
         slug = cut[: cut.rfind("-")] if "-" in cut else slug[:max_length]
