@@ -5,8 +5,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import fcntl
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from phucdong_site.errors import ContentError, SiteError
@@ -29,19 +31,30 @@ class Staging:
         self.written: dict[str, Path | None] = {}
 
     def __enter__(self) -> Staging:
-        check_replaceable(self.out_dir)
-        remove_leftovers(self.out_dir)
         try:
-            self.path.mkdir(parents=True)
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = lock_folder(self.out_dir.parent, self.out_dir)
         except OSError as error:
             raise OutputError(f"{self.out_dir}: cannot create the output folder "
                               f"({error.strerror})") from None
-        (self.path / MARKER).write_text("built by phucdong-site; safe to replace\n")
+        try:
+            check_replaceable(self.out_dir)
+            remove_leftovers(self.out_dir)
+            self.path.mkdir()
+            (self.path / MARKER).write_text("built by phucdong-site; safe to replace\n")
+        except OSError as error:
+            self.__exit__(None, None, None)
+            raise OutputError(f"{self.out_dir}: cannot create the output folder "
+                              f"({error.strerror})") from None
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, kind, error, tb) -> None:
         if self.path.exists():
             shutil.rmtree(self.path, ignore_errors=True)
+        os.close(self._lock)
 
     def _claim(self, relative: str, source: Path | None) -> Path:
         if relative in self.written:
@@ -86,23 +99,30 @@ def check_replaceable(out_dir: Path) -> None:
                           "empty it or choose another output with -o")
 
 
+def lock_folder(folder: Path, out_dir: Path) -> int:
+    """Hold an exclusive lock on FOLDER (OUT's parent) until the returned fd is closed.
+
+    A second build or serve of the same output waits here instead of interleaving. The
+    kernel drops the lock when its holder dies, so a killed build never leaves a stale lock,
+    and locking the folder itself leaves no lock file behind.
+    """
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"waiting for another build of {out_dir} to finish…", file=sys.stderr, flush=True)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
 def remove_leftovers(out_dir: Path) -> None:
-    """Remove staging folders of builds that were killed before they could clean up."""
+    """Remove the staging folders of builds that were killed before they could clean up.
+
+    Called with the output's lock held, so no live build owns them.
+    """
     for prefix in (f".{out_dir.name}.building-", f".{out_dir.name}.old-"):
         for path in out_dir.parent.glob(f"{prefix}*"):
-            pid = path.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
