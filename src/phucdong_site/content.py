@@ -12,7 +12,7 @@ from pathlib import Path
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
 from phucdong_site.frontmatter_yaml import FrontMatterProblem, split
-from phucdong_site.markup import render_body, shorten
+from phucdong_site.markup import BodyTooComplex, render_body, shorten
 from phucdong_site.models import Article, Photo, Site
 from phucdong_site.photos import PhotoFile, PhotoProblem, inspect, locate, make_photo
 from phucdong_site.slugs import fold, is_slug, slugify
@@ -21,6 +21,7 @@ KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured"
               "summary", "draft", "slug")
 PHOTO_KEYS = ("src", "caption")
 DATE_FORMAT_HINT = "expected YYYY-MM-DD HH:MM"
+MAX_ARTICLE_BYTES = 2 * 2**20   # the longest real article is a few hundred KB
 MIN_YEAR, MAX_YEAR = 1900, 2999   # a news date outside these is a typo, and keeps tz math in range
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
                   r"\s*(Z|[+-]\d{2}:?\d{2})?")
@@ -53,6 +54,11 @@ class _FileProblems:
 
 def read_text(path: Path, shown: Path) -> str:
     """The file's text, NFC, LF line ends, without a BOM; raises ContentError."""
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise ContentError(shown, None, f"file: {size / 2**20:.1f} MB is too large for an article "
+                           f"(the limit is {MAX_ARTICLE_BYTES // 2**20} MB of text)",
+                           hint="split it into several articles; photos go in photos:, not the text")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -117,8 +123,12 @@ def parse_article(path: Path, config: SiteConfig,
         return photo
 
     base = config.base_path
-    body = render_body(parts.body, photos, resolve_body_image,
-                       lambda photo: f"{base}{photo.output_path}")
+    try:
+        body = render_body(parts.body, photos, resolve_body_image,
+                           lambda photo: f"{base}{photo.output_path}")
+    except BodyTooComplex as problem:
+        problems.add("body", str(problem), line=parts.body_line)
+        raise ErrorList(problems.errors)
     for problem in body.problems:
         problems.add("body", f"image {problem.message}",
                      line=_line_of(parts.body, problem.src, parts.body_line))

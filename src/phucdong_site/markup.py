@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import signal
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +20,13 @@ from phucdong_site.photos import PhotoProblem
 from phucdong_site.slugs import fold
 
 SUMMARY_LENGTH = 280
+# Python-Markdown is super-linear on some inputs (thousands of unclosed "[" take minutes);
+# no article an editor writes needs more than a fraction of a second.
+RENDER_SECONDS = 10.0
+
+
+class BodyTooComplex(Exception):
+    """The body could not be rendered within the time or nesting bound."""
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "sane_lists"]
 
 
@@ -127,14 +137,51 @@ def _converter() -> tuple[markdown.Markdown, _Photos]:
     return md, photos
 
 
+class _Expired(BaseException):
+    # A BaseException, so that no "except Exception" inside a library swallows it.
+    pass
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float):
+    """Interrupt the block after SECONDS (main thread only, where signals are delivered)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
                 url_of: Callable[[Photo], str]) -> RenderedBody:
-    """HTML of a Markdown body, its first paragraph, and the image references that failed."""
+    """HTML of a Markdown body, its first paragraph, and the image references that failed.
+
+    Raises BodyTooComplex when the body nests too deeply or takes too long to render.
+    """
     md, processor = _converter()
     md.reset()
     processor.reset(resolve, photos, url_of)
     if text.strip():
-        html = md.convert(text)
+        try:
+            with _deadline(RENDER_SECONDS):
+                html = md.convert(text)
+        except _Expired:
+            _converter.cache_clear()      # interrupted mid-conversion: never reuse its state
+            raise BodyTooComplex(f"too complex to render within {RENDER_SECONDS:g} s "
+                                 "(for example thousands of unclosed '[' or '<'); simplify it")
+        except RecursionError:
+            _converter.cache_clear()
+            raise BodyTooComplex("nested too deeply (lists or quotes inside each other "
+                                 "hundreds of times); flatten it")
     else:
         # Python-Markdown returns early on a blank body, before any treeprocessor runs;
         # a photo-only article still shows its photos.
