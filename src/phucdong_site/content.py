@@ -15,6 +15,7 @@ from phucdong_site.frontmatter_yaml import FrontMatterProblem, split
 from phucdong_site.markup import render_body, shorten
 from phucdong_site.models import Article, Photo, Site
 from phucdong_site.photos import PhotoFile, PhotoProblem, inspect, locate, make_photo
+from phucdong_site.progress import Progress
 from phucdong_site.slugs import fold, is_slug, slugify
 
 KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured",
@@ -304,16 +305,19 @@ def _photos(value: object, resolve, problems: _FileProblems) -> tuple[Photo, ...
     return tuple(photos)
 
 
-def load_site(config: SiteConfig) -> Site:
+def load_site(config: SiteConfig, progress: Progress = Progress()) -> Site:
     """Every published article, validated, newest first; raises ErrorList with all problems."""
     errors = ErrorList()
     articles: list[Article] = []
     photo_files: dict[Path, PhotoFile | PhotoProblem] = {}
-    for path in discover(config.content_dir):
+    paths = discover(config.content_dir)
+    progress.stage("parse", len(paths))
+    for path in paths:
         try:
             articles.append(parse_article(path, config, photo_files))
         except ErrorList as problems:
             errors.extend(problems.errors)
+        progress.advance()
     published = [a for a in articles if config.drafts or not a.draft]
     errors.extend(_duplicate_urls(published))
     errors.raise_if_any()
