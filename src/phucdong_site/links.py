@@ -25,6 +25,8 @@ from phucdong_site.models import Article, Site
 LINK_ATTRIBUTES = {("a", "href"), ("img", "src"), ("source", "src"), ("video", "src"),
                    ("audio", "src"), ("iframe", "src"), ("link", "href")}
 IGNORED_SCHEMES = {"mailto", "tel", "sms", "javascript", "data", "ftp", "geo"}
+DRAFT_PROBLEM = "is not a published article (a draft, or not an article)"
+DRAFT_HINT = "publish that article first (draft: false), or remove the link"
 _HREF = re.compile(r"""(<a\b[^>]*?\bhref=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 
 
@@ -102,9 +104,9 @@ def broken_references(site: Site, config: SiteConfig, outputs: Iterable[str]) ->
                                config)
             if problem:
                 field = "link" if attribute == "href" else "image"
-                errors.append(ContentError(article.source, _line_of(config.site_dir / article.source,
-                                                                    value),
-                                           f"{field}: {problem}", hint=_hint(value)))
+                line = _line_of(config.site_dir / article.source, value)
+                hint = (DRAFT_HINT if problem.endswith(DRAFT_PROBLEM) else _hint(value))
+                errors.append(ContentError(article.source, line, f"{field}: {problem}", hint))
     return errors
 
 
@@ -119,7 +121,7 @@ def _problem(value: str, page_url: str, site_root, base_path: str, written: set[
         target = source_target(value, article, config)
         if target is None:
             return f"{value} does not exist"
-        return f"{value} is not a published article (a draft, or not an article)"
+        return f"{value} {DRAFT_PROBLEM}"
     absolute = urlsplit(urljoin(page_url, value))
     if absolute.netloc != site_root.netloc or absolute.scheme not in {"http", "https"}:
         return ""                # another website: not ours to check offline

@@ -47,7 +47,7 @@ LIVE_RELOAD_SCRIPT = f"""<script data-phucdong-serve>
 (function () {{
   var seen = null, source = new EventSource("{EVENTS}");
   source.onmessage = function (event) {{
-    if (seen === null) {{ seen = event.data; }}
+    if (seen === null) {{ seen = window.phucdongServeVersion = event.data; }}
     else if (event.data !== seen) {{ source.close(); location.reload(); }}
   }};
 }})();
