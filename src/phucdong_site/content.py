@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -305,7 +305,12 @@ def _photos(value: object, resolve, problems: _FileProblems) -> tuple[Photo, ...
     return tuple(photos)
 
 
-def load_site(config: SiteConfig, progress: Progress = Progress()) -> Site:
+# parse_article, or serve's memo of it (see server.ArticleMemo).
+ArticleParser = Callable[[Path, SiteConfig, dict], Article]
+
+
+def load_site(config: SiteConfig, progress: Progress = Progress(),
+              parse: ArticleParser = parse_article) -> Site:
     """Every published article, validated, newest first; raises ErrorList with all problems."""
     errors = ErrorList()
     articles: list[Article] = []
@@ -314,7 +319,7 @@ def load_site(config: SiteConfig, progress: Progress = Progress()) -> Site:
     progress.stage("parse", len(paths))
     for path in paths:
         try:
-            articles.append(parse_article(path, config, photo_files))
+            articles.append(parse(path, config, photo_files))
         except ErrorList as problems:
             errors.extend(problems.errors)
         progress.advance()

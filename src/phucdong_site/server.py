@@ -23,10 +23,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from phucdong_site.config import SiteConfig, load_config
+from phucdong_site.content import parse_article
 from phucdong_site.errors import ContentError, ErrorList, SiteError
 from phucdong_site.progress import Progress, summary
 from phucdong_site.site import build
-from phucdong_site.watcher import Change, Watcher
+from phucdong_site.models import Article
+from phucdong_site.watcher import Change, ChangeKind, Watcher
 
 PREFIX = "/_phucdong/"           # the server's own endpoints; no page URL starts with "_"
 EVENTS = f"{PREFIX}events"
@@ -252,6 +254,40 @@ def site_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+class ArticleMemo:
+    """parse_article, remembered between rebuilds for every article file left unchanged.
+
+    Parsing (Markdown, YAML, photo checks) is most of a rebuild; an edit changes one file.
+    A parsed article depends on its text, the config, and the photo files it names, so an
+    entry is used only while the file's stat and the config are the same, the watcher's
+    report of an .md file drops that entry, and any other change under content/ (a photo
+    added, replaced or removed) drops them all.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[Path, tuple[tuple[int, int, int], SiteConfig, Article]] = {}
+
+    def __call__(self, path: Path, config: SiteConfig, photo_files: dict) -> Article:
+        key = path.relative_to(config.site_dir)
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        known = self.known.get(key)
+        if known and known[0] == stamp and known[1] == config:
+            return known[2]
+        self.known.pop(key, None)
+        article = parse_article(path, config, photo_files)   # problems raise: not remembered
+        self.known[key] = (stamp, config, article)
+        return article
+
+    def forget(self, changes: tuple[Change, ...]) -> None:
+        for change in changes:
+            if change.kind is ChangeKind.CONTENT and change.path.suffix.lower() == ".md":
+                self.known.pop(change.path, None)
+            elif change.kind is ChangeKind.CONTENT:
+                self.known.clear()
+                return
+
+
 class Rebuilder:
     """Builds the served site and records the outcome; prints what happened."""
 
@@ -259,6 +295,7 @@ class Rebuilder:
                  quiet: bool, verbose: bool, progress: Progress):
         self.site_dir, self.output_dir, self.base_url = site_dir, output_dir, base_url
         self.state, self.quiet, self.verbose, self.progress = state, quiet, verbose, progress
+        self.memo = ArticleMemo()
 
     def config(self) -> SiteConfig:
         """site.toml read again (it may have changed), with the preview's settings."""
@@ -267,8 +304,9 @@ class Rebuilder:
 
     def run(self, changes: tuple[Change, ...] = ()) -> bool:
         """One build; True when it succeeded. Never raises for anything an editor can cause."""
+        self.memo.forget(changes)
         try:
-            report = build(self.config(), self.progress)
+            report = build(self.config(), self.progress, preview=True, parse=self.memo)
         except (SiteError, OSError) as error:
             errors = error_lines(error)
         except Exception as error:  # noqa: BLE001 - a bug must not stop the preview

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.content import load_site
+from phucdong_site.content import ArticleParser, load_site, parse_article
 from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.links import broken_references, iter_outputs, link_sources
 from phucdong_site.listings import paginate
@@ -69,9 +69,10 @@ def render_pages(pages: list[PageOutput], env: jinja2.Environment) -> Iterator[t
     errors.raise_if_any()
 
 
-def load_linked_site(config: SiteConfig, progress: Progress = Progress()) -> Site:
+def load_linked_site(config: SiteConfig, progress: Progress = Progress(),
+                     parse: ArticleParser = parse_article) -> Site:
     """The validated site, with body links to .md files pointing at their pages."""
-    return link_sources(load_site(config, progress), config)
+    return link_sources(load_site(config, progress, parse), config)
 
 
 def check(config: SiteConfig, progress: Progress = Progress()) -> Site:
@@ -96,14 +97,19 @@ def check(config: SiteConfig, progress: Progress = Progress()) -> Site:
     return site
 
 
-def build(config: SiteConfig, progress: Progress = Progress()) -> BuildReport:
-    """Build the site into config.output_dir, replacing it only if everything succeeded."""
+def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool = False,
+          parse: ArticleParser = parse_article) -> BuildReport:
+    """Build the site into config.output_dir, replacing it only if everything succeeded.
+
+    serve passes preview=True (no flush to disk, old output removed in the background)
+    and a parse that remembers unchanged articles between rebuilds.
+    """
     started = time.perf_counter()
     try:
-        site = load_linked_site(config, progress)
+        site = load_linked_site(config, progress, parse)
         statics = static_files(config.site_dir)
         pages = plan_pages(site, config)
-        with Staging(config.output_dir) as staging:
+        with Staging(config.output_dir, preview=preview) as staging:
             progress.stage("render", len(pages))
             for page, html in render_pages(pages, environment(config, statics)):
                 staging.write_text(page.path, html, page.source)
