@@ -12,6 +12,7 @@ from pathlib import Path
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
 from phucdong_site.frontmatter_yaml import FrontMatterProblem, split
+from phucdong_site.hints import field_hint
 from phucdong_site.markup import render_body, shorten
 from phucdong_site.models import Article, Photo, Site
 from phucdong_site.photos import PhotoFile, PhotoProblem, inspect, locate, make_photo
@@ -80,7 +81,7 @@ def parse_article(path: Path, config: SiteConfig,
     meta = parts.metadata
     problems = _FileProblems(shown, parts.lines, default_line=2)
     for key in meta:
-        if key not in KNOWN_KEYS and (hint := did_you_mean(str(key), KNOWN_KEYS)):
+        if key not in KNOWN_KEYS and (hint := field_hint(str(key), KNOWN_KEYS)):
             problems.add(str(key), "unknown field", hint=hint)
 
     title = _text(meta, "title", problems, required=True)
@@ -286,7 +287,7 @@ def _photos(value: object, resolve, problems: _FileProblems) -> tuple[Photo, ...
         for key in item:
             if key not in PHOTO_KEYS:
                 problems.add(f"{field}.{key}", "unknown field",
-                             hint=did_you_mean(str(key), PHOTO_KEYS))
+                             hint=field_hint(str(key), PHOTO_KEYS))
         src, caption = item.get("src"), item.get("caption", "")
         if not isinstance(src, str):
             problems.add(f"{field}.src", "missing; give the photo's path"
