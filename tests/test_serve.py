@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from conftest import run_cli, tree_bytes
@@ -129,3 +130,38 @@ def test_serve_reports_a_busy_port_without_a_traceback(site):
         assert result.returncode == 1
         assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_serve_rebuilds_for_settings_templates_and_replaced_photos(site):
+    photo = site.photo("photos/a.jpg", color=(200, 30, 30))
+    site.article("2024/hoi-nghi.md", """
+        title: "Hội nghị tổng kết"
+        date: 2024-05-01 08:30
+        photos:
+          - src: photos/a.jpg
+            caption: "Toàn cảnh"
+    """)
+    with Served(site.root) as served:
+        first_photo = _photo_url(served.get(ARTICLE_URL)[2])
+
+        # A photo replaced under the same name: the page must point at the new copy.
+        site.photo("photos/a.jpg", color=(30, 30, 200))
+        page = served.wait_for(ARTICLE_URL, lambda text: _photo_url(text) != first_photo)
+        assert served.get(_photo_url(page))[0] == 200
+
+        toml = site.root / "site.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace(
+            'name = "Phường Phúc Đồng"', 'name = "Phường Long Biên"'), encoding="utf-8")
+        served.wait_for("", lambda text: "Phường Long Biên" in text)
+
+        # templates/ does not exist yet: creating it while serving is noticed too.
+        override = site.root / "templates" / "404.html"
+        override.parent.mkdir()
+        override.write_text("<!doctype html><html lang=\"vi\"><body><p>Trang riêng 404"
+                            "</p></body></html>\n", encoding="utf-8")
+        served.wait_for("404.html", lambda text: "Trang riêng 404" in text)
+        assert photo.exists()
+
+
+def _photo_url(page: str) -> str:
+    return re.search(r'<img [^>]*src="/(anh/[^"]+)"', page).group(1)

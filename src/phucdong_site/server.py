@@ -355,14 +355,14 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: b
     rebuilder = Rebuilder(site_dir, output_dir, url, state, quiet=quiet, verbose=verbose,
                           progress=progress)
     watcher = Watcher(site_dir)
-    watcher.start()              # before the first build: a save during it is not lost
-    rebuilder.run()
     worker = threading.Thread(target=_rebuild_loop, args=(watcher, rebuilder), daemon=True,
                               name="rebuild")
-    worker.start()
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    print(f"Xem trang tại {url}  (Ctrl+C để dừng)", flush=True)
     try:
+        watcher.start()          # before the first build: a save during it is not lost
+        rebuilder.run()
+        worker.start()
+        print(f"Xem trang tại {url}  (Ctrl+C để dừng)", flush=True)
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         pass
@@ -370,7 +370,9 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: b
         signal.signal(signal.SIGTERM, previous)
         watcher.stop()
         state.close()
-        worker.join(timeout=30)
+        if worker.is_alive():
+            # A rebuild cut short leaves only its staging folder, which the next run removes.
+            worker.join(timeout=10)
         server.server_close()
 
 
