@@ -33,7 +33,7 @@ MAX_WAIT_SECONDS = 2.0
 # Files editors write beside the real one while saving (vim's probe file "4913",
 # LibreOffice's lock files, partial downloads); the default filter of watchfiles already
 # drops .swp, ~ backups, .#emacs locks and .DS_Store.
-NOISE_SUFFIXES = (".tmp", ".part", ".crdownload", ".swx")
+NOISE_SUFFIXES = (".tmp", ".part", ".crdownload", ".swx", "~")
 NOISE_NAMES = {"4913"}
 
 
