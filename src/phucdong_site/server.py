@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from phucdong_site.config import SiteConfig, load_config
 from phucdong_site.content import parse_article
-from phucdong_site.errors import ContentError, ErrorList, SiteError
+from phucdong_site.errors import ErrorList, SiteError
 from phucdong_site.progress import Progress, summary
 from phucdong_site.site import build
 from phucdong_site.models import Article
@@ -103,7 +103,7 @@ def error_lines(error: BaseException) -> tuple[str, ...]:
     """One entry per problem, file:line: field: message (with its hint)."""
     if isinstance(error, ErrorList):
         return tuple(str(problem) for problem in error.errors)
-    if isinstance(error, (ContentError, SiteError)):
+    if isinstance(error, SiteError):
         return tuple(error.lines())
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
@@ -307,10 +307,8 @@ class Rebuilder:
         self.memo.forget(changes)
         try:
             report = build(self.config(), self.progress, preview=True, parse=self.memo)
-        except (SiteError, OSError) as error:
-            errors = error_lines(error)
-        except Exception as error:  # noqa: BLE001 - a bug must not stop the preview
-            errors = error_lines(error)
+        except Exception as error:  # noqa: BLE001 - an editor's mistake, or even a bug of
+            errors = error_lines(error)  # ours, must not stop the preview
         else:
             self.state.finished(())
             if not self.quiet:
