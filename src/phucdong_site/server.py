@@ -13,6 +13,7 @@ import html
 import json
 import mimetypes
 import signal
+import socket
 import sys
 import threading
 import uuid
@@ -245,13 +246,16 @@ class SiteServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], root: Path, state: BuildState, verbose: bool):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
         self.root, self.state, self.verbose = root, state, verbose
 
 
 def site_url(host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/"
+    """The address to open: a wildcard host (all interfaces) is opened as this computer."""
+    shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
 
 
 class ArticleMemo:
