@@ -95,11 +95,12 @@ def test_serve_answers_like_a_web_server(site):
         status, headers, body = served.get(ARTICLE_URL, method="HEAD")
         assert status == 200 and body == "" and int(headers["Content-Length"]) > 0
 
-        for outside in ("../site.toml", "%2e%2e/site.toml", ".phucdong-site"):
+        for outside in ("../site.toml", "%2e%2e/site.toml", ".phucdong-site", "a%00b/"):
             assert served.get(outside)[0] == 404
         # Links in the served pages lead to the served site, not to the production base_url.
         assert served.url in served.get(ARTICLE_URL)[2]
         assert "phucdong.example" not in served.get(ARTICLE_URL)[2]
+    assert "Traceback" not in served.stderr()
 
 
 def test_serve_shows_drafts_so_the_editor_can_preview_them(site):

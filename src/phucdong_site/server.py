@@ -169,7 +169,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == STATUS:
             return self._status(head)
         parts = [part for part in path.split("/") if part not in ("", ".")]
-        if any(part == ".." or part.startswith(".") for part in parts):
+        if "\x00" in path or any(part == ".." or part.startswith(".") for part in parts):
             return self._not_found(head)
         root = self.server.root
         file = root.joinpath(*parts)
@@ -250,6 +250,14 @@ class SiteServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
         self.root, self.state, self.verbose = root, state, verbose
+
+    def handle_error(self, request, client_address) -> None:
+        # A tab closed while its page was being sent is normal; anything else is one line
+        # in the terminal, not a traceback in the editor's face.
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            print(f"serve: {type(error).__name__}: {error} (request from {client_address[0]})",
+                  file=sys.stderr, flush=True)
 
 
 def site_url(host: str, port: int) -> str:
