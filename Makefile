@@ -14,8 +14,22 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/phucdong-site build
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`):
+# install it when it is missing (CI runs as root; elsewhere through sudo).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	$$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get update
+	$$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y --no-install-recommends chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# Preview while writing: rebuilds and reloads the browser on every save.
+# `make serve PORT=0` picks a free port.
+PORT ?= 8000
+serve: $(STAMP)
+	$(BIN)/phucdong-site serve --port $(PORT)
 
 clean:
 	rm -rf build .cache

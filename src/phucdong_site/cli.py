@@ -10,6 +10,8 @@ from pathlib import Path
 from phucdong_site import __version__
 from phucdong_site.config import load_config
 from phucdong_site.errors import SiteError, UsageError
+from phucdong_site.progress import Progress, TerminalProgress, summary
+from phucdong_site.scaffold import new_article
 from phucdong_site.site import build, check
 
 
@@ -25,6 +27,24 @@ def _base_url(value: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) URL")
     return value if value.endswith("/") else f"{value}/"
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535; 0 picks a free one)")
+    return int(value)
+
+
+def _add_verbosity(command: argparse.ArgumentParser) -> None:
+    group = command.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    group.add_argument("-v", "--verbose", action="store_true",
+                       help="print each stage with its timing (and, for serve, each request)")
+
+
+def _progress(args: argparse.Namespace) -> Progress:
+    """A live counter on a terminal, stage lines with -v, nothing with -q."""
+    return Progress() if args.quiet else TerminalProgress(sys.stderr, verbose=args.verbose)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -44,30 +64,59 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--drafts", action="store_true", help="include draft articles, marked")
     build_cmd.add_argument("--base-url", type=_base_url, metavar="URL",
                            help="override base_url from site.toml")
-    build_cmd.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    _add_verbosity(build_cmd)
 
-    check_cmd = commands.add_parser("check", help="validate content and photos; write nothing")
+    check_cmd = commands.add_parser(
+        "check", help="validate content, photos, internal links and images; write nothing")
     check_cmd.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
     check_cmd.add_argument("--drafts", action="store_true", help="check draft articles too")
+    _add_verbosity(check_cmd)
+
+    serve_cmd = commands.add_parser(
+        "serve", help="preview: build, serve on 127.0.0.1, rebuild and reload pages on change")
+    serve_cmd.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
+    serve_cmd.add_argument("--port", type=_port, default=8000, metavar="P",
+                           help="port to listen on (default 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--host", default="127.0.0.1", metavar="H",
+                           help="address to listen on (default 127.0.0.1: this computer only)")
+    _add_verbosity(serve_cmd)
+
+    new_cmd = commands.add_parser("new", help='start an article: new "Tiêu đề bài viết"')
+    new_cmd.add_argument("title", metavar="TITLE", help="the article's title, in quotes")
+    new_cmd.add_argument("site_dir", nargs="?", default=None, metavar="SITE_DIR")
+    new_cmd.add_argument("--site", dest="site_option", metavar="DIR",
+                         help="the site folder (default: the current folder)")
     return root
 
 
 def run(args: argparse.Namespace) -> int:
-    site_dir = _site_dir(args.site_dir)
+    if args.command == "new" and args.site_dir and args.site_option:
+        raise UsageError("new: give the site folder once, either after the title or with --site")
+    site_dir = _site_dir(getattr(args, "site_option", None) or args.site_dir or ".")
     if args.command == "build":
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs: expected a number of at least 1")
         config = load_config(site_dir, args.output, base_url=args.base_url,
                              drafts=args.drafts or None)
-        report = build(config)
+        report = build(config, _progress(args))
         if not args.quiet:
-            print(f"{report.articles} bài viết, {report.pages} trang, {report.photos} ảnh "
-                  f"trong {report.seconds:.1f} s → {report.output_dir}")
+            print(f"{summary(report.articles, report.pages, report.photos, report.seconds)} "
+                  f"→ {report.output_dir}")
         return 0
     if args.command == "check":
         config = load_config(site_dir, drafts=args.drafts or None)
-        site = check(config)
-        print(f"{len(site.articles)} bài viết: không có lỗi (no problems found)")
+        site = check(config, _progress(args))
+        if not args.quiet:
+            print(f"{len(site.articles)} bài viết: không có lỗi (no problems found)")
+        return 0
+    if args.command == "serve":
+        from phucdong_site.server import serve   # imports watchfiles: only serve needs it
+        serve(site_dir, args.host, args.port, quiet=args.quiet, verbose=args.verbose,
+              progress=_progress(args))
+        return 0
+    if args.command == "new":
+        path = new_article(load_config(site_dir), args.title)
+        print(path)
         return 0
     raise UsageError(f"unknown command {args.command}")
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
 from phucdong_site.frontmatter_yaml import FrontMatterProblem, split
+from phucdong_site.hints import field_hint
 from phucdong_site.markup import BodyTooComplex, render_body, shorten
 from phucdong_site.models import Article, Photo, Site
 from phucdong_site.photos import PhotoFile, PhotoProblem, inspect, locate, make_photo
+from phucdong_site.progress import Progress
 from phucdong_site.slugs import fold, is_slug, slugify
 
 KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured",
@@ -86,7 +88,7 @@ def parse_article(path: Path, config: SiteConfig,
     meta = parts.metadata
     problems = _FileProblems(shown, parts.lines, default_line=2)
     for key in meta:
-        if key not in KNOWN_KEYS and (hint := did_you_mean(str(key), KNOWN_KEYS)):
+        if key not in KNOWN_KEYS and (hint := field_hint(str(key), KNOWN_KEYS)):
             problems.add(str(key), "unknown field", hint=hint)
 
     title = _text(meta, "title", problems, required=True)
@@ -299,7 +301,7 @@ def _photos(value: object, resolve, problems: _FileProblems) -> tuple[Photo, ...
         for key in item:
             if key not in PHOTO_KEYS:
                 problems.add(f"{field}.{key}", "unknown field",
-                             hint=did_you_mean(str(key), PHOTO_KEYS))
+                             hint=field_hint(str(key), PHOTO_KEYS))
         src, caption = item.get("src"), item.get("caption", "")
         if not isinstance(src, str):
             problems.add(f"{field}.src", "missing; give the photo's path"
@@ -318,16 +320,24 @@ def _photos(value: object, resolve, problems: _FileProblems) -> tuple[Photo, ...
     return tuple(photos)
 
 
-def load_site(config: SiteConfig) -> Site:
+# parse_article, or serve's memo of it (see server.ArticleMemo).
+ArticleParser = Callable[[Path, SiteConfig, dict], Article]
+
+
+def load_site(config: SiteConfig, progress: Progress = Progress(),
+              parse: ArticleParser = parse_article) -> Site:
     """Every published article, validated, newest first; raises ErrorList with all problems."""
     errors = ErrorList()
     articles: list[Article] = []
     photo_files: dict[Path, PhotoFile | PhotoProblem] = {}
-    for path in discover(config.content_dir):
+    paths = discover(config.content_dir)
+    progress.stage("parse", len(paths))
+    for path in paths:
         try:
-            articles.append(parse_article(path, config, photo_files))
+            articles.append(parse(path, config, photo_files))
         except ErrorList as problems:
             errors.extend(problems.errors)
+        progress.advance()
     published = [a for a in articles if config.drafts or not a.draft]
     errors.extend(_duplicate_urls(published))
     errors.raise_if_any()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import frontmatter
@@ -59,8 +60,14 @@ def split(text: str) -> Split:
         metadata = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = offset + mark.line + 1 if mark else 1
-        raise FrontMatterProblem(line, f"front matter: {_explain(error)}", _hint(error))
+        if _unclosed_quote(error):
+            mark = error.context_mark    # where the quote opened, not the end of the file
+        at = mark.line if mark else 0
+        fm_lines = fm.split("\n")
+        line_text = fm_lines[at] if at < len(fm_lines) else ""
+        before = fm_lines[at - 1] if 0 < at <= len(fm_lines) else ""
+        raise FrontMatterProblem(offset + at + 1, f"front matter: {_explain(error)}",
+                                 _hint(error, line_text, before))
     except yaml.YAMLError as error:
         raise FrontMatterProblem(1, f"front matter: not valid YAML ({error})")
     finally:
@@ -68,9 +75,55 @@ def split(text: str) -> Split:
     if not isinstance(metadata, dict):
         raise FrontMatterProblem(offset + 1, "front matter: expected 'key: value' lines "
                                  "such as title: and date:")
+    _refuse_repeated_keys(node, offset)
+    _refuse_dropped_text(node, fm.split("\n"), offset)
     lines: dict[str, int] = {}
     _collect_lines(node, "", offset, lines)
     return Split(metadata, lines, body, body_line)
+
+
+def _refuse_repeated_keys(node: yaml.Node, offset: int) -> None:
+    # YAML keeps the last of two equal keys without a word: an editor who pasted a second
+    # title: would see the wrong one published.
+    for mapping in _mappings(node):
+        first: dict[str, int] = {}
+        for key, _ in mapping.value:
+            line = offset + key.start_mark.line + 1
+            if key.value in first:
+                raise FrontMatterProblem(line, f"{key.value}: written twice (also on line "
+                                         f"{first[key.value]})", "keep only one of the two lines")
+            first[key.value] = line
+
+
+# Text fields where a " #" is far more likely part of the text than a comment.
+TEXT_KEYS = {"title", "summary", "caption"}
+
+
+def _refuse_dropped_text(node: yaml.Node, fm_lines: list[str], offset: int) -> None:
+    # `title: Hội nghị #1` is read by YAML as "Hội nghị" and a comment "1": the rest of
+    # the title would vanish silently.
+    for mapping in _mappings(node):
+        for key, value in mapping.value:
+            if key.value in TEXT_KEYS and isinstance(value, yaml.ScalarNode) and \
+                    not value.style and value.start_mark.line == value.end_mark.line:
+                rest = fm_lines[value.end_mark.line][value.end_mark.column:]
+                if rest.lstrip().startswith("#"):
+                    raise FrontMatterProblem(
+                        offset + value.start_mark.line + 1,
+                        f"{key.value}: the text after # would be dropped (YAML reads # as the "
+                        "start of a comment)",
+                        f'put the whole text in double quotes, e.g. {key.value}: "Hội nghị #1"')
+
+
+def _mappings(node: yaml.Node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            yield current
+            stack.extend(value for _, value in current.value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
 
 
 def _refuse_aliases(node: yaml.Node, offset: int) -> None:
@@ -113,12 +166,25 @@ def _explain(error: yaml.MarkedYAMLError) -> str:
     return f"not valid YAML ({problem})"
 
 
-def _hint(error: yaml.MarkedYAMLError) -> str:
+def _unclosed_quote(error: yaml.MarkedYAMLError) -> bool:
+    return "quoted scalar" in (error.context or "") and error.context_mark is not None
+
+
+def _hint(error: yaml.MarkedYAMLError, line: str = "", before: str = "") -> str:
+    """What to change, judged from the error and the text of the line it points at."""
     problem = error.problem or ""
+    if "\t" in line or "found character '\\t'" in problem:
+        return "indent with spaces, not tabs"
+    if any(mark in line for mark in "“”„"):
+        return 'use straight double quotes " … " around the text, not typographic quotes “ … ”'
+    if _unclosed_quote(error):
+        return 'the quote opened on this line is not closed; end the text with a " on the same line'
+    if "mapping values are not allowed" in problem and before.strip() and ":" not in before:
+        return "the line above has no ':' after the field name; write it as name: value"
     if "mapping values are not allowed" in problem:
         return 'a value that contains ": " must be in double quotes, e.g. title: "Hội nghị: tổng kết"'
-    if "found character '\\t'" in problem:
-        return "indent with spaces, not tabs"
+    if re.search(r':\s*"[^"]*"\s*[^\s#]', line):
+        return "there is text after the closing quote; put the whole value inside the quotes"
     if "expected <block end>" in problem or "did not find expected" in problem:
         return "check the indentation and that every quote is closed"
     return ""

@@ -6,9 +6,11 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import itertools
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 from phucdong_site.errors import ContentError, SiteError
@@ -25,7 +27,10 @@ class OutputError(SiteError):
 class Staging:
     """A fresh folder beside OUT that becomes OUT in one step on commit()."""
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, preview: bool = False):
+        # preview (serve): the output is a throwaway copy, so skip the flush to disk and
+        # delete the replaced output in the background; the editor waits for neither.
+        self.preview = preview
         self.out_dir = out_dir.absolute()
         self.path = self.out_dir.with_name(f".{self.out_dir.name}.building-{os.getpid()}")
         self.written: dict[str, Path | None] = {}
@@ -75,12 +80,16 @@ class Staging:
 
     def commit(self) -> None:
         """Make the staging folder the output; the old output is removed afterwards."""
-        _sync_filesystem(self.path)
+        if not self.preview:
+            _sync_filesystem(self.path)
         if not self.out_dir.exists():
             os.rename(self.path, self.out_dir)
             return
         if _exchange(self.path, self.out_dir):
-            shutil.rmtree(self.path, ignore_errors=True)
+            if self.preview:
+                self._remove_in_background(self.path)
+            else:
+                shutil.rmtree(self.path, ignore_errors=True)
             return
         # No atomic exchange on this system: two renames, with the old output kept
         # until the new one is in place.
@@ -88,6 +97,17 @@ class Staging:
         os.rename(self.out_dir, old)
         os.rename(self.path, self.out_dir)
         shutil.rmtree(old, ignore_errors=True)
+
+    def _remove_in_background(self, old: Path) -> None:
+        # Renamed first, so the next build can create its staging folder at once; the
+        # pid stays last in the name, so remove_leftovers() finds it if we are killed.
+        trash = old.with_name(f".{self.out_dir.name}.old-{next(_trash_numbers)}-{os.getpid()}")
+        os.rename(old, trash)
+        threading.Thread(target=shutil.rmtree, args=(trash, True), daemon=True,
+                         name="remove-old-output").start()
+
+
+_trash_numbers = itertools.count()
 
 
 def check_replaceable(out_dir: Path) -> None:

@@ -10,11 +10,13 @@ from pathlib import Path
 import jinja2
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.content import load_site
+from phucdong_site.content import ArticleParser, load_site, parse_article
 from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.links import broken_references, iter_outputs, link_sources
 from phucdong_site.listings import paginate
 from phucdong_site.models import Site
 from phucdong_site.output import Staging
+from phucdong_site.progress import Progress
 from phucdong_site.render import environment, render
 from phucdong_site.theme import static_files
 
@@ -67,27 +69,59 @@ def render_pages(pages: list[PageOutput], env: jinja2.Environment) -> Iterator[t
     errors.raise_if_any()
 
 
-def check(config: SiteConfig) -> Site:
-    """Validate everything a build would, writing nothing."""
-    site = load_site(config)
-    for _ in render_pages(plan_pages(site, config), environment(config, static_files(config.site_dir))):
-        pass
+def load_linked_site(config: SiteConfig, progress: Progress = Progress(),
+                     parse: ArticleParser = parse_article) -> Site:
+    """The validated site, with body links to .md files pointing at their pages."""
+    return link_sources(load_site(config, progress, parse), config)
+
+
+def check(config: SiteConfig, progress: Progress = Progress()) -> Site:
+    """Validate everything a build would, and every link and image in bodies; write nothing."""
+    try:
+        site = load_linked_site(config, progress)
+        statics = static_files(config.site_dir)
+        pages = plan_pages(site, config)
+        progress.stage("render", len(pages))
+        errors = ErrorList()
+        try:
+            for _ in render_pages(pages, environment(config, statics)):
+                progress.advance()
+        except ErrorList as problems:
+            errors.extend(problems.errors)
+        outputs = iter_outputs((page.path for page in pages), site,
+                               (static.output_path for static in statics.values()))
+        errors.extend(broken_references(site, config, outputs))
+    finally:
+        progress.finish()
+    errors.raise_if_any()
     return site
 
 
-def build(config: SiteConfig) -> BuildReport:
-    """Build the site into config.output_dir, replacing it only if everything succeeded."""
+def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool = False,
+          parse: ArticleParser = parse_article) -> BuildReport:
+    """Build the site into config.output_dir, replacing it only if everything succeeded.
+
+    serve passes preview=True (no flush to disk, old output removed in the background)
+    and a parse that remembers unchanged articles between rebuilds.
+    """
     started = time.perf_counter()
-    site = load_site(config)
-    statics = static_files(config.site_dir)
-    pages = plan_pages(site, config)
-    with Staging(config.output_dir) as staging:
-        for page, html in render_pages(pages, environment(config, statics)):
-            staging.write_text(page.path, html, page.source)
-        for photo in site.photos:
-            staging.copy(photo.output_path, config.site_dir / photo.source, photo.source)
-        for static in statics.values():
-            staging.copy(static.output_path, static.source)
-        staging.commit()
+    try:
+        site = load_linked_site(config, progress, parse)
+        statics = static_files(config.site_dir)
+        pages = plan_pages(site, config)
+        with Staging(config.output_dir, preview=preview) as staging:
+            progress.stage("render", len(pages))
+            for page, html in render_pages(pages, environment(config, statics)):
+                staging.write_text(page.path, html, page.source)
+                progress.advance()
+            progress.stage("photos", len(site.photos))
+            for photo in site.photos:
+                staging.copy(photo.output_path, config.site_dir / photo.source, photo.source)
+                progress.advance()
+            for static in statics.values():
+                staging.copy(static.output_path, static.source)
+            staging.commit()
+    finally:
+        progress.finish()
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
                        seconds=time.perf_counter() - started, output_dir=config.output_dir)

@@ -1,0 +1,151 @@
+"""Watch a site's sources and hand out debounced batches of changes for `serve`.
+
+watchfiles (Rust `notify`: inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on
+Windows) reports changes as the system sees them instead of rescanning the tree, so an
+idle `serve` costs nothing on a site of thousands of articles. It is a runtime dependency
+of `serve` only; `build` and `check` never import it.
+
+Only content/, templates/ and static/ are watched recursively, plus the site folder itself
+without recursion (for site.toml, and for one of those folders being created). Watching
+the whole site folder would also watch build/ and .cache/, where every rebuild writes
+thousands of files.
+"""
+
+from __future__ import annotations
+
+import enum
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import watchfiles
+
+from phucdong_site.config import CONFIG_NAME
+
+WATCHED_DIRS = ("content", "templates", "static")
+# A save storm (an editor saving 20 times, a sync tool copying a folder) becomes one batch:
+# a batch closes once the tree has been quiet for QUIET_SECONDS, or MAX_WAIT_SECONDS after
+# its first change, so a stream of changes that never pauses still shows up.
+QUIET_SECONDS = 0.3
+MAX_WAIT_SECONDS = 2.0
+# Files editors write beside the real one while saving (vim's probe file "4913",
+# LibreOffice's lock files, partial downloads); the default filter of watchfiles already
+# drops .swp, ~ backups, .#emacs locks and .DS_Store.
+NOISE_SUFFIXES = (".tmp", ".part", ".crdownload", ".swx", "~")
+NOISE_NAMES = {"4913"}
+
+
+class ChangeKind(enum.Enum):
+    """What a changed file is, which decides what a rebuild must redo."""
+
+    CONTENT = "content"          # an article or a photo
+    TEMPLATES = "templates"      # every page may change
+    STATIC = "static"            # fingerprinted names change in every page
+    CONFIG = "config"            # site.toml: everything, and it is read again
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: ChangeKind
+    path: Path                   # relative to the site folder
+
+
+def classify(path: Path, site_dir: Path) -> ChangeKind | None:
+    """The kind of a changed PATH, or None for a file no build reads (temporary files etc.)."""
+    try:
+        relative = path.resolve().relative_to(site_dir.resolve())
+    except ValueError:
+        return None
+    parts = relative.parts
+    if not parts:
+        return None
+    name = parts[-1]
+    if name.startswith((".", "~")) or name in NOISE_NAMES or name.endswith(NOISE_SUFFIXES):
+        return None
+    if len(parts) == 1:
+        return ChangeKind.CONFIG if name == CONFIG_NAME else _created_dir(parts[0])
+    if any(part.startswith(".") for part in parts[1:-1]):
+        return None
+    return {"content": ChangeKind.CONTENT, "templates": ChangeKind.TEMPLATES,
+            "static": ChangeKind.STATIC}.get(parts[0])
+
+
+def _created_dir(name: str) -> ChangeKind | None:
+    return {"content": ChangeKind.CONTENT, "templates": ChangeKind.TEMPLATES,
+            "static": ChangeKind.STATIC}.get(name)
+
+
+class Watcher:
+    """Watches SITE_DIR on background threads; next_batch() returns debounced changes."""
+
+    def __init__(self, site_dir: Path, quiet: float = QUIET_SECONDS,
+                 max_wait: float = MAX_WAIT_SECONDS):
+        self.site_dir = site_dir.resolve()
+        self.quiet, self.max_wait = quiet, max_wait
+        self.changes: queue.Queue[Change] = queue.Queue()
+        self.stopping = threading.Event()
+        self._tree_stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._watched: tuple[Path, ...] = ()
+
+    def start(self) -> None:
+        self._spawn(self._watch_top)
+        self._restart_tree_watch()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self._tree_stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def next_batch(self, timeout: float | None = None) -> tuple[Change, ...] | None:
+        """The next group of changes, once they have settled; None after TIMEOUT seconds."""
+        try:
+            first = self.changes.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        batch = {first: None}
+        deadline = time.monotonic() + self.max_wait
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                batch[self.changes.get(timeout=min(self.quiet, left))] = None
+            except queue.Empty:
+                break
+        return tuple(batch)
+
+    def _spawn(self, target, *args) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True,
+                                  name=f"watch-{target.__name__}")
+        thread.start()
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+
+    def _restart_tree_watch(self) -> None:
+        dirs = tuple(self.site_dir / name for name in WATCHED_DIRS
+                     if (self.site_dir / name).is_dir())
+        if dirs == self._watched:
+            return
+        self._tree_stop.set()
+        self._tree_stop = threading.Event()
+        self._watched = dirs
+        if dirs:
+            self._spawn(self._watch, dirs, True, self._tree_stop)
+
+    def _watch_top(self) -> None:
+        self._watch((self.site_dir,), False, self.stopping)
+
+    def _watch(self, paths: tuple[Path, ...], recursive: bool, stop: threading.Event) -> None:
+        # step: how long watchfiles waits for more events before yielding a group; our own
+        # debounce in next_batch() merges the groups of both watchers.
+        for events in watchfiles.watch(*paths, recursive=recursive, stop_event=stop,
+                                       step=50, rust_timeout=500, yield_on_timeout=False,
+                                       raise_interrupt=False):
+            for _, name in events:
+                path = Path(name)
+                kind = classify(path, self.site_dir)
+                if kind is None:
+                    continue
+                if not recursive and path.name in WATCHED_DIRS:
+                    self._restart_tree_watch()
+                self.changes.put(Change(kind, path.resolve().relative_to(self.site_dir)))

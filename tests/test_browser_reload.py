@@ -1,0 +1,55 @@
+"""Live reload in a real browser: Debian's Chromium driven by Playwright, page from serve."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from servetools import Served
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+FRONT_MATTER = '---\ntitle: "Hội nghị tổng kết"\ndate: 2024-05-01 08:30\n---\n\n'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # No skip: `make test` installs Debian's chromium when it is missing (see the Makefile).
+    assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: run `make test` as root"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_the_page_reloads_by_itself_after_a_save(site, browser):
+    path = site.content / "2024" / "hoi-nghi.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(FRONT_MATTER + "Nội dung ban đầu.\n", encoding="utf-8")
+    with Served(site.root) as served:
+        page = browser.new_page()
+        try:
+            page.goto(served.url + "2024/05/hoi-nghi-tong-ket/")
+            assert "Nội dung ban đầu." in page.inner_text("body")
+            # A mark that lives only as long as this document: a reload wipes it.
+            page.wait_for_function("() => window.phucdongServeVersion")  # stream connected
+            page.evaluate("window.__notReloaded = true")
+
+            path.write_text(FRONT_MATTER + "Nội dung đã sửa.\n", encoding="utf-8")
+            page.wait_for_function(
+                "() => document.body.innerText.includes('Nội dung đã sửa.')", timeout=15000)
+            assert page.evaluate("window.__notReloaded") is None   # a new document, not a patch
+
+            page.wait_for_function("() => window.phucdongServeVersion")
+            page.evaluate("window.__notReloaded = true")
+            path.write_text(FRONT_MATTER.replace('"Hội nghị tổng kết"', "Hội nghị: tổng kết")
+                            + "Nội dung hỏng.\n", encoding="utf-8")
+            page.wait_for_selector("#phucdong-serve-errors", timeout=15000)
+            assert "Chưa cập nhật được trang" in page.inner_text("#phucdong-serve-errors")
+            assert "Nội dung đã sửa." in page.inner_text("body")     # the last good page
+            assert page.evaluate("window.__notReloaded") is None
+        finally:
+            page.close()

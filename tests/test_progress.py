@@ -1,0 +1,76 @@
+"""Build progress: a live line on a terminal, one plain summary line otherwise; -q and -v."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from conftest import run_cli
+
+SUMMARY = re.compile(r"^(\d+) bài viết, (\d+) trang, (\d+) ảnh trong \d+\.\d s")
+
+
+def small_site(site) -> None:
+    site.photo("photos/a.jpg")
+    for number in range(4):
+        site.article(f"2024/tin-{number}.md", f"""
+            title: "Tin số {number}"
+            date: 2024-05-0{number + 1} 08:30
+            photos:
+              - src: photos/a.jpg
+        """)
+
+
+def test_not_on_a_terminal_a_build_prints_one_plain_summary_line(site):
+    small_site(site)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""                   # no progress drawing into logs
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and "\r" not in result.stdout and "\x1b" not in result.stdout
+    articles, pages, photos = map(int, SUMMARY.match(lines[0]).groups())
+    assert (articles, photos) == (4, 1)
+    assert pages == len(list(site.out.rglob("*.html")))
+
+
+def test_quiet_prints_nothing_and_verbose_prints_each_stage(site):
+    small_site(site)
+    quiet = site.build("-q")
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    verbose = site.build("-v")
+    assert verbose.returncode == 0
+    stages = [line.split(":")[0] for line in verbose.stderr.splitlines()]
+    assert stages == ["đọc bài", "dựng trang", "xử lý ảnh"]
+    assert "đọc bài: 4 trong" in verbose.stderr
+    checked = run_cli("check", str(site.root), "-q")
+    assert checked.returncode == 0 and checked.stdout == ""
+
+
+def test_on_a_terminal_a_build_draws_a_live_counter_and_clears_it(site):
+    small_site(site)
+    leader, follower = os.openpty()           # a real terminal for the child's stderr
+    try:
+        result = subprocess.run([sys.executable, "-m", "phucdong_site", "build", str(site.root)],
+                                stdout=subprocess.PIPE, stderr=follower, text=True, timeout=120,
+                                env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+        os.close(follower)
+        drawn = b""
+        while chunk := _read(leader):
+            drawn += chunk
+    finally:
+        os.close(leader)
+    assert result.returncode == 0
+    screen = drawn.decode("utf-8")
+    assert "\rđọc bài 0/4" in screen
+    assert "đọc bài 4/4 · dựng trang" in screen and "xử lý ảnh 1/1" in screen
+    assert screen.endswith("\r\x1b[K")         # the line is cleared before the summary
+    assert SUMMARY.match(result.stdout)
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:                            # EIO: the child closed the terminal
+        return b""

@@ -1,0 +1,46 @@
+"""Which changed files make serve rebuild, and how a burst of changes is grouped."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from phucdong_site.watcher import ChangeKind, Watcher, classify
+
+
+@pytest.mark.parametrize("relative, kind", [
+    ("content/2024/a.md", ChangeKind.CONTENT),
+    ("content/photos/a.jpg", ChangeKind.CONTENT),
+    ("templates/base.html", ChangeKind.TEMPLATES),
+    ("static/css/site.css", ChangeKind.STATIC),
+    ("site.toml", ChangeKind.CONFIG),
+    ("content/2024/.a.md.swp", None),          # vim
+    ("content/2024/4913", None),               # vim's write probe
+    ("content/2024/a.md~", None),              # backups
+    ("content/2024/.#a.md", None),             # emacs lock
+    ("content/2024/a.md.tmp", None),
+    ("build/index.html", None),                # our own output
+    (".cache/serve/index.html", None),
+    ("README.md", None),
+])
+def test_classify_sorts_changes_and_ignores_editor_noise(tmp_path, relative, kind):
+    assert classify(tmp_path / relative, tmp_path) is kind
+
+
+def test_a_burst_of_saves_comes_out_as_one_batch(tmp_path: Path):
+    (tmp_path / "content").mkdir()
+    article = tmp_path / "content" / "a.md"
+    watcher = Watcher(tmp_path)
+    watcher.start()
+    try:
+        time.sleep(0.3)                         # the watches are in place
+        for number in range(20):
+            article.write_text(f"lần lưu {number}\n", encoding="utf-8")
+            time.sleep(0.02)
+        batch = watcher.next_batch(timeout=10)
+        assert batch and {change.path.as_posix() for change in batch} == {"content/a.md"}
+        assert watcher.next_batch(timeout=1.0) is None
+    finally:
+        watcher.stop()
