@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from phucdong_site import __version__
+from phucdong_site import __version__, importer
 from phucdong_site.config import load_config
 from phucdong_site.errors import SiteError, UsageError
 from phucdong_site.site import build, check
@@ -49,10 +49,34 @@ def parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="validate content and photos; write nothing")
     check_cmd.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
     check_cmd.add_argument("--drafts", action="store_true", help="check draft articles too")
+
+    import_cmd = commands.add_parser(
+        "import", help="turn pages saved from the old portal (text or HTML) into articles")
+    import_cmd.add_argument("inputs", nargs="+", type=Path, metavar="FILE",
+                            help="legacy pages (.txt, .html), or folders holding them")
+    import_cmd.add_argument("-o", "--output", type=Path, metavar="DIR",
+                            help="where to write the articles (default: content/imported)")
+    import_cmd.add_argument("--force", action="store_true",
+                            help="replace articles this folder already holds from an earlier import")
     return root
 
 
+def run_import(args: argparse.Namespace) -> int:
+    out_dir = args.output or importer.default_output(Path("."))
+    config = load_config(importer.site_dir_for(out_dir))
+
+    def report(outcome: importer.Outcome) -> None:
+        stream = sys.stderr if outcome.status == "failed" else sys.stdout
+        print("\n".join(importer.outcome_lines(outcome)), file=stream, flush=True)
+
+    summary = importer.import_pages(args.inputs, out_dir, config, force=args.force, report=report)
+    print(summary.line())
+    return 1 if summary.count("failed") else 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.command == "import":
+        return run_import(args)
     site_dir = _site_dir(args.site_dir)
     if args.command == "build":
         if args.jobs is not None and args.jobs < 1:
