@@ -305,7 +305,7 @@ def outcome_lines(outcome: Outcome) -> list[str]:
     """How one outcome is printed; failures print like every other error of the tool."""
     if outcome.error is not None:
         return [str(outcome.error)]
-    arrow = "→" if outcome.status == "imported" else ":"
-    return [f"{outcome.status}: {outcome.source} {arrow} {outcome.message}",
+    joint = " →" if outcome.status == "imported" else ":"
+    return [f"{outcome.status}: {outcome.source}{joint} {outcome.message}",
             *(f"  note: {note}" for note in outcome.notes)]
 

@@ -11,10 +11,10 @@ from phucdong_site.legacy_page import Figure, LegacyPage, Paragraph
 PLACEHOLDER_COMMENT = "# ẢNH THIẾU (missing photo): thay tệp này bằng ảnh gốc, giữ nguyên tên tệp"
 
 # Characters that would turn plain portal text into Markdown syntax.
-_INLINE = re.compile(r"([\\`*_\[\]])")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
+_INLINE = re.compile(r"([\\`*_{}\[\]])")   # {…} is attr_list syntax
+_ENTITY = re.compile(r"&(?=[#A-Za-z0-9])")   # browsers read "&copy" and "&#0" without ";" too
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
-_LINE_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s)|\d+(?=[.)]\s)|=+$|-+$)")
+_LINE_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s|$)|\d+(?=[.)](\s|$))|-+$)")
 
 
 @dataclass(frozen=True, slots=True)
