@@ -39,13 +39,11 @@ def article_page(site, article: Path) -> BeautifulSoup:
 
 
 def body_sequence(soup: BeautifulSoup) -> list[tuple[str, str]]:
-    """The article body as the reader meets it: ("p", text) and ("caption", text), in order."""
+    """The article body as the reader meets it: ("p", text), ("caption", text), …, in order."""
     body = soup.select_one(".article-body")
-    sequence = []
-    for element in body.find_all(["p", "figcaption"]):
-        kind = "caption" if element.name == "figcaption" else "p"
-        sequence.append((kind, plain(element.get_text())))
-    return sequence
+    kinds = {"p": "p", "figcaption": "caption", "h3": "h3", "li": "li"}
+    return [(kinds[element.name], plain(element.get_text()))
+            for element in body.find_all(list(kinds))]
 
 
 # The seed ---------------------------------------------------------------------------------
@@ -145,11 +143,14 @@ def test_html_page_imports_with_its_photos_in_place(site, tmp_path):
               "tập trung vào công tác cải cách hành chính – giải phóng mặt bằng – trật tự đô "
               "thị…"),
         ("caption", "Ảnh: Đ/c Bí thư Đảng ủy kết luận hội nghị"),
+        ("h3", "Nhiệm vụ trọng tâm năm 2021"),
+        ("li", "Đẩy mạnh cải cách hành chính;"),
+        ("li", "Giữ vững trật tự đô thị, vệ sinh môi trường."),
         ("p", "Hội nghị đã biểu quyết thông qua Nghị quyết về nhiệm vụ năm 2021./."),
         ("p", "Ban biên tập")]
     # Menus, scripts, the share bar and "Tin khác" stay behind on the old portal.
     body = soup.select_one(".article-body")
-    assert body.find(["ol", "ul", "script"]) is None
+    assert body.find(["ol", "script"]) is None and len(body.select("ul > li")) == 2
     assert "Tin khác" not in body.get_text() and "Facebook" not in body.get_text()
 
 
@@ -353,7 +354,7 @@ def test_page_without_body_or_title_is_refused(site, tmp_path):
                         encoding="utf-8")
     result = import_into(site, head_only, bad_date, tmp_path / "khong-co.txt")
     assert result.returncode == 1
-    assert "chi-co-dau.txt:4: no article text after the date line" in result.stderr
+    assert "chi-co-dau.txt:4: nothing after the date line" in result.stderr
     assert "ngay-sai.txt:4: date: 31/02/2020 | 08:00 is not a real date" in result.stderr
     assert "khong-co.txt: no such file or folder" in result.stderr
     assert "3 pages: 0 imported, 0 skipped, 3 failed" in result.stdout

@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from phucdong_site import __version__, importer
+from phucdong_site import __version__
 from phucdong_site.config import load_config
 from phucdong_site.errors import SiteError, UsageError
 from phucdong_site.site import build, check
@@ -62,6 +62,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    # Imported here: the HTML parser it needs would slow every other command's start.
+    from phucdong_site import importer
+
     out_dir = args.output or importer.default_output(Path("."))
     config = load_config(importer.site_dir_for(out_dir))
 

@@ -7,7 +7,6 @@ fully is reported by name and reason while the others are still imported.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -56,10 +55,9 @@ class Summary:
 
 
 def shown(path: Path) -> str:
-    """PATH relative to the current folder when it is inside it, as the editor typed it."""
+    """PATH relative to the current folder when it lies inside it, else as given."""
     try:
-        return Path(os.path.relpath(path)).as_posix() if not path.is_absolute() or \
-            path.resolve().is_relative_to(Path.cwd().resolve()) else path.as_posix()
+        return path.absolute().relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path.as_posix()
 

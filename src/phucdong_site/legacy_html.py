@@ -89,37 +89,38 @@ def _body(soup: BeautifulSoup) -> Tag | None:
 
 
 def _title(soup: BeautifulSoup, body: Tag | None) -> str:
-    for tag in soup.find_all("h1"):
-        if body is None or body not in tag.parents:
-            if text := _plain(tag):
-                return text
-    for tag in soup.find_all(True):
-        if "title" in _classes(tag) and tag.name not in {"title", "head"} and (text := _plain(tag)):
+    outside = [tag for tag in soup.find_all(["h1", "h2"])
+               if body is None or body not in tag.parents]
+    # <h1 class="news-title"> first: many portals also wrap their logo in an <h1>.
+    for tag in [t for t in outside if "title" in _classes(t)] + \
+            [t for t in outside if t.name == "h1"]:
+        if text := _plain(tag):
             return text
     if soup.title is not None and (text := _plain(soup.title)):
         return re.split(r"\s+[|–-]\s+(?=[^|–-]+$)", text)[0]    # drop " - Site name"
     raise ImportProblem("no title (no <h1> in the page)")
 
 
-def _date(soup: BeautifulSoup) -> tuple[DateLine, Tag | None]:
+def _date(soup: BeautifulSoup) -> tuple[DateLine, Tag]:
+    """The first "Ngày đăng …" line: the whole block holding it, else the element itself."""
     for string in soup.find_all(string=re.compile(r"\d{1,2}/\d{1,2}/\d{4}")):
-        element = string.parent
-        while element is not None and element.name not in BLOCK_TAGS:
-            element = element.parent
-        candidates = [element] if element is not None else []
-        candidates.append(string.parent)
-        for candidate in candidates:
+        block = _block_of(string.parent)
+        for candidate in dict.fromkeys(t for t in (block, string.parent) if t is not None):
             if (date := parse_date_line(_plain(candidate))) is not None:
                 return date, candidate
-            if (date := parse_date_line(clean_line(str(string)))) is not None:
-                return date, string.parent
     raise ImportProblem("no date (expected 'Ngày đăng dd/mm/yyyy | HH:MM' near the title)")
+
+
+def _block_of(tag: Tag | None) -> Tag | None:
+    while tag is not None and tag.name not in BLOCK_TAGS:
+        tag = tag.parent
+    return tag
 
 
 def _views(soup: BeautifulSoup) -> int | None:
     for string in soup.find_all(string=re.compile("Lượt xem", re.I)):
-        parent = string.parent
-        if parent is not None and (views := views_of(_plain(parent.parent or parent))) is not None:
+        block = _block_of(string.parent)
+        if block is not None and (views := views_of(_plain(block))) is not None:
             return views
     return None
 
@@ -167,7 +168,7 @@ def _items(body: Tag, page: Path) -> list[_Text | _Image]:
                     items.append(_find_image(child, page))
                 elif child.name in BLOCK_TAGS:
                     flush(kind)
-                    inner = {"li": "li", "figcaption": "caption"}.get(child.name, kind)
+                    inner = _kind_of(child, kind)
                     walk(child, inner)
                     flush(inner)
                 else:
@@ -176,6 +177,14 @@ def _items(body: Tag, page: Path) -> list[_Text | _Image]:
     walk(body, "p")
     flush("p")
     return items
+
+
+def _kind_of(tag: Tag, outer: str) -> str:
+    if tag.name == "figcaption" or "caption" in _classes(tag):
+        return "caption"             # <figcaption>, <td class="caption">: captions even without "Ảnh:"
+    if tag.name in {"h2", "h3", "h4", "h5", "h6"}:
+        return "h"
+    return "li" if tag.name == "li" else outer
 
 
 def _blocks(items: list[_Text | _Image]) -> list[Block]:
@@ -205,7 +214,7 @@ def _blocks(items: list[_Text | _Image]) -> list[Block]:
         if pending is not None:
             place(pending, pending.alt)
             pending = None
-        blocks.append(Paragraph(item.text, list_item=item.kind == "li"))
+        blocks.append(Paragraph(item.text, kind=item.kind))
     if pending is not None:
         place(pending, pending.alt)
     return blocks

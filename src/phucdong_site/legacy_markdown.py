@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from phucdong_site.legacy_page import Figure, LegacyPage, Paragraph
+from phucdong_site.legacy_page import Figure, LegacyPage
 
 PLACEHOLDER_COMMENT = "# ẢNH THIẾU (missing photo): thay tệp này bằng ảnh gốc, giữ nguyên tên tệp"
 
@@ -56,13 +56,22 @@ def article_text(page: LegacyPage, category: str, photos: list[PlacedPhoto],
                 lines.append(f"  {PLACEHOLDER_COMMENT}")
             lines += [f"  - src: {quoted(photo.src)}", f"    caption: {quoted(photo.caption)}"]
     lines += [f"imported_from: {quoted(imported_from)}", "---", ""]
+    return "\n".join(lines) + "\n" + _body(page, photos)
+
+
+def _body(page: LegacyPage, photos: list[PlacedPhoto]) -> str:
+    """Blocks separated by blank lines; list items one per line, so the list stays tight."""
+    body, previous = "", ""
     remaining = iter(photos)
     for block in page.blocks:
         if isinstance(block, Figure):
             photo = next(remaining)
             alt = _INLINE.sub(r"\\\1", photo.caption)
-            lines += [f"![{alt}]({photo.src})", ""]
-        elif isinstance(block, Paragraph):
-            text = escape(block.text)
-            lines += [f"- {text}" if block.list_item else text, ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+            text, kind = f"![{alt}]({photo.src})", "figure"
+        else:
+            prefix = {"li": "- ", "h": "### "}.get(block.kind, "")
+            text, kind = f"{prefix}{escape(block.text)}", block.kind
+        separator = "\n" if kind == previous == "li" else "\n\n"
+        body += (separator if body else "") + text
+        previous = kind
+    return body + "\n"

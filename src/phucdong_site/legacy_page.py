@@ -27,7 +27,7 @@ HEADER_LINES = 12                # the date line must come this early, or the pa
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str
-    list_item: bool = False      # an <li> of an HTML page
+    kind: str = "p"              # "p"; or, from HTML pages, "li" (list item) or "h" (subheading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +191,8 @@ def finish_page(source: Path, section: str, title: str, date: DateLine, views: i
     """The checks every page passes, whatever its format; raises ImportProblem."""
     if not title:
         raise ImportProblem("no title", date_line)
-    if not any(isinstance(block, Paragraph) for block in blocks):
-        raise ImportProblem("no article text after the date line (the page may be truncated)",
+    if not blocks:
+        raise ImportProblem("nothing after the date line (the page may be truncated)",
                             date_line)
     warnings = []
     if not date.has_time:
