@@ -105,8 +105,9 @@ def generated_page(number: int, rng: random.Random) -> GeneratedPage:
     title = f"{topic} đợt {number} năm {year}"
     paragraphs = tuple(s.format(d=date, t=topic.lower()) for s in rng.sample(SENTENCES, 3))
     captions = tuple(f"Ảnh: {topic} – hình {k + 1}" for k in range(rng.randint(0, 2)))
-    return GeneratedPage(f"bai-{number:03d}", title, date, f"{7 + number % 12:02d}:{number % 60:02d}",
-                         rng.randint(0, 5000), SECTIONS[number % 7 == 0], paragraphs, captions)
+    time = f"{7 + number % 12:02d}:{number % 60:02d}"
+    return GeneratedPage(f"bai-{number:03d}", title, date, time, rng.randint(0, 5000),
+                         SECTIONS[number % 7 == 0], paragraphs, captions)
 
 
 def text_page(page: GeneratedPage) -> str:
@@ -125,8 +126,9 @@ def html_page(page: GeneratedPage, charset: str = "utf-8") -> str:
     for index, paragraph in enumerate(page.paragraphs):
         body.append(f'<p style="text-align: justify;">{paragraph}</p>')
         if index < len(page.captions):
-            body.append(f'<p style="text-align:center"><img src="{page.name}_files/anh-{index + 1}.jpg" '
-                        f'width="500"></p>\n<p style="text-align:center"><em>{page.captions[index]}</em></p>')
+            body.append(f'<p style="text-align:center"><img src="{page.name}_files/'
+                        f'anh-{index + 1}.jpg" width="500"></p>\n'
+                        f'<p style="text-align:center"><em>{page.captions[index]}</em></p>')
     return (f'<!DOCTYPE html>\n<html lang="vi"><head><meta http-equiv="Content-Type" '
             f'content="text/html; charset={charset}"><title>{page.title} - Phường Phúc Đồng</title>'
             f'</head>\n<body><div id="header"><a class="logo" href="/">Phường Phúc Đồng</a></div>\n'
@@ -141,7 +143,8 @@ def save_images(folder: Path, page: GeneratedPage) -> None:
     files = folder / f"{page.name}_files"
     files.mkdir(exist_ok=True)
     for index in range(len(page.captions)):
-        Image.new("RGB", (48, 32), (index * 90, 120, 200)).save(files / f"anh-{index + 1}.jpg", "JPEG")
+        image = Image.new("RGB", (48, 32), (index * 90, 120, 200))
+        image.save(files / f"anh-{index + 1}.jpg", "JPEG")
 
 
 BROKEN = {
@@ -172,7 +175,8 @@ def broken_bytes(name: str, good: GeneratedPage, rng: random.Random) -> bytes:
         return bytes(rng.randrange(256) for _ in range(3000))
     if name == "hong-vni.txt":
         # VNI-Windows: tones as separate Latin-1 letters ("Phöôøng Phuùc Ñoàng").
-        vni = "tin töùc\n\nPhöôøng Phuùc Ñoàng toå chöùc hoäi nghò\nNgaøy ñaêng 01/02/2019 | 08:00\n\n"
+        vni = ("tin töùc\n\nPhöôøng Phuùc Ñoàng toå chöùc hoäi nghò\n"
+               "Ngaøy ñaêng 01/02/2019 | 08:00\n\n")
         return (vni * 3).encode("latin-1")
     if name == "hong-ma-lan.txt":
         # Saved by two editors: UTF-8, then a paragraph typed in another program (bytes 0x9d…).

@@ -57,7 +57,7 @@ def parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("-o", "--output", type=Path, metavar="DIR",
                             help="where to write the articles (default: content/imported)")
     import_cmd.add_argument("--force", action="store_true",
-                            help="replace articles this folder already holds from an earlier import")
+                            help="replace articles that an earlier import wrote into DIR")
     return root
 
 

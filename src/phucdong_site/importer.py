@@ -228,7 +228,8 @@ def _free_target(page: LegacyPage, out_dir: Path) -> Path:
         number += 1
 
 
-def _write_photos(page: LegacyPage, target: Path, force: bool) -> tuple[list[PlacedPhoto], list[str]]:
+def _write_photos(page: LegacyPage, target: Path,
+                  force: bool) -> tuple[list[PlacedPhoto], list[str]]:
     """Copy each figure's image beside TARGET (or a placeholder); the photos and notes."""
     folder = target.with_suffix("")
     photos, notes, used = [], [], set()
@@ -238,7 +239,8 @@ def _write_photos(page: LegacyPage, target: Path, force: bool) -> tuple[list[Pla
             stem = slugify(figure.image.stem) or f"anh-{number}"
             suffix = figure.image.suffix.lower()
             suffix = suffix if suffix in IMAGE_SUFFIXES else ".jpg"
-            name = f"{stem}{suffix}" if f"{stem}{suffix}" not in used else f"{stem}-{number}{suffix}"
+            name = f"{stem}{suffix}"
+            name = f"{stem}-{number}{suffix}" if name in used else name
             _copy_image(figure.image, folder / name, force)
         else:
             name = f"anh-thieu-{number}.jpg"
@@ -261,10 +263,18 @@ def _copy_image(source: Path, dest: Path, force: bool) -> None:
         image.convert("RGB").save(dest, "JPEG", quality=85)
 
 
+PLACEHOLDER_MARK = b"phucdong-site placeholder"
+
+
+def _is_placeholder(path: Path) -> bool:
+    with path.open("rb") as file:
+        return PLACEHOLDER_MARK in file.read(4096)
+
+
 def _write_placeholder(dest: Path, label: str, force: bool) -> None:
     """A plain grey picture with a photo pictogram; the label makes each file distinct."""
-    if dest.exists() and not force:
-        return                       # it may already be the original photo, put there by hand
+    if dest.exists() and not (force and _is_placeholder(dest)):
+        return                       # an editor put the original photo there: keep it, always
     width, height = PLACEHOLDER_SIZE
     image = Image.new("RGB", PLACEHOLDER_SIZE, (228, 228, 228))
     draw = ImageDraw.Draw(image)
@@ -276,7 +286,7 @@ def _write_placeholder(dest: Path, label: str, force: bool) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
     # Distinct bytes per placeholder: the build publishes photos by content hash.
-    image.save(tmp, "JPEG", quality=80, comment=f"phucdong-site placeholder: {label}".encode())
+    image.save(tmp, "JPEG", quality=80, comment=PLACEHOLDER_MARK + f": {label}".encode())
     tmp.replace(dest)
 
 

@@ -180,8 +180,9 @@ def _items(body: Tag, page: Path) -> list[_Text | _Image]:
 
 
 def _kind_of(tag: Tag, outer: str) -> str:
+    # <figcaption> and <td class="caption"> hold captions, even without "Ảnh:".
     if tag.name == "figcaption" or "caption" in _classes(tag):
-        return "caption"             # <figcaption>, <td class="caption">: captions even without "Ảnh:"
+        return "caption"
     if tag.name in {"h2", "h3", "h4", "h5", "h6"}:
         return "h"
     return "li" if tag.name == "li" else outer

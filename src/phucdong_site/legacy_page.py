@@ -16,7 +16,8 @@ from phucdong_site.legacy_text import ImportProblem, clean_line
 from phucdong_site.slugs import fold
 
 # "Ngày đăng 07/01/2021 | 18:11 | Lượt xem: 188"; the time may be written 18h11.
-_DATE = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?:\s*[|,\-–]?\s*(\d{1,2})\s*[:hg]\s*(\d{2}))?")
+_DATE = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})"
+                   r"(?:\s*[|,\-–]?\s*(\d{1,2})\s*[:hg]\s*(\d{2}))?")
 _DATE_LABEL = re.compile(r"^(ngay dang|dang ngay|ngay cap nhat|cap nhat|ngay|thu \w+|chu nhat)\b",
                          re.I)
 _VIEWS = re.compile(r"luot xem\s*:?\s*([\d.,]+)", re.I)

@@ -83,7 +83,7 @@ def _strict(data: bytes, codec: str) -> str:
         return data.decode(codec)
     except UnicodeDecodeError as error:
         raise ImportProblem(f"not valid {codec} text (byte 0x{data[error.start]:02x})",
-                            data.count(b"\n", 0, error.start) + 1)
+                            data.count(b"\n", 0, error.start) + 1) from None
 
 
 def _refuse_binary(data: bytes) -> None:
