@@ -19,6 +19,7 @@ from PIL import Image
 
 from phucdong_site.config import load_config
 from phucdong_site.content import parse_article
+from phucdong_site.importer import read_page
 from phucdong_site.legacy_markdown import escape
 
 IMPORTED = Path("content/imported")
@@ -187,6 +188,7 @@ def test_html_in_windows_1258_reads_like_utf8(site, tmp_path):
 @pytest.mark.parametrize("encode", [
     pytest.param(lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"), id="utf-8-bom"),
     pytest.param(to_cp1258, id="windows-1258"),
+    pytest.param(lambda text: text.encode("utf-16"), id="utf-16-bom"),
     pytest.param(lambda text: unicodedata.normalize("NFD", text).encode("utf-8"), id="utf-8-nfd"),
     pytest.param(lambda text: text.replace("\n", "\r\n").encode("utf-8"), id="crlf"),
 ])
@@ -383,3 +385,37 @@ def test_escaped_paragraph_renders_as_the_same_text(text):
     soup = BeautifulSoup(html, "html.parser")
     assert [tag.name for tag in soup.find_all(True)] == ["p"], html
     assert " ".join(soup.get_text().split()) == text
+
+
+# Page shapes seen on the old portal over the years ------------------------------------------
+
+def test_text_page_with_views_on_its_own_line_and_no_time(tmp_path):
+    page = tmp_path / "cu.txt"
+    page.write_text("Văn hoá - xã hội\nLễ hội làng Phúc Đồng\nNgày đăng 15/03/2016\n"
+                    "Lượt xem: 2.345\nĐoạn một.\nẢnh: Rước kiệu\nĐoạn hai./.\n", encoding="utf-8")
+    parsed = read_page(page)
+    assert (parsed.section, parsed.title, parsed.views) == ("Văn hoá - xã hội",
+                                                            "Lễ hội làng Phúc Đồng", 2345)
+    assert parsed.published.isoformat() == "2016-03-15T00:00:00"
+    assert parsed.warnings == ("the date line has no time; used 00:00",)
+    assert [type(block).__name__ for block in parsed.blocks] == ["Paragraph", "Figure",
+                                                                 "Paragraph"]
+
+
+def test_html_page_with_unknown_markup_and_a_logo_heading(tmp_path):
+    page = tmp_path / "khac.htm"
+    page.write_text(
+        '<html><head><meta charset="utf-8"></head><body><h1 class="logo">Cổng thông tin</h1>'
+        '<h2 class="post-title">Tiêm chủng mở rộng</h2><p>Thứ hai, 05/04/2021 14h30</p>'
+        '<div class="x"><p>Sáng nay trạm y tế tiêm chủng cho 120 trẻ.</p>'
+        '<p><img src="khac_files/a.jpg"><br>Ảnh: Tiêm cho trẻ</p><p>Kết thúc lúc 11 giờ./.</p>'
+        '</div><div class="sidebar"><p>Liên kết</p></div></body></html>', encoding="utf-8")
+    (tmp_path / "khac_files").mkdir()
+    Image.new("RGB", (40, 30), (9, 9, 9)).save(tmp_path / "khac_files" / "a.jpg", "JPEG")
+    parsed = read_page(page)
+    assert parsed.title == "Tiêm chủng mở rộng"
+    assert parsed.published.isoformat() == "2021-04-05T14:30:00"
+    texts = [getattr(block, "text", None) or f"[{block.caption}]" for block in parsed.blocks]
+    assert texts == ["Sáng nay trạm y tế tiêm chủng cho 120 trẻ.", "[Tiêm cho trẻ]",
+                     "Kết thúc lúc 11 giờ./."]
+    assert parsed.blocks[1].image == tmp_path / "khac_files" / "a.jpg"

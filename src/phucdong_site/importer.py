@@ -89,7 +89,7 @@ def read_page(path: Path) -> LegacyPage:
     data = path.read_bytes()
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     is_html = path.suffix.lower() in {".htm", ".html"} or head.startswith((b"<!doctype", b"<html"))
-    decoded = decode_page(data, html=is_html)
+    decoded = decode_page(data)
     if is_html:
         return parse_html_page(path, decoded.text, decoded.encoding)
     return parse_text_page(path, decoded.text, decoded.encoding)

@@ -44,10 +44,6 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 _RUN_OF_SPACES = re.compile(" {2,}")
 # UTF-8 read as Windows-125x and saved again: "Phường" → "PhÆ°á»\x9dng".
 _MOJIBAKE = re.compile("á»|áº|Æ°|Ä‘|Ä\u0090|Ã¡|Ã¢|Ã´|Ãª|Ã\u00a0|Ã³|Ã¨")
-_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
-# What a <meta charset> may call the encodings we read.
-_CODEC_NAMES = {"utf-8": "utf-8", "utf8": "utf-8", "windows-1258": "cp1258",
-                "cp1258": "cp1258", "x-cp1258": "cp1258"}
 
 
 def clean_line(text: str) -> str:
@@ -56,8 +52,13 @@ def clean_line(text: str) -> str:
     return _RUN_OF_SPACES.sub(" ", text).strip()
 
 
-def decode_page(data: bytes, html: bool = False) -> DecodedText:
-    """DATA as NFC text with LF line ends; raises ImportProblem when it is not a readable page."""
+def decode_page(data: bytes) -> DecodedText:
+    """DATA as NFC text with LF line ends; raises ImportProblem when it is not a readable page.
+
+    A page's own <meta charset> is not trusted: editors re-saved pages as UTF-8 without
+    changing it. UTF-8 is tried first because Windows-1258 text is practically never valid
+    UTF-8, while UTF-8 read as Windows-1258 would "succeed" with garbage.
+    """
     if not data.strip():
         raise ImportProblem("empty file")
     if data.startswith(codecs.BOM_UTF8):
@@ -66,11 +67,7 @@ def decode_page(data: bytes, html: bool = False) -> DecodedText:
         encoding, text = "utf-16", _strict(data, "utf-16")
     else:
         _refuse_binary(data)
-        declared = _declared_codec(data) if html else None
-        if declared == "cp1258":
-            encoding, text = "cp1258", _strict(data, "cp1258")
-        else:
-            encoding, text = _utf8_or_cp1258(data)
+        encoding, text = _utf8_or_cp1258(data)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     _refuse_mojibake(text)
     if encoding == "cp1258":
@@ -92,11 +89,6 @@ def _refuse_binary(data: bytes) -> None:
     if b"\x00" in head or controls > len(head) // 100:
         raise ImportProblem("binary data, not a text or HTML page "
                             f"({controls} control bytes in the first {len(head)})")
-
-
-def _declared_codec(data: bytes) -> str | None:
-    match = _DECLARED.search(data[:4096])
-    return _CODEC_NAMES.get(match.group(1).decode("ascii").lower()) if match else None
 
 
 def _utf8_or_cp1258(data: bytes) -> tuple[str, str]:
