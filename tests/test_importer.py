@@ -234,11 +234,12 @@ def test_same_page_twice_in_one_run_is_imported_once(site, tmp_path):
     assert len(imported_files(site)) == 1
 
 
-def test_article_already_written_by_hand_is_recognised(site):
+@pytest.mark.parametrize("date", ["07/01/2021 18:11", "2021-01-07T11:11:00Z", "2021-01-07 18:11"])
+def test_article_already_written_by_hand_is_recognised(site, date):
     seed = read_seed()
     site.article("2021/ban-thuong-vu.md", f"""
         title: "{seed.title}"
-        date: 07/01/2021 18:11
+        date: {date}
     """)
     result = import_into(site, SEED)
     assert "skipped" in result.stdout and "content/2021/ban-thuong-vu.md" in result.stdout

@@ -11,23 +11,20 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
-
-from PIL import Image, ImageDraw
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError
 from phucdong_site.frontmatter_yaml import FrontMatterProblem, split
 from phucdong_site.legacy_html import parse_html_page
-from phucdong_site.legacy_markdown import PlacedPhoto, article_text
-from phucdong_site.legacy_page import Figure, LegacyPage, parse_text_page
+from phucdong_site.legacy_markdown import article_text
+from phucdong_site.legacy_page import LegacyPage, parse_text_page
+from phucdong_site.legacy_photos import write_atomic, write_photos
 from phucdong_site.legacy_text import ImportProblem, decode_page
-from phucdong_site.photos import IMAGE_SUFFIXES
 from phucdong_site.slugs import fold, slugify
 
 PAGE_SUFFIXES = {".txt", ".htm", ".html"}
-PLACEHOLDER_SIZE = (800, 533)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +119,8 @@ def _key(title: str, published: str) -> tuple[str, str]:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", title)).strip().casefold(), published
 
 
-def _date_key(value: object) -> str | None:
+def _date_key(value: object, tz: tzinfo) -> str | None:
+    """An article's date as "YYYY-MM-DD HH:MM" in the site's time zone, or None."""
     text = str(value).strip()
     if match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})\s*\|?\s*(?:(\d{1,2}):(\d{2}))?", text):
         day, month, year, hour, minute = (int(x or 0) for x in match.groups())
@@ -131,13 +129,16 @@ def _date_key(value: object) -> str | None:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(tz)
     return f"{moment:%Y-%m-%d %H:%M}"
 
 
 class ArticleIndex:
     """The articles already in the site, by title and date, to recognise a page seen before."""
 
-    def __init__(self, roots: Iterable[Path]):
+    def __init__(self, roots: Iterable[Path], tz: tzinfo):
+        self.tz = tz
         self.by_key: dict[tuple[str, str], Path] = {}
         for root in dict.fromkeys(root.resolve() for root in roots):
             for path in sorted(root.rglob("*.md")) if root.is_dir() else ():
@@ -149,7 +150,7 @@ class ArticleIndex:
             meta = split(text.replace("\r\n", "\n")).metadata
         except (OSError, UnicodeDecodeError, FrontMatterProblem):
             return                   # `check` reports broken articles; here they match nothing
-        date = _date_key(meta.get("date", ""))
+        date = _date_key(meta.get("date", ""), self.tz)
         if isinstance(meta.get("title"), str) and date:
             self.by_key.setdefault(_key(meta["title"], date), path)
 
@@ -177,7 +178,7 @@ def import_pages(inputs: list[Path], out_dir: Path, config: SiteConfig, *, force
         summary.outcomes.append(outcome)
         report(outcome)
     roots = [out_dir] + [root for root in [content_root(out_dir)] if root is not None]
-    index = ArticleIndex(roots)
+    index = ArticleIndex(roots, config.tz)
     for path in pages:
         outcome = _import_one(path, out_dir, config, index, force)
         summary.outcomes.append(outcome)
@@ -205,12 +206,19 @@ def _import_one(path: Path, out_dir: Path, config: SiteConfig, index: ArticleInd
         return Outcome(name, "skipped", f"already in the site as {shown(existing)} ({why})")
     category, category_note = category_for(page.section, config)
     target = existing if existing is not None else _free_target(page, out_dir)
-    photos, notes = _write_photos(page, target, force)
-    slug = target.stem if target.stem != slugify(page.title) else None
-    text = article_text(page, category, photos, slug, path.name)
-    _write_atomic(target, text.encode("utf-8"))
+    try:
+        # Photos first: an article file never names photos that are not there yet.
+        photos, missing = write_photos(page, target, force)
+        slug = target.stem if target.stem != slugify(page.title) else None
+        write_atomic(target, article_text(page, category, photos, slug, path.name).encode())
+    except OSError as error:
+        where = shown(Path(error.filename)) if error.filename else shown(target)
+        problem = ContentError(name, None, f"cannot write {where} ({error.strerror or error})")
+        return Outcome(name, "failed", problem.message, error=problem)
     index.add(page, target)
-    notes = [*page.warnings, *([category_note] if category_note else []), *notes]
+    notes = [*page.warnings, *([category_note] if category_note else [])]
+    notes += [f"photo {number} missing ({why}); placeholder {shown(file)} stands in: replace it "
+              "with the original" for number, file, why in missing]
     if page.encoding == "cp1258":
         notes.insert(0, "read as Windows-1258 (legacy Vietnamese encoding)")
     return Outcome(name, "imported", shown(target), tuple(notes))
@@ -226,75 +234,6 @@ def _free_target(page: LegacyPage, out_dir: Path) -> Path:
         if not (folder / f"{slug}.md").exists() and not (folder / slug).exists():
             return folder / f"{slug}.md"
         number += 1
-
-
-def _write_photos(page: LegacyPage, target: Path,
-                  force: bool) -> tuple[list[PlacedPhoto], list[str]]:
-    """Copy each figure's image beside TARGET (or a placeholder); the photos and notes."""
-    folder = target.with_suffix("")
-    photos, notes, used = [], [], set()
-    figures = [block for block in page.blocks if isinstance(block, Figure)]
-    for number, figure in enumerate(figures, start=1):
-        if figure.image is not None:
-            stem = slugify(figure.image.stem) or f"anh-{number}"
-            suffix = figure.image.suffix.lower()
-            suffix = suffix if suffix in IMAGE_SUFFIXES else ".jpg"
-            name = f"{stem}{suffix}"
-            name = f"{stem}-{number}{suffix}" if name in used else name
-            _copy_image(figure.image, folder / name, force)
-        else:
-            name = f"anh-thieu-{number}.jpg"
-            _write_placeholder(folder / name, f"{page.source.name} photo {number}", force)
-            notes.append(f"photo {number} missing ({figure.missing}); placeholder "
-                         f"{shown(folder / name)} stands in: replace it with the original")
-        used.add(name)
-        photos.append(PlacedPhoto(f"{folder.name}/{name}", figure.caption, figure.image is None))
-    return photos, notes
-
-
-def _copy_image(source: Path, dest: Path, force: bool) -> None:
-    if dest.exists() and not force:
-        return                       # an editor may have replaced it; never overwrite
-    if source.suffix.lower() in IMAGE_SUFFIXES:
-        _write_atomic(dest, source.read_bytes())
-        return
-    with Image.open(source) as image:       # e.g. .bmp from very old pages → JPEG
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        image.convert("RGB").save(dest, "JPEG", quality=85)
-
-
-PLACEHOLDER_MARK = b"phucdong-site placeholder"
-
-
-def _is_placeholder(path: Path) -> bool:
-    with path.open("rb") as file:
-        return PLACEHOLDER_MARK in file.read(4096)
-
-
-def _write_placeholder(dest: Path, label: str, force: bool) -> None:
-    """A plain grey picture with a photo pictogram; the label makes each file distinct."""
-    if dest.exists() and not (force and _is_placeholder(dest)):
-        return                       # an editor put the original photo there: keep it, always
-    width, height = PLACEHOLDER_SIZE
-    image = Image.new("RGB", PLACEHOLDER_SIZE, (228, 228, 228))
-    draw = ImageDraw.Draw(image)
-    cx, cy = width // 2, height // 2
-    draw.rectangle((cx - 90, cy - 60, cx + 90, cy + 60), outline=(170, 170, 170), width=6)
-    draw.polygon([(cx - 75, cy + 48), (cx - 20, cy - 10), (cx + 20, cy + 30), (cx + 40, cy + 10),
-                  (cx + 75, cy + 48)], fill=(170, 170, 170))
-    draw.ellipse((cx + 30, cy - 45, cx + 60, cy - 15), fill=(170, 170, 170))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    # Distinct bytes per placeholder: the build publishes photos by content hash.
-    image.save(tmp, "JPEG", quality=80, comment=PLACEHOLDER_MARK + f": {label}".encode())
-    tmp.replace(dest)
-
-
-def _write_atomic(dest: Path, data: bytes) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(dest)
 
 
 def default_output(site_dir: Path) -> Path:
