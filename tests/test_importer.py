@@ -360,12 +360,16 @@ def test_page_without_body_or_title_is_refused(site, tmp_path):
     bad_date = tmp_path / "ngay-sai.txt"
     bad_date.write_text("tin tức\n\nTiêu đề\nNgày đăng 31/02/2020 | 08:00\n\nNội dung.\n",
                         encoding="utf-8")
-    result = import_into(site, head_only, bad_date, tmp_path / "khong-co.txt")
+    lost = tmp_path / "mat-chu.txt"
+    lost.write_text("tin tức\n\nH?i ngh? t?ng k?t\nNgày đăng 01/02/2020 | 08:00\n\nN?i dung.\n",
+                    encoding="utf-8")
+    result = import_into(site, head_only, bad_date, lost, tmp_path / "khong-co.txt")
     assert result.returncode == 1
+    assert "mat-chu.txt:3: letters lost (such as 'H?i')" in result.stderr
     assert "chi-co-dau.txt:4: nothing after the date line" in result.stderr
     assert "ngay-sai.txt:4: date: 31/02/2020 | 08:00 is not a real date" in result.stderr
     assert "khong-co.txt: no such file or folder" in result.stderr
-    assert "3 pages: 0 imported, 0 skipped, 3 failed" in result.stdout
+    assert "4 pages: 0 imported, 0 skipped, 4 failed" in result.stdout
 
 
 # Markdown escaping ------------------------------------------------------------------------

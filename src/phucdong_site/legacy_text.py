@@ -70,6 +70,7 @@ def decode_page(data: bytes) -> DecodedText:
         encoding, text = _utf8_or_cp1258(data)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     _refuse_mojibake(text)
+    _refuse_lost_letters(text)
     if encoding == "cp1258":
         _refuse_unlike_vietnamese(text)
     return DecodedText(text=text, encoding=encoding)
@@ -114,6 +115,22 @@ def _refuse_mojibake(text: str) -> None:
         raise ImportProblem(f"garbled diacritics (text such as '{found[0]}' is UTF-8 that was "
                             "decoded wrongly and saved again); save the page again from the "
                             "portal", line)
+
+
+_LOST_IN_WORD = re.compile(r"\w\?+\w")
+
+
+def _refuse_lost_letters(text: str) -> None:
+    """Letters replaced by "?" or "�" when the page was saved in an encoding without them."""
+    lost = [match for match in re.finditer(r"\S+", text)
+            if "\ufffd" in match.group() or (_LOST_IN_WORD.search(match.group())
+                                             and not re.search(r"[/=.]", match.group()))]
+    # One "?" inside a word may be a typo ("sao?Vì"); "\ufffd" is always a lost letter.
+    if len(lost) >= 3 or any("\ufffd" in match.group() for match in lost):
+        line = text.count("\n", 0, lost[0].start()) + 1
+        raise ImportProblem(f"letters lost (such as '{lost[0].group()}'): the page was saved "
+                            "in an encoding without Vietnamese letters; save it again as UTF-8",
+                            line)
 
 
 def _refuse_unlike_vietnamese(text: str) -> None:
