@@ -424,3 +424,23 @@ def test_html_page_with_unknown_markup_and_a_logo_heading(tmp_path):
     assert texts == ["Sáng nay trạm y tế tiêm chủng cho 120 trẻ.", "[Tiêm cho trẻ]",
                      "Kết thúc lúc 11 giờ./."]
     assert parsed.blocks[1].image == tmp_path / "khac_files" / "a.jpg"
+
+
+def test_html_page_with_head_fields_inside_the_body_element(tmp_path):
+    page = tmp_path / "phang.html"
+    page.write_text(
+        '<html><body><div class="menu"><p>Trang chủ</p></div><div class="bai">'
+        '<p>tin tức - sự kiện nổi bật</p><h1>Ra quân dọn vệ sinh</h1>'
+        '<p>Ngày đăng 07/01/2021 | 18:11 | Lượt xem: 188</p>'
+        '<p>Sáng nay, các tổ dân phố ra quân dọn vệ sinh đường làng ngõ xóm.</p>'
+        '<img src="phang_files/a.jpg" alt="Ảnh: Dọn vệ sinh ngõ 12"><p>Kết thúc lúc 10 giờ./.</p>'
+        '</div></body></html>', encoding="utf-8")
+    (tmp_path / "phang_files").mkdir()
+    Image.new("RGB", (40, 30), (9, 9, 9)).save(tmp_path / "phang_files" / "a.jpg", "JPEG")
+    parsed = read_page(page)
+    assert (parsed.section, parsed.title, parsed.views) == ("tin tức - sự kiện nổi bật",
+                                                            "Ra quân dọn vệ sinh", 188)
+    assert parsed.published.isoformat() == "2021-01-07T18:11:00"
+    texts = [getattr(block, "text", None) or f"[{block.caption}]" for block in parsed.blocks]
+    assert texts == ["Sáng nay, các tổ dân phố ra quân dọn vệ sinh đường làng ngõ xóm.",
+                     "[Dọn vệ sinh ngõ 12]", "Kết thúc lúc 10 giờ./."]

@@ -25,7 +25,8 @@ from phucdong_site.legacy_text import ImportProblem, clean_line
 BODY_HINTS = ("news-content", "news-detail-content", "article-content", "detail-content",
               "content-detail", "entry-content", "post-content", "noidung", "chitiet",
               "journal-content-article")
-SECTION_HINTS = ("category-name", "section-name", "chuyen-muc", "chuyenmuc", "news-category")
+SECTION_HINTS = ("category-name", "section-name", "chuyen-muc", "chuyenmuc", "news-category",
+                 "category", "section")
 DROPPED = ("script", "style", "noscript", "iframe", "form", "button", "svg", "select")
 BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "td", "th",
               "tr", "table", "tbody", "figure", "figcaption", "blockquote", "section",
@@ -55,16 +56,23 @@ def parse_html_page(source: Path, text: str, encoding: str) -> LegacyPage:
     for tag in soup.find_all(DROPPED):
         tag.decompose()
     body = _body(soup)
-    date, date_element = _date(soup)
-    if date_element is not None and body is not None and body in date_element.parents:
-        date_element.extract()      # some templates print the date inside the body
-    title = _title(soup, body)
-    views = date.views if date.views is not None else _views(soup)
     if body is None:
         raise ImportProblem("no article body found (no element such as "
                             "<div class=\"news-content\">)")
-    blocks = _blocks(_items(body, source))
-    return finish_page(source, _section(soup), title, date, views, blocks, encoding, None)
+    title_element = _title_element(soup, body)
+    title = _plain(title_element) if title_element is not None else _head_title(soup)
+    date, date_element = _date(soup)
+    views = date.views if date.views is not None else _views(soup)
+    # Plainer templates put section, title and date inside the body element: what comes
+    # before the last of them there is the page's head, not the article.
+    order = {id(tag): index for index, tag in enumerate(body.descendants)}
+    inside = [tag for tag in (title_element, date_element) if id(tag) in order]
+    head_end = max(inside, key=lambda tag: order[id(tag)]) if inside else None
+    items, head = _items(body, source, head_end)
+    section = _section(soup) or next(
+        (line for line in head if line != title and len(line) < 80
+         and parse_date_line(line) is None), "")
+    return finish_page(source, section, title, date, views, _blocks(items), encoding, None)
 
 
 def _classes(tag: Tag) -> str:
@@ -88,14 +96,17 @@ def _body(soup: BeautifulSoup) -> Tag | None:
     return max(scores.values(), key=lambda pair: pair[0])[1] if scores else None
 
 
-def _title(soup: BeautifulSoup, body: Tag | None) -> str:
-    outside = [tag for tag in soup.find_all(["h1", "h2"])
-               if body is None or body not in tag.parents]
+def _title_element(soup: BeautifulSoup, body: Tag) -> Tag | None:
+    headings = [tag for tag in soup.find_all(["h1", "h2"]) if _plain(tag)]
+    outside = [tag for tag in headings if body not in tag.parents]
     # <h1 class="news-title"> first: many portals also wrap their logo in an <h1>.
-    for tag in [t for t in outside if "title" in _classes(t)] + \
-            [t for t in outside if t.name == "h1"]:
-        if text := _plain(tag):
-            return text
+    ranked = ([t for t in outside if "title" in _classes(t)] +
+              [t for t in outside if t.name == "h1"] +
+              [t for t in headings if t.name == "h1" and body in t.parents])
+    return ranked[0] if ranked else None
+
+
+def _head_title(soup: BeautifulSoup) -> str:
     if soup.title is not None and (text := _plain(soup.title)):
         return re.split(r"\s+[|–-]\s+(?=[^|–-]+$)", text)[0]    # drop " - Site name"
     raise ImportProblem("no title (no <h1> in the page)")
@@ -128,7 +139,8 @@ def _views(soup: BeautifulSoup) -> int | None:
 def _section(soup: BeautifulSoup) -> str:
     for hint in SECTION_HINTS:
         for tag in soup.find_all(True):
-            if hint in _classes(tag) and (text := _plain(tag)):
+            # Short texts only: "section" also names whole page regions in some templates.
+            if hint in _classes(tag) and (text := _plain(tag)) and len(text) < 80:
                 return text
     for tag in soup.find_all(True):
         if "breadcrumb" in _classes(tag):
@@ -143,9 +155,12 @@ def _plain(tag: Tag) -> str:
     return clean_line(_WHITESPACE.sub(" ", tag.get_text(" ")))
 
 
-def _items(body: Tag, page: Path) -> list[_Text | _Image]:
-    """Texts and images of BODY in reading order; <br> and blocks end a text."""
+def _items(body: Tag, page: Path,
+           head_end: Tag | None) -> tuple[list[_Text | _Image], list[str]]:
+    """Texts and images of BODY in reading order (<br> and blocks end a text), and the texts
+    up to and including HEAD_END, which belong to the page's head."""
     items: list[_Text | _Image] = []
+    head: list[str] = []
     buffer: list[str] = []
 
     def flush(kind: str) -> None:
@@ -161,7 +176,12 @@ def _items(body: Tag, page: Path) -> list[_Text | _Image]:
             if isinstance(child, NavigableString):
                 buffer.append(str(child))
             elif isinstance(child, Tag):
-                if child.name == "br":
+                if child is head_end:
+                    flush(kind)
+                    head.extend(item.text for item in items if isinstance(item, _Text))
+                    head.append(_plain(child))
+                    items.clear()
+                elif child.name == "br":
                     flush(kind)
                 elif child.name == "img":
                     flush(kind)
@@ -176,7 +196,7 @@ def _items(body: Tag, page: Path) -> list[_Text | _Image]:
 
     walk(body, "p")
     flush("p")
-    return items
+    return items, head
 
 
 def _kind_of(tag: Tag, outer: str) -> str:
@@ -224,7 +244,7 @@ def _blocks(items: list[_Text | _Image]) -> list[Block]:
 def _find_image(tag: Tag, page: Path) -> _Image:
     src = (tag.get("src") or "").strip()
     alt = clean_line(tag.get("alt") or "")
-    alt = alt if " " in alt else ""          # alt texts like "IMG_2034.JPG" are no captions
+    alt = (caption_of(alt) or alt) if " " in alt else ""   # "IMG_2034.JPG" is no caption
     if not src or src.startswith("data:"):
         return _Image(None, "the image is embedded in the page, not saved as a file", alt)
     parts = urlsplit(src)
