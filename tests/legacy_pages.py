@@ -151,6 +151,7 @@ BROKEN = {
     # name: (reason the importer must give, how to make the file from a good text page)
     "hong-cat-ngang.html": "truncated",
     "hong-dut-ky-tu.txt": "truncated",
+    "hong-cat-giua-cau.txt": "truncated: the text stops mid-sentence",
     "hong-khong-ngay.txt": "no date",
     "hong-rac-nhi-phan.txt": "binary data",
     "hong-vni.txt": "unknown encoding",
@@ -169,6 +170,10 @@ def broken_bytes(name: str, good: GeneratedPage, rng: random.Random) -> bytes:
     if name == "hong-dut-ky-tu.txt":
         last_lead = max(i for i, byte in enumerate(data) if byte >= 0xC0)
         return data[: last_lead + 1]                 # stop inside the last accented letter
+    if name == "hong-cat-giua-cau.txt":
+        cut = ("Đồng chí Chủ tịch UBND phường nhấn mạnh: công tác này cần được duy trì thường "
+               "xuyên nhằm nâng cao ý thức của người dân trong việc giữ gìn vệ sinh")
+        return f"{text}{cut}".encode()
     if name == "hong-khong-ngay.txt":
         return "\n".join(line for line in text.split("\n") if "Ngày đăng" not in line).encode()
     if name == "hong-rac-nhi-phan.txt":

@@ -21,6 +21,7 @@ from phucdong_site.config import load_config
 from phucdong_site.content import parse_article
 from phucdong_site.importer import read_page
 from phucdong_site.legacy_markdown import escape
+from phucdong_site.legacy_text import ImportProblem
 
 IMPORTED = Path("content/imported")
 
@@ -444,3 +445,20 @@ def test_html_page_with_head_fields_inside_the_body_element(tmp_path):
     texts = [getattr(block, "text", None) or f"[{block.caption}]" for block in parsed.blocks]
     assert texts == ["Sáng nay, các tổ dân phố ra quân dọn vệ sinh đường làng ngõ xóm.",
                      "[Dọn vệ sinh ngõ 12]", "Kết thúc lúc 10 giờ./."]
+
+
+@pytest.mark.parametrize("last, refused", [
+    ("Ban biên tập", False),                       # a signature
+    ("Phường sẽ tổ chức sơ kết, rút kinh nghiệm vào cuối quý, đồng thời khen thưởng", True),
+    ("Phường sẽ tổ chức sơ kết, rút kinh nghiệm vào cuối quý, đồng thời khen thưởng.", False),
+])
+def test_text_page_cut_mid_sentence_is_refused(tmp_path, last, refused):
+    page = tmp_path / "bai.txt"
+    page.write_text("tin tức\n\nTổng kết\nNgày đăng 01/02/2020 | 08:00\n\nĐoạn đầu.\n\n"
+                    f"{last}\n", encoding="utf-8")
+    if refused:
+        with pytest.raises(ImportProblem, match="stops mid-sentence") as problem:
+            read_page(page)
+        assert problem.value.line == 8
+    else:
+        assert read_page(page).blocks[-1].text == last

@@ -23,6 +23,8 @@ _DATE_LABEL = re.compile(r"^(ngay dang|dang ngay|ngay cap nhat|cap nhat|ngay|thu
 _VIEWS = re.compile(r"luot xem\s*:?\s*([\d.,]+)", re.I)
 _CAPTION = re.compile(r"^\s*ảnh\s*:\s*", re.I)
 HEADER_LINES = 12                # the date line must come this early, or the page is not one
+SENTENCE_LENGTH = 60             # a last paragraph this long must end like a sentence
+SENTENCE_ENDS = tuple(".!?…:;)\"'”’»]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,23 @@ def parse_text_page(source: Path, text: str, encoding: str) -> LegacyPage:
     if views is None:
         views, body_start = _views_on_next_line(lines, body_start)
     blocks = text_blocks(lines[body_start:])
+    _refuse_cut_text(blocks, lines)
     return finish_page(source, section, title, date, views, blocks, encoding, index + 1)
+
+
+def _refuse_cut_text(blocks: list[Block], lines: list[str]) -> None:
+    """A text page cut short stops mid-sentence; news prose ends with punctuation.
+
+    Short last lines are let through: they are signatures ("Ban biên tập") or list items.
+    """
+    if not blocks or not isinstance(blocks[-1], Paragraph):
+        return
+    text = blocks[-1].text
+    if len(text) >= SENTENCE_LENGTH and not text.endswith(SENTENCE_ENDS):
+        line = max(index for index, raw in enumerate(lines) if raw.strip()) + 1
+        raise ImportProblem(f"truncated: the text stops mid-sentence (\"…{text[-30:]}\"); "
+                            "if the article really ends so, add a full stop and import again",
+                            line)
 
 
 def _header_groups(lines: list[str]) -> list[list[str]]:
