@@ -217,3 +217,13 @@ def test_output_folder_that_cannot_be_written_is_a_clear_error(site, invoke, tmp
     result = invoke("build", str(site.root), "-o", str(out))
     assert result.code == 1
     assert "cannot create the output folder" in result.err and "Traceback" not in result.err
+
+
+def test_two_photo_files_with_the_same_bytes_are_both_published(site, invoke):
+    first = site.photo("photos/a.jpg")
+    (site.content / "photos" / "b.jpg").write_bytes(first.read_bytes())
+    site.article("2024/a.md", f"{GOOD}\nphotos: [photos/a.jpg, photos/b.jpg]")
+    assert invoke("build", str(site.root)).code == 0
+    page = soup(site.out / "2024/05/hoi-nghi-tong-ket/index.html")
+    for img in page.select(".article-body img"):
+        assert (site.out / img["src"].lstrip("/")).is_file(), img["src"]

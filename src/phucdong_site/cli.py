@@ -86,10 +86,37 @@ def parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("site_dir", nargs="?", default=None, metavar="SITE_DIR")
     new_cmd.add_argument("--site", dest="site_option", metavar="DIR",
                          help="the site folder (default: the current folder)")
+
+    import_cmd = commands.add_parser(
+        "import", help="turn pages saved from the old portal (text or HTML) into articles")
+    import_cmd.add_argument("inputs", nargs="+", type=Path, metavar="FILE",
+                            help="legacy pages (.txt, .html), or folders holding them")
+    import_cmd.add_argument("-o", "--output", type=Path, metavar="DIR",
+                            help="where to write the articles (default: content/imported)")
+    import_cmd.add_argument("--force", action="store_true",
+                            help="replace articles that an earlier import wrote into DIR")
     return root
 
 
+def run_import(args: argparse.Namespace) -> int:
+    # Imported here: the HTML parser it needs would slow every other command's start.
+    from phucdong_site import importer
+
+    out_dir = args.output or importer.default_output(Path("."))
+    config = load_config(importer.site_dir_for(out_dir))
+
+    def report(outcome: importer.Outcome) -> None:
+        stream = sys.stderr if outcome.status == "failed" else sys.stdout
+        print("\n".join(importer.outcome_lines(outcome)), file=stream, flush=True)
+
+    summary = importer.import_pages(args.inputs, out_dir, config, force=args.force, report=report)
+    print(summary.line())
+    return 1 if summary.count("failed") else 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.command == "import":
+        return run_import(args)
     if args.command == "new" and args.site_dir and args.site_option:
         raise UsageError("new: give the site folder once, either after the title or with --site")
     site_dir = _site_dir(getattr(args, "site_option", None) or args.site_dir or ".")

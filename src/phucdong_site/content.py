@@ -148,7 +148,8 @@ def parse_article(path: Path, config: SiteConfig,
 
 
 def _distinct(photos: Iterable[Photo]) -> tuple[Photo, ...]:
-    return tuple({photo.digest: photo for photo in photos}.values())
+    # by published name, not by digest: two files with the same bytes are two names on pages
+    return tuple({photo.output_path: photo for photo in photos}.values())
 
 
 def _line_of(body: str, needle: str, first_line: int) -> int:
