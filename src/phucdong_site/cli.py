@@ -52,6 +52,15 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def print_warnings(warnings) -> None:
+    """Problems that did not stop the build, on stderr, each marked as a warning."""
+    for warning in warnings:
+        where = f"{warning.path}:{warning.line}" if warning.line else warning.path
+        print(f"{where}: warning: {warning.message}", file=sys.stderr)
+        if warning.hint:
+            print(f"  hint: {warning.hint}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     site_dir = _site_dir(args.site_dir)
     if args.command == "build":
@@ -60,14 +69,16 @@ def run(args: argparse.Namespace) -> int:
         config = load_config(site_dir, args.output, base_url=args.base_url,
                              drafts=args.drafts or None)
         report = build(config)
+        print_warnings(report.warnings)
         if not args.quiet:
             print(f"{report.articles} bài viết, {report.pages} trang, {report.photos} ảnh "
                   f"trong {report.seconds:.1f} s → {report.output_dir}")
         return 0
     if args.command == "check":
         config = load_config(site_dir, drafts=args.drafts or None)
-        site = check(config)
-        print(f"{len(site.articles)} bài viết: không có lỗi (no problems found)")
+        planned = check(config)
+        print_warnings(planned.index.warnings)
+        print(f"{len(planned.site.articles)} bài viết: không có lỗi (no problems found)")
         return 0
     raise UsageError(f"unknown command {args.command}")
 

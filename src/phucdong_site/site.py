@@ -12,23 +12,14 @@ import jinja2
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import load_site
 from phucdong_site.errors import ContentError, ErrorList
-from phucdong_site.listings import paginate
+from phucdong_site.feeds import feed_files, robots, sitemap
+from phucdong_site.indexes import SiteIndex, build_index
 from phucdong_site.models import Site
 from phucdong_site.output import Staging
+from phucdong_site.pages import PageOutput, plan_pages, template_globals
+from phucdong_site.publishing import build_time, public_site
 from phucdong_site.render import environment, render
-from phucdong_site.theme import static_files
-
-LISTING_BASE = "tin-tuc/"
-
-
-@dataclass(frozen=True, slots=True)
-class PageOutput:
-    """One HTML file to write: where, from which template, with what."""
-
-    path: str                    # relative to the output folder
-    template: str
-    context: dict
-    source: Path | None = None   # the article it shows, for error messages
+from phucdong_site.theme import StaticFile, static_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,19 +29,43 @@ class BuildReport:
     photos: int
     seconds: float
     output_dir: Path
+    warnings: tuple[ContentError, ...] = ()   # problems that do not stop the build
 
 
-def plan_pages(site: Site, config: SiteConfig) -> list[PageOutput]:
-    """Every HTML page of the site, in a fixed order."""
-    listing = paginate(site.articles, config.per_page, LISTING_BASE, config.section_title)
-    pages = [PageOutput("index.html", "listing.html", {"page": listing[0], "is_home": True})]
-    pages += [PageOutput(f"{page.url}index.html", "listing.html", {"page": page, "is_home": False})
-              for page in listing]
-    pages += [PageOutput(f"{article.url}index.html", "article.html", {"article": article},
-                         article.source)
-              for article in site.articles]
-    pages.append(PageOutput("404.html", "404.html", {}))
-    return pages
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a build publishes: the public articles, their indexes and every HTML page."""
+
+    site: Site
+    index: SiteIndex
+    pages: list[PageOutput]
+
+
+def plan(config: SiteConfig) -> Plan:
+    """Load the content and plan every page; raises ErrorList with every content problem."""
+    site = public_site(load_site(config), build_time(), config.drafts)
+    index = build_index(site, config)
+    return Plan(site, index, plan_pages(site, config, index))
+
+
+def site_environment(config: SiteConfig, statics: dict[str, StaticFile],
+                     planned: Plan) -> jinja2.Environment:
+    env = environment(config, statics)
+    env.globals.update(template_globals(planned.site, config, planned.index,
+                                        env.globals["absolute_url"]))
+    return env
+
+
+def text_files(planned: Plan, config: SiteConfig,
+               env: jinja2.Environment) -> list[tuple[str, str]]:
+    """Feeds, sitemap.xml and robots.txt: (path, text)."""
+    absolute_url, cover = env.globals["absolute_url"], env.globals["cover"]
+    files = feed_files(planned.site, config, planned.index, absolute_url,
+                       lambda article: cover(article.cover) if article.cover else None)
+    public = [(page.url, page.lastmod) for page in planned.pages if page.path != "404.html"]
+    files.append(("sitemap.xml", sitemap(public, absolute_url)))
+    files.append(("robots.txt", robots(config)))
+    return files
 
 
 def render_pages(pages: list[PageOutput], env: jinja2.Environment) -> Iterator[tuple[PageOutput, str]]:
@@ -67,27 +82,33 @@ def render_pages(pages: list[PageOutput], env: jinja2.Environment) -> Iterator[t
     errors.raise_if_any()
 
 
-def check(config: SiteConfig) -> Site:
+def check(config: SiteConfig) -> Plan:
     """Validate everything a build would, writing nothing."""
-    site = load_site(config)
-    for _ in render_pages(plan_pages(site, config), environment(config, static_files(config.site_dir))):
+    planned = plan(config)
+    env = site_environment(config, static_files(config.site_dir), planned)
+    for _ in render_pages(planned.pages, env):
         pass
-    return site
+    text_files(planned, config, env)
+    return planned
 
 
 def build(config: SiteConfig) -> BuildReport:
     """Build the site into config.output_dir, replacing it only if everything succeeded."""
     started = time.perf_counter()
-    site = load_site(config)
+    planned = plan(config)
+    site, pages = planned.site, planned.pages
     statics = static_files(config.site_dir)
-    pages = plan_pages(site, config)
+    env = site_environment(config, statics, planned)
     with Staging(config.output_dir) as staging:
-        for page, html in render_pages(pages, environment(config, statics)):
+        for page, html in render_pages(pages, env):
             staging.write_text(page.path, html, page.source)
+        for path, text in text_files(planned, config, env):
+            staging.write_text(path, text)
         for photo in site.photos:
             staging.copy(photo.output_path, config.site_dir / photo.source, photo.source)
         for static in statics.values():
             staging.copy(static.output_path, static.source)
         staging.commit()
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
-                       seconds=time.perf_counter() - started, output_dir=config.output_dir)
+                       seconds=time.perf_counter() - started, output_dir=config.output_dir,
+                       warnings=planned.index.warnings)

@@ -1,0 +1,69 @@
+"""Sort keys that order Vietnamese text as a Vietnamese reader expects.
+
+Python's default order compares code points, which puts "Đ" after "Z" and "á" after
+every plain letter. Vietnamese dictionaries instead compare, in turn:
+
+1. the letters, with ă, â, đ, ê, ô, ơ, ư as letters of their own
+   (a < ă < â < b < c < d < đ < e < ê < … < o < ô < ơ < … < u < ư < …);
+2. then the tones, syllable by syllable, in the order
+   ngang (none) < huyền (`) < hỏi (?) < ngã (~) < sắc (´) < nặng (.);
+3. then case, lower before upper, so that the order is total and stable.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# The Vietnamese alphabet, with the Latin letters it does not use (f, j, w, z) in their
+# Latin places so that foreign words still sort sensibly.
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
+
+_BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
+_VOWEL_MARKS = {("a", _BREVE): "ă", ("a", _CIRCUMFLEX): "â", ("e", _CIRCUMFLEX): "ê",
+                ("o", _CIRCUMFLEX): "ô", ("o", _HORN): "ơ", ("u", _HORN): "ư"}
+# ngang is 0 (no mark); then huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+# Separators sort before digits, digits before letters, anything else after letters.
+_SEPARATOR, _DIGIT, _LETTER, _OTHER = range(4)
+
+
+def _letters(text: str) -> list[tuple[str, int, bool]]:
+    """Each base letter of TEXT (ă, â… as one letter), its tone rank, and whether upper case."""
+    letters: list[tuple[str, int, bool]] = []
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char) and letters:
+            base, tone, upper = letters[-1]
+            if char in _TONE_RANK:
+                letters[-1] = (base, _TONE_RANK[char], upper)
+            elif (base, char) in _VOWEL_MARKS:
+                letters[-1] = (_VOWEL_MARKS[base, char], tone, upper)
+            continue                # other marks do not change the order
+        lower = char.lower()
+        letters.append((lower, 0, lower != char))
+    return letters
+
+
+def _primary(char: str) -> tuple[int, int]:
+    if char in _LETTER_RANK:
+        return (_LETTER, _LETTER_RANK[char])
+    if char.isdigit():
+        return (_DIGIT, int(char) if char.isascii() else ord(char))
+    if char.isspace() or unicodedata.category(char).startswith(("P", "Z")):
+        return (_SEPARATOR, 0)      # "Đảng ủy" and "Đảng-ủy" sort together
+    return (_OTHER, ord(char))
+
+
+def collation_key(text: str) -> tuple:
+    """A sort key: letters first, then tones, then case; the text itself breaks exact ties."""
+    letters = _letters(text.strip())
+    return (tuple(_primary(char) for char, _, _ in letters),
+            tuple(tone for _, tone, _ in letters),
+            tuple(upper for _, _, upper in letters),
+            text)
+
+
+def sort_vietnamese(items, key=lambda item: item):
+    """ITEMS sorted by the Vietnamese order of KEY(item)."""
+    return sorted(items, key=lambda item: collation_key(key(item)))
