@@ -1,13 +1,15 @@
 """Sort keys that order Vietnamese text as a Vietnamese reader expects.
 
 Python's default order compares code points, which puts "Đ" after "Z" and "á" after
-every plain letter. Vietnamese dictionaries instead compare, in turn:
+every plain letter. Vietnamese dictionaries instead compare syllable by syllable
+("tai", "tai nạn", "tài", "tài chính"), and within a syllable:
 
 1. the letters, with ă, â, đ, ê, ô, ơ, ư as letters of their own
    (a < ă < â < b < c < d < đ < e < ê < … < o < ô < ơ < … < u < ư < …);
-2. then the tones, syllable by syllable, in the order
-   ngang (none) < huyền (`) < hỏi (?) < ngã (~) < sắc (´) < nặng (.);
-3. then case, lower before upper, so that the order is total and stable.
+2. then the tone, in the order
+   ngang (none) < huyền (`) < hỏi (?) < ngã (~) < sắc (´) < nặng (.).
+
+Case only breaks the remaining ties (lower before upper), so the order is total.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ _VOWEL_MARKS = {("a", _BREVE): "ă", ("a", _CIRCUMFLEX): "â", ("e", _CIRCUMFLEX
 # ngang is 0 (no mark); then huyền, hỏi, ngã, sắc, nặng.
 _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
-# Separators sort before digits, digits before letters, anything else after letters.
+# Separators end a syllable; digits sort before letters, anything else after letters.
 _SEPARATOR, _DIGIT, _LETTER, _OTHER = range(4)
 
 
@@ -56,12 +58,19 @@ def _primary(char: str) -> tuple[int, int]:
 
 
 def collation_key(text: str) -> tuple:
-    """A sort key: letters first, then tones, then case; the text itself breaks exact ties."""
+    """A sort key: syllable by syllable, letters then tone; then case; then the text itself."""
     letters = _letters(text.strip())
-    return (tuple(_primary(char) for char, _, _ in letters),
-            tuple(tone for _, tone, _ in letters),
-            tuple(upper for _, _, upper in letters),
-            text)
+    syllables: list[tuple[tuple, tuple]] = []
+    current: list[tuple[str, int, bool]] = []
+    for letter in [*letters, (" ", 0, False)]:
+        if _primary(letter[0])[0] == _SEPARATOR:
+            if current:
+                syllables.append((tuple(_primary(char) for char, _, _ in current),
+                                  tuple(tone for _, tone, _ in current)))
+            current = []
+        else:
+            current.append(letter)
+    return (tuple(syllables), tuple(upper for _, _, upper in letters), text)
 
 
 def sort_vietnamese(items, key=lambda item: item):

@@ -48,9 +48,12 @@ def _newest(articles: Sequence[Article]) -> datetime | None:
 
 
 def _listing(articles: Sequence[Article], config: SiteConfig, base: str, title: str,
-             trail: tuple[Crumb, ...], description: str, feed: str | None = None,
-             lastmod: datetime | None = None) -> list[PageOutput]:
-    """The pages of one paginated listing, each with its breadcrumbs."""
+             trail: tuple[Crumb, ...], description: str, lastmod: datetime | None,
+             feed: str | None = None) -> list[PageOutput]:
+    """The pages of one paginated listing, each with its breadcrumbs.
+
+    A page's lastmod is its newest article; an empty listing's is LASTMOD (the site's newest).
+    """
     pages = []
     for page in paginate(articles, config.per_page, base, title):
         crumbs = (HOME, *trail, Crumb(title, base))
@@ -76,11 +79,11 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOut
         "most_viewed": popular[:HOME_MOST_VIEWED],
         "breadcrumbs": (HOME,)}, lastmod=newest)]
     pages += _listing(articles, config, LISTING_BASE, config.section_title, (),
-                      f"Tất cả tin bài, mới nhất trước – {config.name}", feed="rss.xml")
+                      f"Tất cả tin bài, mới nhất trước – {config.name}", newest, feed="rss.xml")
     pages += _listing(important, config, FEATURED_BASE, "Tin nổi bật", (),
-                      f"Tin nổi bật – {config.name}")
+                      f"Tin nổi bật – {config.name}", newest)
     pages += _listing(popular, config, MOST_VIEWED_BASE, "Tin đọc nhiều", (),
-                      f"Tin được đọc nhiều nhất – {config.name}")
+                      f"Tin được đọc nhiều nhất – {config.name}", newest)
 
     categories = Crumb("Chuyên mục", CATEGORIES_BASE)
     pages.append(PageOutput(f"{CATEGORIES_BASE}index.html", "categories.html",
@@ -88,15 +91,15 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOut
                             lastmod=newest))
     for category in index.categories:
         pages += _listing(category.articles, config, category.url, category.name, (categories,),
-                          f"Tin bài chuyên mục {category.name} – {config.name}",
-                          feed=f"{category.url}rss.xml", lastmod=newest)
+                          f"Tin bài chuyên mục {category.name} – {config.name}", newest,
+                          feed=f"{category.url}rss.xml")
 
     tags = Crumb("Từ khóa", TAGS_BASE)
     pages.append(PageOutput(f"{TAGS_BASE}index.html", "tags.html",
                             {"tags": index.tags, "breadcrumbs": (HOME, tags)}, lastmod=newest))
     for tag in index.tags:
         pages += _listing(tag.articles, config, tag.url, f"Từ khóa: {tag.name}", (tags,),
-                          f"Tin bài có từ khóa {tag.name} – {config.name}")
+                          f"Tin bài có từ khóa {tag.name} – {config.name}", newest)
 
     archive = Crumb("Lưu trữ", ARCHIVE_BASE)
     pages.append(PageOutput(f"{ARCHIVE_BASE}index.html", "archive.html",
@@ -104,7 +107,7 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOut
                             lastmod=newest))
     for month in index.months:
         pages += _listing(month.articles, config, month.url, f"Lưu trữ {month.name.lower()}",
-                          (archive,), f"Tin bài {month.name.lower()} – {config.name}")
+                          (archive,), f"Tin bài {month.name.lower()} – {config.name}", newest)
 
     around = neighbours(articles)
     for article in articles:
