@@ -6,7 +6,7 @@ from pathlib import Path
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.indexes import build_index
-from phucdong_site.listings import featured, most_viewed, neighbours, related
+from phucdong_site.listings import featured, most_viewed, neighbours, recency_ranks, related
 from phucdong_site.models import Article, Site
 
 TZ = timezone(timedelta(hours=7))
@@ -31,7 +31,8 @@ def config(**categories) -> SiteConfig:
 def related_in(site: Site, article: Article, limit: int = 5) -> list[int]:
     index = build_index(site, config())
     tag_lists = [index.tag_by_slug[t.lower().replace(" ", "-")].articles for t in article.tags]
-    found = related(article, tag_lists, index.category_by_slug[article.category].articles, limit)
+    found = related(article, tag_lists, index.category_by_slug[article.category].articles,
+                    recency_ranks(site.articles), limit)
     return [int(a.slug.split("-")[1]) for a in found]
 
 
@@ -58,14 +59,16 @@ def test_related_does_not_depend_on_the_order_of_its_inputs():
     articles = [make(n, rng.choice("ab"), tuple(rng.sample(["x", "y", "z", "w"], rng.randrange(4))))
                 for n in range(1, 40)]
     subject = next(a for a in articles if len(a.tags) >= 2)
-    index = build_index(Site(newest_first(articles)), config())
+    site = Site(newest_first(articles))
+    index = build_index(site, config())
     tag_lists = [index.tag_by_slug[t].articles for t in subject.tags]
     category = index.category_by_slug[subject.category].articles
-    expected = related(subject, tag_lists, category)
+    ranks = recency_ranks(site.articles)
+    expected = related(subject, tag_lists, category, ranks)
     for _ in range(5):
         rng.shuffle(tag_lists)
         shuffled = [tuple(rng.sample(tagged, len(tagged))) for tagged in tag_lists]
-        assert related(subject, shuffled, category) == expected
+        assert related(subject, shuffled, category, ranks) == expected
     assert len(expected) == 5 and subject not in expected
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+from collections.abc import Mapping, Sequence
 
 from phucdong_site.models import Article, ListingPage
 
@@ -48,30 +49,39 @@ def neighbours(articles: Sequence[Article]) -> dict[str, tuple[Article | None, A
     return result
 
 
+def recency_ranks(articles: Sequence[Article]) -> dict[int, int]:
+    """id(article) -> its place in ARTICLES (newest first): a cheap, total recency order."""
+    return {id(article): place for place, article in enumerate(articles)}
+
+
 def related(article: Article, tag_lists: Sequence[Sequence[Article]],
-            category_list: Sequence[Article], limit: int = 5) -> list[Article]:
+            category_list: Sequence[Article], ranks: Mapping[int, int],
+            limit: int = 5) -> list[Article]:
     """Up to LIMIT articles related to ARTICLE, best first.
 
-    Ranked by the number of tags shared with it, then by being in its category, then
-    newest first, then by URL, so the result never depends on reading order.
-    TAG_LISTS are the index lists of the article's tags and CATEGORY_LIST that of its
-    category, all newest first: only the articles that share something are looked at.
+    Ranked by the number of tags shared with it, then by being in its category, then by
+    recency (RANKS, from recency_ranks over the whole site), so the result never depends
+    on reading order. TAG_LISTS are the index lists of the article's tags and
+    CATEGORY_LIST that of its category, all newest first: only the articles that share
+    something with ARTICLE are looked at, never the whole site.
     """
-    shared: dict[str, int] = {}
-    candidates: dict[str, Article] = {}
+    # Keyed by identity: articles are frozen and shared by every index, and Article.url
+    # (which formats a date) is far too slow for these loops.
+    shared: dict[int, int] = {}
+    candidates: dict[int, Article] = {}
     for tagged in tag_lists:
         for other in tagged:
-            if other.url != article.url:
-                shared[other.url] = shared.get(other.url, 0) + 1
-                candidates[other.url] = other
-    ranked = sorted(candidates.values(), key=lambda other: (
-        -shared[other.url], other.category != article.category,
-        -other.published.timestamp(), other.url))[:limit]
-    # Articles sharing only the category rank below any sharing a tag; newest first, the
-    # first few of the category list are the best of them.
+            if other is not article:
+                key = id(other)
+                shared[key] = shared.get(key, 0) + 1
+                candidates[key] = other
+    ranked = heapq.nsmallest(limit, candidates.values(), key=lambda other: (
+        -shared[id(other)], other.category != article.category, ranks[id(other)]))
+    # Articles sharing only the category rank below any sharing a tag; the category list
+    # is newest first, so its first few are the best of them.
     for other in category_list:
         if len(ranked) >= limit:
             break
-        if other.url != article.url and other.url not in candidates:
+        if other is not article and id(other) not in candidates:
             ranked.append(other)
     return ranked

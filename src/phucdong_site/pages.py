@@ -10,7 +10,8 @@ from pathlib import Path
 from phucdong_site.config import SiteConfig
 from phucdong_site.covers import cover_image
 from phucdong_site.indexes import SiteIndex, tag_slug
-from phucdong_site.listings import featured, most_viewed, neighbours, paginate, related
+from phucdong_site.listings import (featured, most_viewed, neighbours, paginate, recency_ranks,
+                                    related)
 from phucdong_site.models import Article, Photo, Site
 from phucdong_site.structured_data import Crumb, breadcrumb_list, news_article, script_json
 
@@ -110,6 +111,7 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOut
                           (archive,), f"Tin bài {month.name.lower()} – {config.name}", newest)
 
     around = neighbours(articles)
+    ranks = recency_ranks(articles)
     for article in articles:
         category = index.category_by_slug[article.category]
         older, newer = around[article.url]
@@ -119,7 +121,7 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOut
             "category": category,
             "breadcrumbs": (HOME, Crumb(category.name, category.url),
                             Crumb(article.title, article.url)),
-            "related": related(article, tag_lists, category.articles, RELATED_COUNT),
+            "related": related(article, tag_lists, category.articles, ranks, RELATED_COUNT),
             "older": older, "newer": newer,
         }, article.source, lastmod=article.published))
     pages.append(PageOutput("404.html", "404.html", {"breadcrumbs": ()}))
