@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import os
 import subprocess
 import sys
 from datetime import datetime, timezone
 
+import feedparser
 from bs4 import BeautifulSoup
 
 from conftest import run_cli, tree_bytes
@@ -111,3 +113,21 @@ def test_an_empty_site_still_builds_every_index_page(site):
                  "chuyen-muc/index.html", "tag/index.html", "luu-tru/index.html",
                  "chuyen-muc/van-hoa/index.html", "rss.xml", "atom.xml", "sitemap.xml"):
         assert (site.out / page).is_file(), page
+
+
+def test_feed_readers_show_markup_characters_in_titles_and_summaries_as_text(site):
+    title = 'Tổ 5 & tổ 6: "Ngày hội" <đoàn kết>'
+    # A reader's sanitiser would drop the <script> part if it were taken as markup.
+    summary = "Hai tổ cùng tổ chức; 3 < 5 & <script>đây là chữ</script>, không phải mã."
+    site.article("2024/a.md", f"""
+        title: '{title}'
+        date: 2024-05-01 08:00
+        summary: '{summary}'
+    """)
+    assert site.build().returncode == 0
+    rss = feedparser.parse((site.out / "rss.xml").read_bytes())
+    atom = feedparser.parse((site.out / "atom.xml").read_bytes())
+    assert not rss.bozo and not atom.bozo
+    assert rss.entries[0].title == atom.entries[0].title == title
+    assert html.unescape(rss.entries[0].summary) == summary    # HTML, entity-escaped
+    assert atom.entries[0].summary == summary                  # Atom type="text"

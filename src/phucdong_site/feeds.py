@@ -3,6 +3,7 @@ well-formed and escaped. Every date comes from the articles, never from the cloc
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
@@ -63,7 +64,10 @@ def rss(articles: Sequence[Article], config: SiteConfig, *, title: str, link: st
         _add(item, "link", absolute_url(article.url))
         _add(item, "guid", absolute_url(article.url), isPermaLink="true")
         _add(item, "pubDate", format_datetime(article.published))
-        _add(item, "description", article.summary)
+        # RSS readers take <description> as HTML: escape the plain-text summary as HTML
+        # first, so "<" and "&" in it reach the reader as text (ElementTree then escapes
+        # it again for XML).
+        _add(item, "description", html.escape(article.summary, quote=False))
         _add(item, "category", config.category_name(article.category))
         if image := cover(article):
             _add(item, "enclosure", url=absolute_url(image.path), length=str(image.length),
