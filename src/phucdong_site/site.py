@@ -11,6 +11,7 @@ import jinja2
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import load_site
+from phucdong_site.covers import cover_image
 from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.feeds import feed_files, robots, sitemap
 from phucdong_site.indexes import SiteIndex, build_index
@@ -50,6 +51,7 @@ def plan(config: SiteConfig) -> Plan:
 
 def site_environment(config: SiteConfig, statics: dict[str, StaticFile],
                      planned: Plan) -> jinja2.Environment:
+    """The build's Jinja environment, with the portal's functions for templates."""
     env = environment(config, statics)
     env.globals.update(template_globals(planned.site, config, planned.index,
                                         env.globals["absolute_url"]))
@@ -59,9 +61,10 @@ def site_environment(config: SiteConfig, statics: dict[str, StaticFile],
 def text_files(planned: Plan, config: SiteConfig,
                env: jinja2.Environment) -> list[tuple[str, str]]:
     """Feeds, sitemap.xml and robots.txt: (path, text)."""
-    absolute_url, cover = env.globals["absolute_url"], env.globals["cover"]
+    absolute_url = env.globals["absolute_url"]      # the one the pages use
     files = feed_files(planned.site, config, planned.index, absolute_url,
-                       lambda article: cover(article.cover) if article.cover else None)
+                       lambda article: cover_image(article.cover, config.site_dir)
+                       if article.cover else None)
     public = [(page.url, page.lastmod) for page in planned.pages if page.path != "404.html"]
     files.append(("sitemap.xml", sitemap(public, absolute_url)))
     files.append(("robots.txt", robots(config)))
