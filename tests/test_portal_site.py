@@ -312,8 +312,8 @@ def test_crawler_finds_no_broken_link_under_a_sub_path(generated, crawled):
 def test_crawler_finds_no_broken_link_in_the_real_site(real):
     result = crawl(real)
     assert result.broken == []
-    assert "/2021/01/ban-thuong-vu-quan-uy-long-bien-lam-viec-voi-phuong-phuc-dong-ve-nhiem-vu-trong/" \
-        in result.pages
+    assert ("/2021/01/ban-thuong-vu-quan-uy-long-bien-lam-viec-voi-phuong-phuc-dong-"
+            "ve-nhiem-vu-trong/") in result.pages
 
 
 class _Head(HTMLParser):
@@ -331,7 +331,8 @@ class _Head(HTMLParser):
             self.meta[attributes.get("property") or attributes.get("name")] = attributes["content"]
         elif tag == "link" and attributes.get("rel") == "canonical":
             self.canonical = attributes["href"]
-        elif tag == "title" or (tag == "script" and attributes.get("type") == "application/ld+json"):
+        elif tag == "title" or (tag == "script"
+                                and attributes.get("type") == "application/ld+json"):
             self._in = tag
 
     def handle_endtag(self, tag):

@@ -33,7 +33,7 @@ def _clean(text: str) -> str:
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k.rstrip("_"): _clean(v) for k, v in attributes.items()})
+    element = ET.SubElement(parent, tag, {k: _clean(v) for k, v in attributes.items()})
     if text is not None:
         element.text = _clean(text)
     return element
@@ -80,43 +80,41 @@ def atom(articles: Sequence[Article], config: SiteConfig, *, title: str, link: s
     """An Atom 1.0 feed of the latest FEED_SIZE of ARTICLES (newest first)."""
     # Plain names under an xmlns attribute: ElementTree's default_namespace option would
     # refuse the unqualified attributes (rel, href) that Atom uses.
-    ns = ""
     root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "vi"})
     latest = articles[:FEED_SIZE]
-    _add(root, f"{ns}id", absolute_url(self_path))
-    _add(root, f"{ns}title", title)
+    _add(root, "id", absolute_url(self_path))
+    _add(root, "title", title)
     if config.description:
-        _add(root, f"{ns}subtitle", config.description)
-    _add(root, f"{ns}updated", (latest[0].published if latest else NO_ARTICLES).isoformat())
-    _add(root, f"{ns}link", rel="self", type="application/atom+xml", href=absolute_url(self_path))
-    _add(root, f"{ns}link", rel="alternate", type="text/html", href=absolute_url(link))
-    author = _add(root, f"{ns}author")
-    _add(author, f"{ns}name", config.name)
+        _add(root, "subtitle", config.description)
+    _add(root, "updated", (latest[0].published if latest else NO_ARTICLES).isoformat())
+    _add(root, "link", rel="self", type="application/atom+xml", href=absolute_url(self_path))
+    _add(root, "link", rel="alternate", type="text/html", href=absolute_url(link))
+    author = _add(root, "author")
+    _add(author, "name", config.name)
     for article in latest:
-        entry = _add(root, f"{ns}entry")
-        _add(entry, f"{ns}id", absolute_url(article.url))
-        _add(entry, f"{ns}title", article.title)
-        _add(entry, f"{ns}link", rel="alternate", type="text/html", href=absolute_url(article.url))
-        _add(entry, f"{ns}published", article.published.isoformat())
-        _add(entry, f"{ns}updated", article.published.isoformat())
-        _add(entry, f"{ns}summary", article.summary)
-        _add(entry, f"{ns}category", term=article.category,
+        entry = _add(root, "entry")
+        _add(entry, "id", absolute_url(article.url))
+        _add(entry, "title", article.title)
+        _add(entry, "link", rel="alternate", type="text/html", href=absolute_url(article.url))
+        _add(entry, "published", article.published.isoformat())
+        _add(entry, "updated", article.published.isoformat())
+        _add(entry, "summary", article.summary)
+        _add(entry, "category", term=article.category,
              label=config.category_name(article.category))
         if image := cover(article):
-            _add(entry, f"{ns}link", rel="enclosure", type=image.media_type,
+            _add(entry, "link", rel="enclosure", type=image.media_type,
                  length=str(image.length), href=absolute_url(image.path))
     return _document(root)
 
 
 def sitemap(pages: Iterable[tuple[str, datetime | None]], absolute_url: Absolute) -> str:
     """sitemap.xml listing each (URL path, last modified) once, in the order given."""
-    ns = ""
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
     for path, lastmod in pages:
-        url = _add(root, f"{ns}url")
-        _add(url, f"{ns}loc", absolute_url(path))
+        url = _add(root, "url")
+        _add(url, "loc", absolute_url(path))
         if lastmod is not None:
-            _add(url, f"{ns}lastmod", lastmod.isoformat())
+            _add(url, "lastmod", lastmod.isoformat())
     return _document(root)
 
 
@@ -137,6 +135,7 @@ def feed_files(site: Site, config: SiteConfig, index: SiteIndex, absolute_url: A
                                self_path="atom.xml", **common))]
     for category in index.categories:
         path = f"{category.url}rss.xml"
-        files.append((path, rss(category.articles, config, title=f"{category.name} – {config.name}",
+        files.append((path, rss(category.articles, config,
+                                title=f"{category.name} – {config.name}",
                                 link=category.url, self_path=path, **common)))
     return files
