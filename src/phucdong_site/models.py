@@ -74,3 +74,5 @@ class Site:
 
     articles: tuple[Article, ...]
     photos: tuple[Photo, ...] = field(default=())   # distinct by digest
+    # URLs of articles dated after the build time, shown (marked) only by --drafts builds.
+    scheduled: frozenset[str] = frozenset()

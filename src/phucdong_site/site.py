@@ -11,26 +11,18 @@ import jinja2
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import ArticleParser, load_site, parse_article
+from phucdong_site.covers import cover_image
 from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.feeds import feed_files, robots, sitemap
+from phucdong_site.indexes import SiteIndex, build_index
 from phucdong_site.links import broken_references, iter_outputs, link_sources
-from phucdong_site.listings import paginate
 from phucdong_site.models import Site
 from phucdong_site.output import Staging
+from phucdong_site.pages import PageOutput, plan_pages, template_globals
 from phucdong_site.progress import Progress
+from phucdong_site.publishing import build_time, public_site
 from phucdong_site.render import environment, render
-from phucdong_site.theme import static_files
-
-LISTING_BASE = "tin-tuc/"
-
-
-@dataclass(frozen=True, slots=True)
-class PageOutput:
-    """One HTML file to write: where, from which template, with what."""
-
-    path: str                    # relative to the output folder
-    template: str
-    context: dict
-    source: Path | None = None   # the article it shows, for error messages
+from phucdong_site.theme import StaticFile, static_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +32,50 @@ class BuildReport:
     photos: int
     seconds: float
     output_dir: Path
+    warnings: tuple[ContentError, ...] = ()   # problems that do not stop the build
 
 
-def plan_pages(site: Site, config: SiteConfig) -> list[PageOutput]:
-    """Every HTML page of the site, in a fixed order."""
-    listing = paginate(site.articles, config.per_page, LISTING_BASE, config.section_title)
-    pages = [PageOutput("index.html", "listing.html", {"page": listing[0], "is_home": True})]
-    pages += [PageOutput(f"{page.url}index.html", "listing.html", {"page": page, "is_home": False})
-              for page in listing]
-    pages += [PageOutput(f"{article.url}index.html", "article.html", {"article": article},
-                         article.source)
-              for article in site.articles]
-    pages.append(PageOutput("404.html", "404.html", {}))
-    return pages
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a build publishes: the public articles, their indexes and every HTML page."""
+
+    site: Site
+    index: SiteIndex
+    pages: list[PageOutput]
+
+
+def plan(config: SiteConfig, progress: Progress = Progress(),
+         parse: ArticleParser = parse_article) -> Plan:
+    """Load the content and plan every page; raises ErrorList with every content problem.
+
+    Body links to .md files are pointed at their pages once the public articles are known.
+    """
+    public = public_site(load_site(config, progress, parse), build_time(), config.drafts)
+    site = link_sources(public, config)
+    index = build_index(site, config)
+    return Plan(site, index, plan_pages(site, config, index))
+
+
+def site_environment(config: SiteConfig, statics: dict[str, StaticFile],
+                     planned: Plan) -> jinja2.Environment:
+    """The build's Jinja environment, with the portal's functions for templates."""
+    env = environment(config, statics)
+    env.globals.update(template_globals(planned.site, config, planned.index,
+                                        env.globals["absolute_url"]))
+    return env
+
+
+def text_files(planned: Plan, config: SiteConfig,
+               env: jinja2.Environment) -> list[tuple[str, str]]:
+    """Feeds, sitemap.xml and robots.txt: (path, text)."""
+    absolute_url = env.globals["absolute_url"]      # the one the pages use
+    files = feed_files(planned.site, config, planned.index, absolute_url,
+                       lambda article: cover_image(article.cover, config.site_dir)
+                       if article.cover else None)
+    public = [(page.url, page.lastmod) for page in planned.pages if page.path != "404.html"]
+    files.append(("sitemap.xml", sitemap(public, absolute_url)))
+    files.append(("robots.txt", robots(config)))
+    return files
 
 
 def render_pages(pages: list[PageOutput], env: jinja2.Environment) -> Iterator[tuple[PageOutput, str]]:
@@ -69,32 +92,29 @@ def render_pages(pages: list[PageOutput], env: jinja2.Environment) -> Iterator[t
     errors.raise_if_any()
 
 
-def load_linked_site(config: SiteConfig, progress: Progress = Progress(),
-                     parse: ArticleParser = parse_article) -> Site:
-    """The validated site, with body links to .md files pointing at their pages."""
-    return link_sources(load_site(config, progress, parse), config)
-
-
-def check(config: SiteConfig, progress: Progress = Progress()) -> Site:
+def check(config: SiteConfig, progress: Progress = Progress()) -> Plan:
     """Validate everything a build would, and every link and image in bodies; write nothing."""
+    errors = ErrorList()
     try:
-        site = load_linked_site(config, progress)
+        planned = plan(config, progress)
         statics = static_files(config.site_dir)
-        pages = plan_pages(site, config)
-        progress.stage("render", len(pages))
-        errors = ErrorList()
+        env = site_environment(config, statics, planned)
+        progress.stage("render", len(planned.pages))
+        files: list[tuple[str, str]] = []
         try:
-            for _ in render_pages(pages, environment(config, statics)):
+            for _ in render_pages(planned.pages, env):
                 progress.advance()
+            files = text_files(planned, config, env)
         except ErrorList as problems:
             errors.extend(problems.errors)
-        outputs = iter_outputs((page.path for page in pages), site,
+        written = [*(page.path for page in planned.pages), *(path for path, _ in files)]
+        outputs = iter_outputs(written, planned.site,
                                (static.output_path for static in statics.values()))
-        errors.extend(broken_references(site, config, outputs))
+        errors.extend(broken_references(planned.site, config, outputs))
     finally:
         progress.finish()
     errors.raise_if_any()
-    return site
+    return planned
 
 
 def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool = False,
@@ -106,14 +126,17 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     """
     started = time.perf_counter()
     try:
-        site = load_linked_site(config, progress, parse)
+        planned = plan(config, progress, parse)
+        site, pages = planned.site, planned.pages
         statics = static_files(config.site_dir)
-        pages = plan_pages(site, config)
+        env = site_environment(config, statics, planned)
         with Staging(config.output_dir, preview=preview) as staging:
             progress.stage("render", len(pages))
-            for page, html in render_pages(pages, environment(config, statics)):
+            for page, html in render_pages(pages, env):
                 staging.write_text(page.path, html, page.source)
                 progress.advance()
+            for path, text in text_files(planned, config, env):
+                staging.write_text(path, text)
             progress.stage("photos", len(site.photos))
             for photo in site.photos:
                 staging.copy(photo.output_path, config.site_dir / photo.source, photo.source)
@@ -124,4 +147,5 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     finally:
         progress.finish()
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
-                       seconds=time.perf_counter() - started, output_dir=config.output_dir)
+                       seconds=time.perf_counter() - started, output_dir=config.output_dir,
+                       warnings=planned.index.warnings)
