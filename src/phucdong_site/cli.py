@@ -52,16 +52,25 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def photo_progress(done: int, total: int) -> None:
+    """A one-line counter on a terminal; redrawn in place, ended when all are done."""
+    if total:
+        end = "\n" if done == total else ""
+        print(f"\rXử lý ảnh: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     site_dir = _site_dir(args.site_dir)
     if args.command == "build":
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs: expected a number of at least 1")
         config = load_config(site_dir, args.output, base_url=args.base_url,
-                             drafts=args.drafts or None)
-        report = build(config)
+                             drafts=args.drafts or None, jobs=args.jobs)
+        progress = photo_progress if sys.stderr.isatty() and not args.quiet else None
+        report = build(config, progress)
         if not args.quiet:
             print(f"{report.articles} bài viết, {report.pages} trang, {report.photos} ảnh "
+                  f"({report.photos_processed} ảnh mới xử lý) "
                   f"trong {report.seconds:.1f} s → {report.output_dir}")
         return 0
     if args.command == "check":

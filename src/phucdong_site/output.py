@@ -57,6 +57,9 @@ class Staging:
     def write_text(self, relative: str, text: str, source: Path | None = None) -> None:
         self._claim(relative, source).write_text(text, encoding="utf-8")
 
+    def write_bytes(self, relative: str, data: bytes, source: Path | None = None) -> None:
+        self._claim(relative, source).write_bytes(data)
+
     def copy(self, relative: str, file: Path, source: Path | None = None) -> None:
         shutil.copyfile(file, self._claim(relative, source))
 

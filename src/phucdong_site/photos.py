@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from phucdong_site.models import Photo
+from phucdong_site.photo_cache import write_atomically
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+SOURCES_INDEX = "photos/sources.json"    # under the site's .cache/
+TURNED = {5, 6, 7, 8}            # EXIF orientations that swap width and height
 
 
 class PhotoProblem(ValueError):
@@ -22,9 +26,30 @@ class PhotoProblem(ValueError):
 @dataclass(frozen=True, slots=True)
 class PhotoFile:
     source: Path                 # relative to the site root
-    width: int
+    width: int                   # upright, once the EXIF orientation is applied
     height: int
     digest: str
+
+
+@dataclass
+class SourceIndex:
+    """Upright sizes of photo contents already inspected, by sha256: a photo whose bytes
+    have not changed is not opened again."""
+
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, cache_dir: Path) -> SourceIndex:
+        try:
+            raw = json.loads((cache_dir / SOURCES_INDEX).read_text(encoding="utf-8"))
+            return cls({digest: (int(w), int(h)) for digest, (w, h) in raw.items()})
+        except (OSError, ValueError, TypeError, AttributeError):
+            return cls()         # no cache or a damaged one: inspect everything again
+
+    def save(self, cache_dir: Path, keep: set[str]) -> None:
+        """Write the sizes of the KEEP digests only: photos no longer used are forgotten."""
+        kept = {digest: list(self.sizes[digest]) for digest in sorted(keep & self.sizes.keys())}
+        write_atomically(cache_dir / SOURCES_INDEX, json.dumps(kept, indent=0).encode())
 
 
 def locate(src: str, article: Path, site_dir: Path) -> Path:
@@ -63,10 +88,14 @@ def locate(src: str, article: Path, site_dir: Path) -> Path:
     raise PhotoProblem(f"{text} does not exist")
 
 
-def inspect(path: Path, site_dir: Path) -> PhotoFile:
-    """Size and digest of a photo file; raises PhotoProblem if Pillow cannot read it."""
+def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> PhotoFile:
+    """Upright size and digest of a photo file; raises PhotoProblem if Pillow cannot read it."""
     full = site_dir / path
     data = full.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if known is not None and digest in known.sizes:
+        width, height = known.sizes[digest]
+        return PhotoFile(source=path, width=width, height=height, digest=digest)
     shown = path.name
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; a photo that large
@@ -75,8 +104,10 @@ def inspect(path: Path, site_dir: Path) -> PhotoFile:
         try:
             with Image.open(full) as image:
                 width, height = image.size
+                if image.getexif().get(ExifTags.Base.Orientation) in TURNED:
+                    width, height = height, width
                 # Decoding at 1/8 scale finds truncated files without paying for a full decode.
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
                 image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise PhotoProblem(f"{shown} is too large to process (over "
@@ -85,8 +116,9 @@ def inspect(path: Path, site_dir: Path) -> PhotoFile:
             raise PhotoProblem(f"{shown} is not an image (expected a JPEG, PNG, WebP or GIF file)")
         except (OSError, SyntaxError, ValueError) as error:
             raise PhotoProblem(f"{shown} is damaged or truncated ({error})")
-    return PhotoFile(source=path, width=width, height=height,
-                     digest=hashlib.sha256(data).hexdigest())
+    if known is not None:
+        known.sizes[digest] = (width, height)
+    return PhotoFile(source=path, width=width, height=height, digest=digest)
 
 
 def make_photo(src: str, caption: str, found: PhotoFile) -> Photo:

@@ -15,6 +15,8 @@ from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.listings import paginate
 from phucdong_site.models import Site
 from phucdong_site.output import Staging
+from phucdong_site.photo_cache import Progress, publish_photos
+from phucdong_site.photos import SourceIndex
 from phucdong_site.render import environment, render
 from phucdong_site.theme import static_files
 
@@ -36,6 +38,7 @@ class BuildReport:
     articles: int
     pages: int
     photos: int
+    photos_processed: int        # photos decoded this time; 0 when the cache had everything
     seconds: float
     output_dir: Path
 
@@ -75,19 +78,24 @@ def check(config: SiteConfig) -> Site:
     return site
 
 
-def build(config: SiteConfig) -> BuildReport:
-    """Build the site into config.output_dir, replacing it only if everything succeeded."""
+def build(config: SiteConfig, progress: Progress | None = None) -> BuildReport:
+    """Build the site into config.output_dir, replacing it only if everything succeeded.
+
+    PROGRESS, if given, hears (done, total) as photos are processed.
+    """
     started = time.perf_counter()
-    site = load_site(config)
+    sources = SourceIndex.load(config.cache_dir)
+    site = load_site(config, sources)
     statics = static_files(config.site_dir)
     pages = plan_pages(site, config)
     with Staging(config.output_dir) as staging:
         for page, html in render_pages(pages, environment(config, statics)):
             staging.write_text(page.path, html, page.source)
-        for photo in site.photos:
-            staging.copy(photo.output_path, config.site_dir / photo.source, photo.source)
+        photos = publish_photos(site.photos, config, staging.write_bytes, progress)
         for static in statics.values():
             staging.copy(static.output_path, static.source)
         staging.commit()
+    sources.save(config.cache_dir, {photo.digest for photo in site.photos})
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
+                       photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir)
