@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve clean
+.PHONY: build test serve clean bench-photos
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,3 +19,9 @@ test: $(STAMP)
 
 clean:
 	rm -rf build .cache
+
+# Photo benchmark against Hugo (not a test): make bench-photos [N=500]
+N ?= 500
+bench-photos: $(STAMP)
+	command -v hugo >/dev/null 2>&1 || { apt-get update && apt-get install -y hugo; }
+	$(BIN)/python bench/photos/run.py --count $(N)

@@ -131,12 +131,24 @@ def render_all(path: Path, outputs: list[Rendition], width: int, height: int) ->
                                 f"({base.width}×{base.height}, expected {width}×{height})")
     results: dict[str, bytes] = {}
     resized: dict[tuple, Image.Image] = {}
-    for item in outputs:
+    # Largest first, so that a small size can be made from a made one at least twice its
+    # width (a mipmap step: same sharpness, a fraction of the work) instead of from the base.
+    for item in sorted(outputs, key=lambda o: (o.crop, -o.width, o.format)):
         shape = (item.width, item.height, item.crop)
         if shape not in resized:     # one resize serves both formats
-            box = (item.crop[0] * base.width, item.crop[1] * base.height,
-                   item.crop[2] * base.width, item.crop[3] * base.height)
-            resized[shape] = base.resize((item.width, item.height), Image.Resampling.LANCZOS,
-                                         box=box, reducing_gap=REDUCING_GAP)
+            resized[shape] = _resize(base, item, resized)
         results[item.key] = encode(resized[shape], item.format, item.quality)
-    return results
+    return {item.key: results[item.key] for item in outputs}
+
+
+def _resize(base: Image.Image, item: Rendition, made: dict[tuple, Image.Image]) -> Image.Image:
+    larger = [image for (width, _, crop), image in made.items()
+              if crop == item.crop and width >= 2 * item.width]
+    if larger:
+        source = min(larger, key=lambda image: image.width)
+        return source.resize((item.width, item.height), Image.Resampling.LANCZOS,
+                             reducing_gap=REDUCING_GAP)
+    box = (item.crop[0] * base.width, item.crop[1] * base.height,
+           item.crop[2] * base.width, item.crop[3] * base.height)
+    return base.resize((item.width, item.height), Image.Resampling.LANCZOS, box=box,
+                       reducing_gap=REDUCING_GAP)
