@@ -252,3 +252,34 @@ def test_image_settings_from_site_toml_are_used(site):
     assert picture.select("source") == []
     assert sorted(srcset_files(site, picture.img["srcset"])) == [320, 640]
     assert not list((site.out / "anh").glob("*.webp"))
+
+
+def test_progress_shows_on_a_terminal_and_stays_quiet_otherwise(site):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    photo_like((600, 400), seed=33).save(site.content / "a.jpg", quality=90)
+    site.article("2024/a.md", ARTICLE.format(src="a.jpg"))
+    piped = site.build("--jobs", "1", "-o", str(site.root / "piped"))
+    assert piped.returncode == 0 and piped.stderr == ""
+    assert "\r" not in piped.stdout
+
+    (site.root / ".cache").rename(site.root / ".cache-old")      # photos to process again
+    main, terminal = pty.openpty()
+    process = subprocess.run([sys.executable, "-m", "phucdong_site", "build", str(site.root)],
+                             stdin=terminal, stdout=terminal, stderr=terminal, timeout=120)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:          # the terminal is closed: all read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert process.returncode == 0
+    assert "Xử lý ảnh: 1/1" in shown.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
@@ -266,8 +267,10 @@ def _load_images(value: object, lines: dict[str, int], shown: Path,
             continue
         check, expected = IMAGE_KEYS[key]
         if not check(setting):
+            got = json.dumps(setting, ensure_ascii=False) if isinstance(setting, list) \
+                else _describe(setting)
             errors.append(ContentError(shown, where, f"images.{key}: expected {expected}, "
-                                       f"got {_describe(setting)}"))
+                                       f"got {got}"))
         elif key in ("widths", "cover_widths"):
             fields[key] = tuple(sorted(set(setting)))
         elif key == "formats":

@@ -155,6 +155,14 @@ def _run(tasks: list[PhotoTask], jobs: int, progress: Progress | None) -> Iterab
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def available_cores() -> int:
+    """The cores this process may run on (fewer than the machine's in a container)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:       # not on Linux
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True, slots=True)
 class PhotoReport:
     files: int                   # rendition files published
@@ -185,7 +193,7 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, write: Writer,
                        tuple(outputs.values()), cache.root)
              for photo, outputs in needed.values()]
     errors, decodes = ErrorList(), 0
-    jobs = config.jobs or os.cpu_count() or 1
+    jobs = config.jobs or available_cores()
     for result in _run(tasks, jobs, progress):
         decodes += result.decodes
         if result.problem:
