@@ -16,9 +16,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import features
+
 from phucdong_site import imageproc
 from phucdong_site.config import SiteConfig
-from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.errors import ContentError, ErrorList, SiteError
 from phucdong_site.images import EXTENSION, PhotoRenditions, Rendition, renditions
 from phucdong_site.models import Photo
 
@@ -177,6 +179,9 @@ Writer = Callable[[str, bytes, Path], None]
 def publish_photos(photos: Iterable[Photo], config: SiteConfig, write: Writer,
                    progress: Progress | None = None) -> PhotoReport:
     """Write every rendition of PHOTOS, from the cache or freshly made; raises ErrorList."""
+    if "webp" in config.images.formats and not features.check("webp"):
+        raise SiteError('this Pillow was built without WebP: install Pillow from PyPI, or set '
+                        'formats = ["jpeg"] in the [images] table of site.toml')
     cache = OutputCache.open(config.cache_dir)
     plans: dict[str, PhotoRenditions] = {}
     for photo in photos:
