@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 from PIL import ExifTags, Image
 

@@ -3,14 +3,15 @@
 A rendition's key (images.py) hashes everything that produces its bytes, so a cached file
 is reused whatever the article, the file name or the build; a photo whose renditions are all
 cached is never opened. Files are written atomically and checked against their recorded size
-and sha256 before use, so a damaged cache costs time, never a wrong image.
+and CRC-32 before use (damage, not tampering, is what a local cache must survive), so a
+damaged cache costs time, never a wrong image.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from PIL import features
 from phucdong_site import imageproc
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, ErrorList, SiteError
-from phucdong_site.images import EXTENSION, PhotoRenditions, Rendition, renditions
+from phucdong_site.images import EXTENSION, Rendition, renditions
 from phucdong_site.models import Photo
 
 CACHE_FOLDER = "photos"
@@ -41,18 +42,18 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 @dataclass
 class OutputCache:
-    """Rendition files by key, with the size and sha256 each had when written."""
+    """Rendition files by key, with the size and CRC-32 each had when written."""
 
     root: Path
-    entries: dict[str, tuple[int, str]] = field(default_factory=dict)
+    entries: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, cache_dir: Path) -> OutputCache:
         root = cache_dir / CACHE_FOLDER
         try:
             raw = json.loads((root / INDEX_NAME).read_text(encoding="utf-8"))
-            entries = {key: (int(size), str(digest))
-                       for key, (size, digest) in raw["outputs"].items()}
+            entries = {key: (int(size), int(crc))
+                       for key, (size, crc) in raw["outputs"].items()}
             if raw.get("version") != INDEX_VERSION:
                 entries = {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -71,7 +72,7 @@ class OutputCache:
             return False
 
     def read(self, item: Rendition) -> bytes | None:
-        """ITEM's bytes if the file matches its recorded checksum, else None."""
+        """ITEM's bytes if the file matches its recorded size and checksum, else None."""
         entry = self.entries.get(item.key)
         if entry is None:
             return None
@@ -79,7 +80,7 @@ class OutputCache:
             data = self.file(item).read_bytes()
         except OSError:
             return None
-        if len(data) != entry[0] or hashlib.sha256(data).hexdigest() != entry[1]:
+        if len(data) != entry[0] or zlib.crc32(data) != entry[1]:
             return None
         return data
 
@@ -115,7 +116,7 @@ class PhotoTask:
 @dataclass(frozen=True, slots=True)
 class TaskResult:
     shown: Path
-    stored: tuple[tuple[str, int, str], ...] = ()    # (key, size, sha256)
+    stored: tuple[tuple[str, int, int], ...] = ()    # (key, size, CRC-32)
     problem: str = ""
     decodes: int = 0
 
@@ -133,7 +134,7 @@ def run_task(task: PhotoTask) -> TaskResult:
     for item in task.outputs:
         data = made[item.key]
         write_atomically(cache.file(item), data)
-        stored.append((item.key, len(data), hashlib.sha256(data).hexdigest()))
+        stored.append((item.key, len(data), zlib.crc32(data)))
     return TaskResult(task.shown, tuple(stored), decodes=imageproc.DECODES - before)
 
 
@@ -183,17 +184,15 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, write: Writer,
         raise SiteError('this Pillow was built without WebP: install Pillow from PyPI, or set '
                         'formats = ["jpeg"] in the [images] table of site.toml')
     cache = OutputCache.open(config.cache_dir)
-    plans: dict[str, PhotoRenditions] = {}
+    plans: dict[str, tuple[Photo, Rendition]] = {}      # output path → what makes it
     for photo in photos:
-        made = renditions(photo, config.images)
-        for item in made.all:
-            plans.setdefault(item.path, made)
+        for item in renditions(photo, config.images).all:
+            plans.setdefault(item.path, (photo, item))
     # One task per distinct source content, however many files or articles show it.
     needed: dict[str, tuple[Photo, dict[str, Rendition]]] = {}
-    for made in plans.values():
-        for item in made.all:
-            if not cache.has(item):
-                needed.setdefault(made.photo.digest, (made.photo, {}))[1][item.key] = item
+    for photo, item in plans.values():
+        if not cache.has(item):
+            needed.setdefault(photo.digest, (photo, {}))[1][item.key] = item
     tasks = [PhotoTask(config.site_dir / photo.source, photo.source, photo.width, photo.height,
                        tuple(outputs.values()), cache.root)
              for photo, outputs in needed.values()]
@@ -203,17 +202,15 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, write: Writer,
         decodes += result.decodes
         if result.problem:
             errors.append(ContentError(result.shown, None, f"photo: {result.problem}"))
-        for key, size, digest in result.stored:
-            cache.entries[key] = (size, digest)
+        for key, size, crc in result.stored:
+            cache.entries[key] = (size, crc)
     errors.raise_if_any()
 
-    for path, made in sorted(plans.items()):
-        item = next(r for r in made.all if r.path == path)
+    for path, (photo, item) in sorted(plans.items()):
         data = cache.read(item)
         if data is None:         # the cached file changed after the size check: remake it
-            (result,) = _run([PhotoTask(config.site_dir / made.photo.source, made.photo.source,
-                                        made.photo.width, made.photo.height, (item,),
-                                        cache.root)], 1, None)
+            (result,) = _run([PhotoTask(config.site_dir / photo.source, photo.source,
+                                        photo.width, photo.height, (item,), cache.root)], 1, None)
             decodes += result.decodes
             if result.problem:
                 raise ErrorList([ContentError(result.shown, None, f"photo: {result.problem}")])
@@ -221,6 +218,6 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, write: Writer,
             data = cache.read(item)
             if data is None:
                 raise OSError(f"{cache.file(item)}: the photo cache cannot be read back")
-        write(path, data, made.photo.source)
-    cache.save({made_item.key for made in plans.values() for made_item in made.all})
+        write(path, data, photo.source)
+    cache.save({item.key for _, item in plans.values()})
     return PhotoReport(files=len(plans), processed=len(tasks), decodes=decodes)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -33,23 +35,48 @@ class PhotoFile:
 
 @dataclass
 class SourceIndex:
-    """Upright sizes of photo contents already inspected, by sha256: a photo whose bytes
-    have not changed is not opened again."""
+    """What earlier builds learnt about photo files, so that an unchanged photo is neither
+    read nor opened again: upright sizes by content digest, and each file's digest with
+    the (size, mtime, inode) it had when hashed."""
 
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    files: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, cache_dir: Path) -> SourceIndex:
         try:
             raw = json.loads((cache_dir / SOURCES_INDEX).read_text(encoding="utf-8"))
-            return cls({digest: (int(w), int(h)) for digest, (w, h) in raw.items()})
-        except (OSError, ValueError, TypeError, AttributeError):
+            sizes = {digest: (int(w), int(h)) for digest, (w, h) in raw["sizes"].items()}
+            files = {path: (int(size), int(mtime), int(inode), str(digest))
+                     for path, (size, mtime, inode, digest) in raw["files"].items()}
+            return cls(sizes, files)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()         # no cache or a damaged one: inspect everything again
 
-    def save(self, cache_dir: Path, keep: set[str]) -> None:
-        """Write the sizes of the KEEP digests only: photos no longer used are forgotten."""
-        kept = {digest: list(self.sizes[digest]) for digest in sorted(keep & self.sizes.keys())}
-        write_atomically(cache_dir / SOURCES_INDEX, json.dumps(kept, indent=0).encode())
+    def digest(self, full: Path, relative: Path) -> str:
+        """The sha256 of the file's bytes; read only if the file changed since last hashed.
+
+        A stamp is trusted, as git trusts its index, only if it was taken after the file's
+        last change had settled: a file written within the last two seconds is hashed again.
+        """
+        stat = full.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        key = relative.as_posix()
+        known = self.files.get(key)
+        if known is not None and known[:3] == stamp:
+            return known[3]
+        digest = hashlib.sha256(full.read_bytes()).hexdigest()
+        if time.time_ns() - stat.st_mtime_ns > 2_000_000_000:
+            self.files[key] = (*stamp, digest)
+        return digest
+
+    def save(self, cache_dir: Path, photos: Iterable[Photo]) -> None:
+        """Write what is known of PHOTOS only: files no longer used are forgotten."""
+        used = {photo.digest for photo in photos}
+        paths = {photo.source.as_posix() for photo in photos}
+        index = {"sizes": {d: list(self.sizes[d]) for d in sorted(used & self.sizes.keys())},
+                 "files": {p: list(self.files[p]) for p in sorted(paths & self.files.keys())}}
+        write_atomically(cache_dir / SOURCES_INDEX, json.dumps(index, indent=0).encode())
 
 
 def locate(src: str, article: Path, site_dir: Path) -> Path:
@@ -91,11 +118,10 @@ def locate(src: str, article: Path, site_dir: Path) -> Path:
 def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> PhotoFile:
     """Upright size and digest of a photo file; raises PhotoProblem if Pillow cannot read it."""
     full = site_dir / path
-    data = full.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if known is not None and digest in known.sizes:
+    if known is not None and (digest := known.digest(full, path)) in known.sizes:
         width, height = known.sizes[digest]
         return PhotoFile(source=path, width=width, height=height, digest=digest)
+    digest = hashlib.sha256(full.read_bytes()).hexdigest()
     shown = path.name
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; a photo that large

@@ -95,7 +95,7 @@ def build(config: SiteConfig, progress: Progress | None = None) -> BuildReport:
         for static in statics.values():
             staging.copy(static.output_path, static.source)
         staging.commit()
-    sources.save(config.cache_dir, {photo.digest for photo in site.photos})
+    sources.save(config.cache_dir, site.photos)
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
                        photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir)
