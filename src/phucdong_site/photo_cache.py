@@ -71,8 +71,8 @@ class OutputCache:
         except OSError:
             return False
 
-    def read(self, item: Rendition) -> bytes | None:
-        """ITEM's bytes if the file matches its recorded size and checksum, else None."""
+    def verified(self, item: Rendition) -> Path | None:
+        """ITEM's file if it matches its recorded size and checksum, else None."""
         entry = self.entries.get(item.key)
         if entry is None:
             return None
@@ -82,7 +82,7 @@ class OutputCache:
             return None
         if len(data) != entry[0] or zlib.crc32(data) != entry[1]:
             return None
-        return data
+        return self.file(item)
 
     def save(self, used: set[str]) -> None:
         """Keep only the USED keys: delete every other file, then write the index."""
@@ -173,11 +173,12 @@ class PhotoReport:
     decodes: int
 
 
-# Receives each published file: (output path, bytes, the photo's source for messages).
-Writer = Callable[[str, bytes, Path], None]
+# Publishes each rendition: (output path, its verified cache file, the photo's source for
+# messages). The cache file may be hard-linked: a cache entry is never modified in place.
+Publisher = Callable[[str, Path, Path], None]
 
 
-def publish_photos(photos: Iterable[Photo], config: SiteConfig, write: Writer,
+def publish_photos(photos: Iterable[Photo], config: SiteConfig, publish: Publisher,
                    progress: Progress | None = None) -> PhotoReport:
     """Write every rendition of PHOTOS, from the cache or freshly made; raises ErrorList."""
     if "webp" in config.images.formats and not features.check("webp"):
@@ -207,17 +208,17 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, write: Writer,
     errors.raise_if_any()
 
     for path, (photo, item) in sorted(plans.items()):
-        data = cache.read(item)
-        if data is None:         # the cached file changed after the size check: remake it
+        file = cache.verified(item)
+        if file is None:         # the cached file changed after the size check: remake it
             (result,) = _run([PhotoTask(config.site_dir / photo.source, photo.source,
                                         photo.width, photo.height, (item,), cache.root)], 1, None)
             decodes += result.decodes
             if result.problem:
                 raise ErrorList([ContentError(result.shown, None, f"photo: {result.problem}")])
             cache.entries[item.key] = result.stored[0][1:]
-            data = cache.read(item)
-            if data is None:
+            file = cache.verified(item)
+            if file is None:
                 raise OSError(f"{cache.file(item)}: the photo cache cannot be read back")
-        write(path, data, photo.source)
+        publish(path, file, photo.source)
     cache.save({item.key for _, item in plans.values()})
     return PhotoReport(files=len(plans), processed=len(tasks), decodes=decodes)

@@ -91,7 +91,7 @@ def build(config: SiteConfig, progress: Progress | None = None) -> BuildReport:
     with Staging(config.output_dir) as staging:
         for page, html in render_pages(pages, environment(config, statics)):
             staging.write_text(page.path, html, page.source)
-        photos = publish_photos(site.photos, config, staging.write_bytes, progress)
+        photos = publish_photos(site.photos, config, staging.link, progress)
         for static in statics.values():
             staging.copy(static.output_path, static.source)
         staging.commit()
