@@ -180,7 +180,10 @@ def main() -> None:
         *table,
         "",
         f"- Photos: {args.count} distinct photo-like 4000×3000 JPEGs (q90), "
-        f"{corpus_mb:.0f} MB in all.",
+        f"{corpus_mb:.0f} MB in all."
+        + ("" if args.count >= 500 else
+           " Fewer than the default 500, to keep the run short on a shared machine; "
+           "compare the per-photo figures and the ratios."),
         f"- Each tool made {our_files} / {hugo_files} files (phucdong-site / Hugo): widths "
         "480, 960, 1600 as JPEG q82 and WebP q80, 16:9 crops 480 and 960 in both formats, "
         "one 1200×630 JPEG per photo.",

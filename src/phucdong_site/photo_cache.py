@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -147,7 +148,9 @@ def _run(tasks: list[PhotoTask], jobs: int, progress: Progress | None) -> Iterab
             if progress:
                 progress(done, len(tasks))
         return
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
+    # Workers ignore Ctrl-C: the main process alone stops the build, cleanly.
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=signal.signal,
+                               initargs=(signal.SIGINT, signal.SIG_IGN))
     try:
         futures = [pool.submit(run_task, task) for task in tasks]
         for done, future in enumerate(as_completed(futures), start=1):
