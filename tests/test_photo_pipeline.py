@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -281,3 +282,26 @@ def test_progress_shows_on_a_terminal_and_stays_quiet_otherwise(site):
     os.close(main)
     assert process.returncode == 0
     assert "Xử lý ảnh: 1/1" in shown.decode()
+
+
+def test_a_photo_replaced_under_the_same_name_is_detected_by_its_new_stamp(site):
+    import os
+    import time
+
+    path = site.content / "a.jpg"
+    photo_like((800, 600), seed=34).save(path, quality=90)
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))   # settled: its stamp is trusted
+    site.article("2024/a.md", ARTICLE.format(src="a.jpg"))
+    _build_in_process(site)
+    sources = json.loads((site.root / ".cache/photos/sources.json").read_text())
+    assert sources["files"]["content/a.jpg"][0] == path.stat().st_size
+    assert _build_in_process(site).photos_processed == 0
+    old_src = page(site).select_one("article picture img")["src"]
+
+    photo_like((800, 600), seed=35).save(path, quality=90)     # an editor swaps the photo
+    os.utime(path, (an_hour_ago + 60, an_hour_ago + 60))
+    assert _build_in_process(site).photos_processed == 1
+    assert page(site).select_one("article picture img")["src"] != old_src
+    sources = json.loads((site.root / ".cache/photos/sources.json").read_text())
+    assert sources["files"]["content/a.jpg"][3] == hashlib.sha256(path.read_bytes()).hexdigest()
