@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve clean test-tools
+.PHONY: build test serve clean test-tools bench-photos
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -38,3 +38,9 @@ serve: $(STAMP)
 
 clean:
 	rm -rf build .cache
+
+# Photo benchmark against Hugo (not a test): make bench-photos [N=500]
+N ?= 500
+bench-photos: $(STAMP)
+	command -v hugo >/dev/null 2>&1 || { apt-get update && apt-get install -y hugo; }
+	$(BIN)/python bench/photos/run.py --count $(N)

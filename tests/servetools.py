@@ -55,7 +55,7 @@ class Served:
     def status(self) -> dict:
         return json.loads(self.get("_phucdong/status")[2])
 
-    def wait_for(self, path: str, predicate, timeout: float = 15) -> str:
+    def wait_for(self, path: str, predicate, timeout: float = 30) -> str:
         """The text of PATH once PREDICATE(text) holds; fails after TIMEOUT seconds."""
         deadline = time.monotonic() + timeout
         text = ""

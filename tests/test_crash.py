@@ -35,7 +35,7 @@ def start_build(site: Path, *extra: str) -> subprocess.Popen:
 
 def edit(site: Path, round_: int) -> None:
     """Change one article's body, so every kill interrupts a build with something new."""
-    path = site / "content" / "2015" / "bai-00001.md"
+    path = sorted((site / "content").rglob("*.md"))[0]
     text = path.read_text(encoding="utf-8")
     head, _, _ = text.partition("\n---\n")
     path.write_text(f"{head}\n---\n\nLần sửa thứ {round_}.\n", encoding="utf-8")

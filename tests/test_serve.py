@@ -38,7 +38,7 @@ def test_serve_shows_edits_then_the_error_overlay_then_the_fixed_page(site):
         assert "/_phucdong/events" in page          # the live-reload script, added by serve
 
         path.write_text(FRONT_MATTER + "Đoạn đã sửa lần một.\n", encoding="utf-8")
-        served.wait_for(ARTICLE_URL, lambda text: "Đoạn đã sửa lần một." in text, timeout=10)
+        served.wait_for(ARTICLE_URL, lambda text: "Đoạn đã sửa lần một." in text)
 
         path.write_text(BROKEN + "Đoạn đã sửa lần hai.\n", encoding="utf-8")
         page = served.wait_for(ARTICLE_URL, lambda text: "phucdong-serve-errors" in text)

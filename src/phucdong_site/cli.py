@@ -133,12 +133,12 @@ def run(args: argparse.Namespace) -> int:
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs: expected a number of at least 1")
         config = load_config(site_dir, args.output, base_url=args.base_url,
-                             drafts=args.drafts or None)
+                             drafts=args.drafts or None, jobs=args.jobs)
         report = build(config, _progress(args))
         print_warnings(report.warnings)
         if not args.quiet:
             print(f"{summary(report.articles, report.pages, report.photos, report.seconds)} "
-                  f"→ {report.output_dir}")
+                  f"({report.photos_processed} ảnh mới xử lý) → {report.output_dir}")
         return 0
     if args.command == "check":
         config = load_config(site_dir, drafts=args.drafts or None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
@@ -24,6 +25,21 @@ class Contact:
     responsible: str = ""        # "Chịu trách nhiệm chính", shown in the footer
 
 
+IMAGE_FORMATS = ("webp", "jpeg")     # in <source> order: the first that a browser takes wins
+
+
+@dataclass(frozen=True, slots=True)
+class ImageConfig:
+    """The [images] table: which published copies every photo gets."""
+
+    widths: tuple[int, ...] = (480, 960, 1600)   # body photos; never above the original
+    cover_widths: tuple[int, ...] = (480, 960)   # 16:9 crops for listing cards
+    quality: int = 82            # JPEG quality
+    webp_quality: int = 80
+    formats: tuple[str, ...] = IMAGE_FORMATS     # "jpeg" is required: the <img> fallback
+    sizes: str = "(max-width: 46rem) 100vw, 46rem"   # the body column width, for srcset
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     site_dir: Path               # the folder holding site.toml, content/, templates/
@@ -38,6 +54,8 @@ class SiteConfig:
     categories: tuple[tuple[str, str], ...] = ()   # (slug, display name), in file order
     contact: Contact = Contact()
     drafts: bool = False         # --drafts: build unpublished articles too, marked
+    images: ImageConfig = ImageConfig()
+    jobs: int | None = None      # --jobs: worker processes for photos; None = one per core
 
     @property
     def content_dir(self) -> Path:
@@ -99,7 +117,7 @@ TOP_LEVEL = {
     "timezone": (_is_timezone, 'a time zone name such as "Asia/Ho_Chi_Minh"'),
     "default_category": (_is_slug, "a category slug such as tin-tuc-su-kien"),
 }
-TABLES = {"categories", "contact"}
+TABLES = {"categories", "contact", "images"}
 CONTACT_KEYS = {field for field in Contact.__slots__}
 
 
@@ -158,6 +176,8 @@ def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> 
             values["categories"] = _load_categories(value, lines, shown, errors)
         elif key == "contact":
             values["contact"] = _load_contact(value, lines, shown, errors)
+        elif key == "images":
+            values["images"] = _load_images(value, lines, shown, errors)
         else:
             errors.append(ContentError(shown, lines.get(key), f"{key}: unknown setting",
                                        hint=did_you_mean(key, [*TOP_LEVEL, *TABLES])))
@@ -207,3 +227,55 @@ def _load_contact(value: object, lines: dict[str, int], shown: Path,
         else:
             fields[key] = text
     return Contact(**fields)
+
+
+def _is_widths(value: object) -> bool:
+    return (isinstance(value, list) and bool(value)
+            and all(_is_positive_int(w) and 16 <= w <= 8192 for w in value))
+
+
+def _is_quality(value: object) -> bool:
+    return _is_positive_int(value) and value <= 100
+
+
+def _is_formats(value: object) -> bool:
+    return (isinstance(value, list) and "jpeg" in value
+            and all(v in IMAGE_FORMATS for v in value))
+
+
+IMAGE_KEYS = {
+    "widths": (_is_widths, "a list of pixel widths between 16 and 8192, e.g. [480, 960, 1600]"),
+    "cover_widths": (_is_widths, "a list of pixel widths between 16 and 8192, e.g. [480, 960]"),
+    "quality": (_is_quality, "a whole number from 1 to 100"),
+    "webp_quality": (_is_quality, "a whole number from 1 to 100"),
+    "formats": (_is_formats, 'a list of "webp" and "jpeg" that includes "jpeg"'),
+    "sizes": (_is_text, 'a sizes attribute, e.g. "(max-width: 46rem) 100vw, 46rem"'),
+}
+
+
+def _load_images(value: object, lines: dict[str, int], shown: Path,
+                 errors: ErrorList) -> ImageConfig:
+    if not isinstance(value, dict):
+        errors.append(ContentError(shown, lines.get("images"), "images: expected a table [images]"))
+        return ImageConfig()
+    fields: dict = {}
+    for key, setting in value.items():
+        where = lines.get(f"images.{key}")
+        if key not in IMAGE_KEYS:
+            errors.append(ContentError(shown, where, f"images.{key}: unknown setting",
+                                       hint=did_you_mean(key, IMAGE_KEYS)))
+            continue
+        check, expected = IMAGE_KEYS[key]
+        if not check(setting):
+            got = json.dumps(setting, ensure_ascii=False) if isinstance(setting, list) \
+                else _describe(setting)
+            errors.append(ContentError(shown, where, f"images.{key}: expected {expected}, "
+                                       f"got {got}"))
+        elif key in ("widths", "cover_widths"):
+            fields[key] = tuple(sorted(set(setting)))
+        elif key == "formats":
+            # <source> order is fixed (WebP first); the list only says which are made.
+            fields[key] = tuple(f for f in IMAGE_FORMATS if f in setting)
+        else:
+            fields[key] = setting
+    return ImageConfig(**fields)

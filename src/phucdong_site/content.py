@@ -15,9 +15,10 @@ from phucdong_site.frontmatter_yaml import FrontMatterProblem, split
 from phucdong_site.hints import field_hint
 from phucdong_site.markup import BodyTooComplex, render_body, shorten
 from phucdong_site.models import Article, Photo, Site
-from phucdong_site.photos import PhotoFile, PhotoProblem, inspect, locate, make_photo
+from phucdong_site.images import picture, renditions
+from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex, inspect, locate, make_photo
 from phucdong_site.progress import Progress
-from phucdong_site.slugs import fold, is_slug, slugify
+from phucdong_site.slugs import is_slug, slugify
 
 KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured",
               "summary", "draft", "slug")
@@ -73,7 +74,8 @@ def read_text(path: Path, shown: Path) -> str:
 
 
 def parse_article(path: Path, config: SiteConfig,
-                  photo_files: dict[Path, PhotoFile | PhotoProblem] | None = None) -> Article:
+                  photo_files: dict[Path, PhotoFile | PhotoProblem] | None = None,
+                  sources: SourceIndex | None = None) -> Article:
     """One article file → Article, or an ErrorList of every problem in it."""
     shown = path.relative_to(config.site_dir)
     photo_files = {} if photo_files is None else photo_files
@@ -105,7 +107,7 @@ def parse_article(path: Path, config: SiteConfig,
         found = locate(src, shown, config.site_dir)
         if found not in photo_files:
             try:
-                photo_files[found] = inspect(found, config.site_dir)
+                photo_files[found] = inspect(found, config.site_dir, sources)
             except PhotoProblem as problem:
                 photo_files[found] = problem
         result = photo_files[found]
@@ -124,10 +126,11 @@ def parse_article(path: Path, config: SiteConfig,
         body_photos.append(photo)
         return photo
 
-    base = config.base_path
+    def picture_of(photo: Photo, alt: str, eager: bool):
+        return picture(photo, alt, eager=eager, config=config.images, base=config.base_path)
+
     try:
-        body = render_body(parts.body, photos, resolve_body_image,
-                           lambda photo: f"{base}{photo.output_path}")
+        body = render_body(parts.body, photos, resolve_body_image, picture_of)
     except BodyTooComplex as problem:
         problems.add("body", str(problem), line=parts.body_line)
         raise ErrorList(problems.errors)
@@ -138,18 +141,21 @@ def parse_article(path: Path, config: SiteConfig,
     if problems.errors:
         raise ErrorList(problems.errors)
     extra = tuple((str(k), v) for k, v in meta.items() if k not in KNOWN_KEYS)
+    images = _distinct((*photos, *body_photos))
     return Article(source=shown, title=title, published=published, slug=slug,
                    category=category, views=views, photos=photos, tags=tags,
                    featured=featured, draft=draft,
                    summary=summary or shorten(body.first_paragraph),
                    body_html=body.html, extra=extra,
-                   images=_distinct((*photos, *body_photos)),
+                   images=images,
+                   og_image=renditions(images[0], config.images).og.path if images else "",
                    url_line=parts.lines.get("slug") or parts.lines.get("title") or 1)
 
 
 def _distinct(photos: Iterable[Photo]) -> tuple[Photo, ...]:
-    # by published name, not by digest: two files with the same bytes are two names on pages
-    return tuple({photo.output_path: photo for photo in photos}.values())
+    """One Photo per file. Two files with the same bytes stay two: their published names
+    differ, though photo_cache.py processes their content once."""
+    return tuple({(photo.digest, photo.source): photo for photo in photos}.values())
 
 
 def _line_of(body: str, needle: str, first_line: int) -> int:
@@ -322,12 +328,17 @@ def _photos(value: object, resolve, problems: _FileProblems) -> tuple[Photo, ...
 
 
 # parse_article, or serve's memo of it (see server.ArticleMemo).
-ArticleParser = Callable[[Path, SiteConfig, dict], Article]
+ArticleParser = Callable[[Path, SiteConfig, dict, "SourceIndex | None"], Article]
 
 
 def load_site(config: SiteConfig, progress: Progress = Progress(),
-              parse: ArticleParser = parse_article) -> Site:
-    """Every published article, validated, newest first; raises ErrorList with all problems."""
+              parse: ArticleParser = parse_article, sources: SourceIndex | None = None) -> Site:
+    """Every published article, validated, newest first; raises ErrorList with all problems.
+
+    SOURCES remembers photos inspected by earlier builds; by default it is read from the
+    cache and not updated.
+    """
+    sources = SourceIndex.load(config.cache_dir) if sources is None else sources
     errors = ErrorList()
     articles: list[Article] = []
     photo_files: dict[Path, PhotoFile | PhotoProblem] = {}
@@ -335,7 +346,7 @@ def load_site(config: SiteConfig, progress: Progress = Progress(),
     progress.stage("parse", len(paths))
     for path in paths:
         try:
-            articles.append(parse(path, config, photo_files))
+            articles.append(parse(path, config, photo_files, sources))
         except ErrorList as problems:
             errors.extend(problems.errors)
         progress.advance()

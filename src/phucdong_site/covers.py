@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from phucdong_site.config import ImageConfig
+from phucdong_site.images import renditions
 from phucdong_site.models import Photo
 
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
@@ -25,11 +27,15 @@ class CoverImage:
     alt: str
 
 
-def cover_image(photo: Photo, site_dir: Path) -> CoverImage:
-    """The published file that shows PHOTO as a cover."""
-    # Today the published file is a byte-for-byte copy of the source.
-    length = (site_dir / photo.source).stat().st_size
-    return CoverImage(path=photo.output_path, width=photo.width, height=photo.height,
-                      media_type=MEDIA_TYPES.get(photo.source.suffix.lower(),
-                                                 "application/octet-stream"),
+def cover_image(photo: Photo, images: ImageConfig, published: Path | None = None) -> CoverImage:
+    """The 1200×630 Open Graph rendition of PHOTO, which shares and feeds show.
+
+    Its byte length is read from PUBLISHED (the folder being built) once the photo is
+    processed; before that (check, page metadata) it is 0, as RSS allows for unknown sizes.
+    """
+    og = renditions(photo, images).og
+    file = published / og.path if published is not None else None
+    length = file.stat().st_size if file is not None and file.exists() else 0
+    return CoverImage(path=og.path, width=og.width, height=og.height,
+                      media_type=MEDIA_TYPES[Path(og.path).suffix.lower()],
                       length=length, alt=photo.caption)

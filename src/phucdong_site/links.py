@@ -17,8 +17,9 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
-from phucdong_site.config import SiteConfig
+from phucdong_site.config import ImageConfig, SiteConfig
 from phucdong_site.errors import ContentError
+from phucdong_site.images import renditions
 from phucdong_site.models import Article, Site
 
 # Attributes that make the browser fetch or open another address.
@@ -161,8 +162,9 @@ def _line_of(path: Path, needle: str) -> int | None:
     return None
 
 
-def iter_outputs(pages: Iterable[str], site: Site, statics: Iterable[str]) -> Iterator[str]:
+def iter_outputs(pages: Iterable[str], site: Site, statics: Iterable[str],
+                 images: ImageConfig) -> Iterator[str]:
     """Every file a build writes, relative to the output folder."""
     yield from pages
-    yield from (photo.output_path for photo in site.photos)
+    yield from (item.path for photo in site.photos for item in renditions(photo, images).all)
     yield from statics

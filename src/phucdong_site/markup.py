@@ -54,18 +54,22 @@ def caption_text(caption: str) -> str:
     return f"Ảnh: {caption}"
 
 
-def figure(photo: Photo, url: str, alt: str = "") -> etree.Element:
+# Builds what shows a photo, e.g. a <picture>: (photo, alt text, eager) → element.
+# EAGER is true for the page's first photo only, which should load at once.
+PictureMaker = Callable[[Photo, str, bool], etree.Element]
+
+
+def _plain_img(photo: Photo, alt: str, eager: bool) -> etree.Element:
+    return etree.Element("img", {"alt": alt, "width": str(photo.width),
+                                 "height": str(photo.height)})
+
+
+def figure(photo: Photo, picture: etree.Element) -> etree.Element:
     element = etree.Element("figure", {"class": "photo"})
-    element.append(image(photo, url, alt or photo.caption))
+    element.append(picture)
     if photo.caption:
         etree.SubElement(element, "figcaption").text = caption_text(photo.caption)
     return element
-
-
-def image(photo: Photo, url: str, alt: str) -> etree.Element:
-    return etree.Element("img", {"src": url, "alt": alt, "width": str(photo.width),
-                                 "height": str(photo.height), "loading": "lazy",
-                                 "decoding": "async"})
 
 
 class _Photos(Treeprocessor):
@@ -73,13 +77,19 @@ class _Photos(Treeprocessor):
 
     def __init__(self, md: markdown.Markdown):
         super().__init__(md)
-        self.reset(lambda src: None, (), lambda photo: "")
+        self.reset(lambda src: None, (), _plain_img)
 
     def reset(self, resolve: Resolver, photos: tuple[Photo, ...],
-              url_of: Callable[[Photo], str]) -> None:
-        self.resolve, self.photos, self.url_of = resolve, photos, url_of
+              picture_of: PictureMaker) -> None:
+        self.resolve, self.photos, self.picture_of = resolve, photos, picture_of
         self.problems: list[BodyProblem] = []
         self.first_paragraph = ""
+        self.shown = 0
+
+    def picture(self, photo: Photo, alt: str) -> etree.Element:
+        """The photo's element; the first one of the page in document order is eager."""
+        self.shown += 1
+        return self.picture_of(photo, alt, self.shown == 1)
 
     def run(self, root: etree.Element) -> None:
         captions = {photo.source: photo for photo in self.photos}
@@ -103,18 +113,18 @@ class _Photos(Treeprocessor):
                 if _alone_in_paragraph(parent, child):
                     parent.tag, parent.attrib, parent.text = "figure", {"class": "photo"}, None
                     parent.remove(child)
-                    parent.append(image(photo, self.url_of(photo), alt or photo.caption))
+                    parent.append(self.picture(photo, alt or photo.caption))
                     caption = photo.caption or alt
                     if caption:
                         etree.SubElement(parent, "figcaption").text = caption_text(caption)
                 else:
                     tail = child.tail
-                    parent[index] = image(photo, self.url_of(photo), alt or photo.caption)
+                    parent[index] = self.picture(photo, alt or photo.caption)
                     parent[index].tail = tail
         for photo in self.photos:
             if photo.source not in placed:
                 placed.add(photo.source)
-                root.append(figure(photo, self.url_of(photo)))
+                root.append(figure(photo, self.picture(photo, photo.caption)))
         self.first_paragraph = next(
             (text for p in root.iter("p") if (text := _plain(p))), "")
 
@@ -162,14 +172,14 @@ def _deadline(seconds: float):
 
 
 def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
-                url_of: Callable[[Photo], str]) -> RenderedBody:
+                picture_of: PictureMaker) -> RenderedBody:
     """HTML of a Markdown body, its first paragraph, and the image references that failed.
 
     Raises BodyTooComplex when the body nests too deeply or takes too long to render.
     """
     md, processor = _converter()
     md.reset()
-    processor.reset(resolve, photos, url_of)
+    processor.reset(resolve, photos, picture_of)
     if text.strip():
         try:
             with _deadline(RENDER_SECONDS):

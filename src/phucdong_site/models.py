@@ -14,13 +14,7 @@ class Photo:
     caption: str = ""
     width: int = 0
     height: int = 0
-    digest: str = ""             # sha256 of the file's bytes: names the published copy
-
-    @property
-    def output_path(self) -> str:
-        """Where the published copy lives, relative to the site root URL."""
-        stem = self.source.stem
-        return f"anh/{stem}-{self.digest[:12]}{self.source.suffix.lower()}"
+    digest: str = ""             # sha256 of the file's bytes: names the published copies
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +34,7 @@ class Article:
     extra: tuple[tuple[str, object], ...] = ()   # unknown front-matter keys, for templates
     images: tuple[Photo, ...] = ()   # every photo file the page shows, body images included
     url_line: int = 1            # the line of slug: (or title:), where URL clashes are reported
+    og_image: str = ""           # 1200×630 JPEG of the first photo, under the site root (og:image)
 
     @property
     def url(self) -> str:
@@ -73,6 +68,6 @@ class Site:
     """Every published article, newest first, and the photos they use."""
 
     articles: tuple[Article, ...]
-    photos: tuple[Photo, ...] = field(default=())   # distinct by digest
+    photos: tuple[Photo, ...] = field(default=())   # each photo file once
     # URLs of articles dated after the build time, shown (marked) only by --drafts builds.
     scheduled: frozenset[str] = frozenset()

@@ -75,6 +75,16 @@ class Staging:
     def write_text(self, relative: str, text: str, source: Path | None = None) -> None:
         self._claim(relative, source).write_text(text, encoding="utf-8")
 
+    def link(self, relative: str, file: Path, source: Path | None = None) -> None:
+        """Publish FILE, which is never modified in place (a cache entry), as a hard link:
+        no copy, and removing the old output later only drops a link. Copies across
+        filesystems."""
+        dest = self._claim(relative, source)
+        try:
+            os.link(file, dest)
+        except OSError:
+            shutil.copyfile(file, dest)
+
     def copy(self, relative: str, file: Path, source: Path | None = None) -> None:
         shutil.copyfile(file, self._claim(relative, source))
 

@@ -140,7 +140,7 @@ def template_globals(site: Site, config: SiteConfig, index: SiteIndex, absolute_
     """Functions and data the theme's templates use on every page."""
 
     def cover(photo: Photo):
-        return cover_image(photo, config.site_dir)
+        return cover_image(photo, config.images)
 
     def breadcrumb_json(crumbs: Sequence[Crumb]):
         return script_json(breadcrumb_list(crumbs, absolute_url))

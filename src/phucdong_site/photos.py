@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import time
 import warnings
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from phucdong_site.models import Photo
+from phucdong_site.photo_cache import write_atomically
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+SOURCES_INDEX = "photos/sources.json"    # under the site's .cache/
+TURNED = {5, 6, 7, 8}            # EXIF orientations that swap width and height
 
 
 class PhotoProblem(ValueError):
@@ -22,9 +28,55 @@ class PhotoProblem(ValueError):
 @dataclass(frozen=True, slots=True)
 class PhotoFile:
     source: Path                 # relative to the site root
-    width: int
+    width: int                   # upright, once the EXIF orientation is applied
     height: int
     digest: str
+
+
+@dataclass
+class SourceIndex:
+    """What earlier builds learnt about photo files, so that an unchanged photo is neither
+    read nor opened again: upright sizes by content digest, and each file's digest with
+    the (size, mtime, inode) it had when hashed."""
+
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    files: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, cache_dir: Path) -> SourceIndex:
+        try:
+            raw = json.loads((cache_dir / SOURCES_INDEX).read_text(encoding="utf-8"))
+            sizes = {digest: (int(w), int(h)) for digest, (w, h) in raw["sizes"].items()}
+            files = {path: (int(size), int(mtime), int(inode), str(digest))
+                     for path, (size, mtime, inode, digest) in raw["files"].items()}
+            return cls(sizes, files)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()         # no cache or a damaged one: inspect everything again
+
+    def digest(self, full: Path, relative: Path) -> str:
+        """The sha256 of the file's bytes; read only if the file changed since last hashed.
+
+        A stamp is trusted, as git trusts its index, only if it was taken after the file's
+        last change had settled: a file written within the last two seconds is hashed again.
+        """
+        stat = full.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        key = relative.as_posix()
+        known = self.files.get(key)
+        if known is not None and known[:3] == stamp:
+            return known[3]
+        digest = hashlib.sha256(full.read_bytes()).hexdigest()
+        if time.time_ns() - stat.st_mtime_ns > 2_000_000_000:
+            self.files[key] = (*stamp, digest)
+        return digest
+
+    def save(self, cache_dir: Path, photos: Iterable[Photo]) -> None:
+        """Write what is known of PHOTOS only: files no longer used are forgotten."""
+        used = {photo.digest for photo in photos}
+        paths = {photo.source.as_posix() for photo in photos}
+        index = {"sizes": {d: list(self.sizes[d]) for d in sorted(used & self.sizes.keys())},
+                 "files": {p: list(self.files[p]) for p in sorted(paths & self.files.keys())}}
+        write_atomically(cache_dir / SOURCES_INDEX, json.dumps(index, indent=0).encode())
 
 
 def locate(src: str, article: Path, site_dir: Path) -> Path:
@@ -63,10 +115,13 @@ def locate(src: str, article: Path, site_dir: Path) -> Path:
     raise PhotoProblem(f"{text} does not exist")
 
 
-def inspect(path: Path, site_dir: Path) -> PhotoFile:
-    """Size and digest of a photo file; raises PhotoProblem if Pillow cannot read it."""
+def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> PhotoFile:
+    """Upright size and digest of a photo file; raises PhotoProblem if Pillow cannot read it."""
     full = site_dir / path
-    data = full.read_bytes()
+    if known is not None and (digest := known.digest(full, path)) in known.sizes:
+        width, height = known.sizes[digest]
+        return PhotoFile(source=path, width=width, height=height, digest=digest)
+    digest = hashlib.sha256(full.read_bytes()).hexdigest()
     shown = path.name
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; a photo that large
@@ -75,8 +130,10 @@ def inspect(path: Path, site_dir: Path) -> PhotoFile:
         try:
             with Image.open(full) as image:
                 width, height = image.size
+                if image.getexif().get(ExifTags.Base.Orientation) in TURNED:
+                    width, height = height, width
                 # Decoding at 1/8 scale finds truncated files without paying for a full decode.
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
                 image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise PhotoProblem(f"{shown} is too large to process (over "
@@ -85,8 +142,9 @@ def inspect(path: Path, site_dir: Path) -> PhotoFile:
             raise PhotoProblem(f"{shown} is not an image (expected a JPEG, PNG, WebP or GIF file)")
         except (OSError, SyntaxError, ValueError) as error:
             raise PhotoProblem(f"{shown} is damaged or truncated ({error})")
-    return PhotoFile(source=path, width=width, height=height,
-                     digest=hashlib.sha256(data).hexdigest())
+    if known is not None:
+        known.sizes[digest] = (width, height)
+    return PhotoFile(source=path, width=width, height=height, digest=digest)
 
 
 def make_photo(src: str, caption: str, found: PhotoFile) -> Photo:

@@ -34,5 +34,5 @@ def public_site(site: Site, now: datetime, drafts: bool) -> Site:
     if drafts:
         return Site(site.articles, site.photos, frozenset(a.url for a in future))
     articles = tuple(a for a in site.articles if a.published <= now)
-    photos = tuple({p.output_path: p for a in articles for p in a.images}.values())
+    photos = tuple({(p.digest, p.source): p for a in articles for p in a.images}.values())
     return Site(articles, photos)

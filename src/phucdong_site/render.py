@@ -7,9 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError
+from phucdong_site.images import picture_html, renditions
 from phucdong_site.markup import caption_text
 from phucdong_site.theme import StaticFile, template_dirs
 
@@ -41,7 +43,18 @@ def environment(config: SiteConfig, statics: dict[str, StaticFile]) -> jinja2.En
             raise jinja2.TemplateRuntimeError(f"static file {name!r} does not exist in static/")
         return url(statics[name].output_path)
 
-    env.globals.update(site=config, url=url, absolute_url=absolute_url, static_url=static_url)
+    def photo_picture(photo, alt: str = "", kind: str = "body", sizes: str | None = None,
+                      eager: bool = False) -> markupsafe.Markup:
+        """<picture> of a photo; kind="cover" gives the 16:9 card crop."""
+        return markupsafe.Markup(picture_html(photo, alt, eager=eager, config=config.images,
+                                              base=base, kind=kind, sizes=sizes))
+
+    def photo_renditions(photo):
+        """Every published copy of a photo: .body, .cover, .og (path, width, height)."""
+        return renditions(photo, config.images)
+
+    env.globals.update(site=config, url=url, absolute_url=absolute_url, static_url=static_url,
+                       picture=photo_picture, renditions=photo_renditions)
     env.filters.update(date_vi=format_date, time_vi=format_time, caption=caption_text)
     return env
 

@@ -279,7 +279,8 @@ class ArticleMemo:
     def __init__(self) -> None:
         self.known: dict[Path, tuple[tuple[int, int, int], SiteConfig, Article]] = {}
 
-    def __call__(self, path: Path, config: SiteConfig, photo_files: dict) -> Article:
+    def __call__(self, path: Path, config: SiteConfig, photo_files: dict,
+                 sources=None) -> Article:
         key = path.relative_to(config.site_dir)
         stat = path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
@@ -287,7 +288,7 @@ class ArticleMemo:
         if known and known[0] == stamp and known[1] == config:
             return known[2]
         self.known.pop(key, None)
-        article = parse_article(path, config, photo_files)   # problems raise: not remembered
+        article = parse_article(path, config, photo_files, sources)   # problems raise: not kept
         self.known[key] = (stamp, config, article)
         return article
 

@@ -21,6 +21,8 @@ from phucdong_site.output import Staging
 from phucdong_site.pages import PageOutput, plan_pages, template_globals
 from phucdong_site.progress import Progress
 from phucdong_site.publishing import build_time, public_site
+from phucdong_site.photo_cache import publish_photos
+from phucdong_site.photos import SourceIndex
 from phucdong_site.render import environment, render
 from phucdong_site.theme import StaticFile, static_files
 
@@ -30,6 +32,7 @@ class BuildReport:
     articles: int
     pages: int
     photos: int
+    photos_processed: int        # photos decoded this time; 0 when the cache had everything
     seconds: float
     output_dir: Path
     warnings: tuple[ContentError, ...] = ()   # problems that do not stop the build
@@ -45,12 +48,13 @@ class Plan:
 
 
 def plan(config: SiteConfig, progress: Progress = Progress(),
-         parse: ArticleParser = parse_article) -> Plan:
+         parse: ArticleParser = parse_article, sources: SourceIndex | None = None) -> Plan:
     """Load the content and plan every page; raises ErrorList with every content problem.
 
     Body links to .md files are pointed at their pages once the public articles are known.
     """
-    public = public_site(load_site(config, progress, parse), build_time(), config.drafts)
+    public = public_site(load_site(config, progress, parse, sources), build_time(),
+                         config.drafts)
     site = link_sources(public, config)
     index = build_index(site, config)
     return Plan(site, index, plan_pages(site, config, index))
@@ -65,12 +69,15 @@ def site_environment(config: SiteConfig, statics: dict[str, StaticFile],
     return env
 
 
-def text_files(planned: Plan, config: SiteConfig,
-               env: jinja2.Environment) -> list[tuple[str, str]]:
-    """Feeds, sitemap.xml and robots.txt: (path, text)."""
+def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
+               published: Path | None = None) -> list[tuple[str, str]]:
+    """Feeds, sitemap.xml and robots.txt: (path, text).
+
+    PUBLISHED is the folder holding the processed photos, for the feeds' enclosure sizes.
+    """
     absolute_url = env.globals["absolute_url"]      # the one the pages use
     files = feed_files(planned.site, config, planned.index, absolute_url,
-                       lambda article: cover_image(article.cover, config.site_dir)
+                       lambda article: cover_image(article.cover, config.images, published)
                        if article.cover else None)
     public = [(page.url, page.lastmod) for page in planned.pages if page.path != "404.html"]
     files.append(("sitemap.xml", sitemap(public, absolute_url)))
@@ -109,7 +116,7 @@ def check(config: SiteConfig, progress: Progress = Progress()) -> Plan:
             errors.extend(problems.errors)
         written = [*(page.path for page in planned.pages), *(path for path, _ in files)]
         outputs = iter_outputs(written, planned.site,
-                               (static.output_path for static in statics.values()))
+                               (static.output_path for static in statics.values()), config.images)
         errors.extend(broken_references(planned.site, config, outputs))
     finally:
         progress.finish()
@@ -125,8 +132,9 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     and a parse that remembers unchanged articles between rebuilds.
     """
     started = time.perf_counter()
+    sources = SourceIndex.load(config.cache_dir)
     try:
-        planned = plan(config, progress, parse)
+        planned = plan(config, progress, parse, sources)
         site, pages = planned.site, planned.pages
         statics = static_files(config.site_dir)
         env = site_environment(config, statics, planned)
@@ -135,17 +143,26 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
             for page, html in render_pages(pages, env):
                 staging.write_text(page.path, html, page.source)
                 progress.advance()
-            for path, text in text_files(planned, config, env):
+            photos = publish_photos(site.photos, config, staging.link, _photo_steps(progress))
+            for path, text in text_files(planned, config, env, staging.path):
                 staging.write_text(path, text)
-            progress.stage("photos", len(site.photos))
-            for photo in site.photos:
-                staging.copy(photo.output_path, config.site_dir / photo.source, photo.source)
-                progress.advance()
             for static in statics.values():
                 staging.copy(static.output_path, static.source)
             staging.commit()
     finally:
         progress.finish()
+    sources.save(config.cache_dir, site.photos)
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
+                       photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
                        warnings=planned.index.warnings)
+
+
+def _photo_steps(progress: Progress):
+    """The photo pool's (done, total) reports as progress stages and steps."""
+    def report(done: int, total: int) -> None:
+        if done == 0:
+            progress.stage("photos", total)
+        else:
+            progress.advance()
+    return report
