@@ -16,6 +16,7 @@ from phucdong_site.listings import paginate
 from phucdong_site.models import Site
 from phucdong_site.output import Staging
 from phucdong_site.render import environment, render
+from phucdong_site.search_index import index_files
 from phucdong_site.theme import static_files
 
 LISTING_BASE = "tin-tuc/"
@@ -49,6 +50,7 @@ def plan_pages(site: Site, config: SiteConfig) -> list[PageOutput]:
     pages += [PageOutput(f"{article.url}index.html", "article.html", {"article": article},
                          article.source)
               for article in site.articles]
+    pages.append(PageOutput("tim-kiem/index.html", "search.html", {}))
     pages.append(PageOutput("404.html", "404.html", {}))
     return pages
 
@@ -88,6 +90,8 @@ def build(config: SiteConfig) -> BuildReport:
             staging.copy(photo.output_path, config.site_dir / photo.source, photo.source)
         for static in statics.values():
             staging.copy(static.output_path, static.source)
+        for relative, text in index_files(site.articles).items():
+            staging.write_text(relative, text)
         staging.commit()
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
                        seconds=time.perf_counter() - started, output_dir=config.output_dir)
