@@ -107,3 +107,12 @@ def invoke(capsys):
         return Invocation(code, captured.out, captured.err)
 
     return call
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see whether it failed
+    (the browser fixtures save a screenshot of a failed test)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
