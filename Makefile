@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: build test serve clean bench-search
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,8 +16,17 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/phucdong-site build
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium; installed only when missing (CI runs as root).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# Search compared with Pagefind on a generated Vietnamese site; ARTICLES=2000 for a quick run.
+bench-search: $(STAMP) $(CHROMIUM)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(BIN)/python bench/search/run.py --articles $${ARTICLES:-10000}
 
 clean:
 	rm -rf build .cache

@@ -1,13 +1,11 @@
 """Browser fixtures: a demo site built by the real CLI, served over HTTP on 127.0.0.1 under a
-sub-path, and Debian's Chromium driven by Playwright. Import the fixtures into a test module
-with `from browser_support import *`."""
+sub-path, and Debian's Chromium driven by Playwright. Registered by conftest.py as a plugin."""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import re
-import shutil
 import threading
 from pathlib import Path
 
@@ -15,16 +13,13 @@ import pytest
 
 from conftest import REPO, SITE_TOML, ScratchSite
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api as playwright_api
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 SUB_PATH = "/cong-thong-tin/"          # the site is served under a sub-path, as on a shared host
 SCREENSHOTS = REPO / "test-results"
-
-__all__ = ["demo_site", "server", "browser", "page", "SUB_PATH", "DemoSite"]
-
 
 class DemoSite:
     """The built demo site and where it is served."""

@@ -14,6 +14,10 @@ from PIL import Image
 
 REPO = Path(__file__).resolve().parents[1]
 
+# The browser fixtures (a served demo site, Chromium through Playwright) live in their own
+# module; registered here so that every test module shares one browser.
+pytest_plugins = ["browser_support"]
+
 SITE_TOML = """\
 name = "Phường Phúc Đồng"
 section_title = "tin tức - sự kiện nổi bật"

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from browser_support import *  # noqa: F403  (fixtures)
+from browser_support import SUB_PATH
 
 HOI_NGHI = "Hội nghị tổng kết công tác năm 2024 của phường Phúc Đồng"
 TIEP_DAN = "Lịch tiếp công dân tháng 12"
