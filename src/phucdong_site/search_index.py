@@ -58,6 +58,11 @@ def search_key(word: str) -> str:
     return fold(word).lower()
 
 
+# Inline elements join their text to the words around them; any other tag separates words.
+_INLINE = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span "
+                    "strong sub sup time u var wbr".split())
+
+
 class _TextOf(HTMLParser):
     """Collects the text of an HTML fragment, with a space where blocks meet."""
 
@@ -66,10 +71,12 @@ class _TextOf(HTMLParser):
         self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        self.parts.append(" ")
+        if tag not in _INLINE:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
-        self.parts.append(" ")
+        if tag not in _INLINE:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
