@@ -100,7 +100,7 @@ def demo_site(tmp_path_factory) -> DemoSite:
     return DemoSite(site, out)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args) -> None:
         pass
 
@@ -108,7 +108,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def server(demo_site: DemoSite):
     """A real HTTP server on 127.0.0.1, on a free port, serving the folder above the site."""
-    handler = functools.partial(_QuietHandler, directory=str(demo_site.out.parent))
+    handler = functools.partial(QuietHandler, directory=str(demo_site.out.parent))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 import unicodedata
 
 import pytest
 
-from browser_support import SUB_PATH
+from browser_support import SUB_PATH, QuietHandler
 
 HOI_NGHI = "Hội nghị tổng kết công tác năm 2024 của phường Phúc Đồng"
 TIEP_DAN = "Lịch tiếp công dân tháng 12"
@@ -159,3 +162,34 @@ def test_a_query_downloads_only_its_shards(page, server):
     assert "v/75.json" in index_files                       # the vocabulary of "u" only
     assert not any(name.startswith("v/") and name != "v/75.json" for name in index_files)
     assert [name for name in index_files if name.startswith("f/")] == ["f/1.json"]
+
+
+def test_search_page_reopens_and_searches_offline_after_one_visit(browser, demo_site):
+    """A server of its own, stopped halfway: everything after that comes from the browser."""
+    handler = functools.partial(QuietHandler, directory=str(demo_site.out.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}{SUB_PATH}"
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{base}tim-kiem/")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("caches.open('tim-kiem-1').then(c => c.keys()).then(k => k.length >= 3)")
+        assert search(page, "phuc dong")[:2] == [HOI_NGHI, TIEP_DAN]
+        httpd.shutdown()                                    # offline from here on:
+        httpd.server_close()                                # connections are refused
+        page.goto(f"{base}tim-kiem/?q=PH%C3%9AC+%C4%90%E1%BB%92NG")
+        page.wait_for_function("document.querySelectorAll('#ket-qua h2').length > 0")
+        assert page.locator("#ket-qua h2").all_inner_texts()[:2] == [HOI_NGHI, TIEP_DAN]
+        assert page.locator("link[rel=stylesheet]").evaluate("l => l.sheet.cssRules.length") > 10
+        # A word whose index files were never fetched: said plainly, not a broken page.
+        page.get_by_label("Từ khóa").fill("ubnd")
+        page.get_by_label("Từ khóa").press("Enter")
+        page.wait_for_function("document.getElementById('trang-thai-tim-kiem').textContent.includes('kết nối')")
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)

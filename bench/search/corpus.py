@@ -236,7 +236,7 @@ def reference_answers(query: Query, articles: list[Article]) -> list[str]:
     prefix = query.kind.startswith("prefix")
     found = []
     for article in articles:
-        keys = _keys(" ".join([article.title, *article.paragraphs]))
+        keys = _article_keys(article)
         vocabulary = set(keys)
         ok = all(w in vocabulary for w in (words[:-1] if prefix else words))
         if ok and prefix:
@@ -246,3 +246,14 @@ def reference_answers(query: Query, articles: list[Article]) -> list[str]:
         if ok:
             found.append(article.url)
     return sorted(found)
+
+
+_KEYS: dict[int, tuple[str, list[str]]] = {}
+
+
+def _article_keys(article: Article) -> list[str]:
+    text = " ".join([article.title, *article.paragraphs])
+    cached = _KEYS.get(id(article))
+    if cached is None or cached[0] != text:
+        cached = _KEYS[id(article)] = (text, _keys(text))
+    return cached[1]

@@ -20,6 +20,7 @@ from phucdong_site.search_index import index_files
 from phucdong_site.theme import static_files
 
 LISTING_BASE = "tin-tuc/"
+SEARCH_WORKER = "tim-kiem/sw.js"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ def build(config: SiteConfig) -> BuildReport:
             staging.copy(static.output_path, static.source)
         for relative, text in index_files(site.articles).items():
             staging.write_text(relative, text)
+        # A service worker's scope is its folder: the search page's one lives beside it.
+        staging.copy(SEARCH_WORKER, statics["js/search-sw.js"].source)
         staging.commit()
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
                        seconds=time.perf_counter() - started, output_dir=config.output_dir)

@@ -290,6 +290,19 @@
     if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? all[at - 1] : input).focus(); }
   });
 
+  // Keep the search page and what it fetches for offline use: the worker (tim-kiem/sw.js,
+  // scope: this page) keeps what comes later; this page and its files were fetched before the
+  // worker ran, so they go into the worker's cache ("tim-kiem-1") from here.
+  var worker = form.getAttribute("data-worker");
+  if (worker && "serviceWorker" in navigator && window.caches) {
+    navigator.serviceWorker.register(worker).then(function () {
+      var own = [window.location.pathname].concat(
+        Array.prototype.map.call(document.querySelectorAll("link[rel=stylesheet], script[src]"),
+                                 function (el) { return el.href || el.src; }));
+      return caches.open("tim-kiem-1").then(function (cache) { return cache.addAll(own); });
+    }).catch(function () {});
+  }
+
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) { input.value = initial; search(initial); }
   form.setAttribute("data-ready", "");
