@@ -23,7 +23,8 @@ $(CHROMIUM):
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
-# Search compared with Pagefind on a generated Vietnamese site; ARTICLES=2000 for a quick run.
+# Search compared with Pagefind on a generated Vietnamese site (writes bench/search/RESULTS.md);
+# ARTICLES=2000 for a quick run (written to bench/search/.work/RESULTS-2000.md).
 bench-search: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/search/run.py --articles $${ARTICLES:-10000}
