@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -48,6 +49,23 @@ def test_words_are_runs_of_letters_digits_and_marks():
         "UBND", "phường", "Phúc", "Đồng", "Nghị", "định", "42", "2022"]
     # A decomposed (NFD) word stays one word, composed.
     assert list(words(unicodedata.normalize("NFD", "Đồng"))) == ["Đồng"]
+
+
+def test_words_know_every_combining_mark_of_unicode():
+    pattern = search_index._word_pattern()
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if unicodedata.category(ch)[0] in "LNM":
+            assert pattern.fullmatch(ch), f"U+{code:04X}"
+        else:
+            assert not pattern.fullmatch(ch), f"U+{code:04X}"
+
+
+@given(st.text())
+def test_words_split_like_a_scan_by_category(text):
+    text = unicodedata.normalize("NFC", text)
+    expected = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in text).split()
+    assert words(text) == expected
 
 
 @given(st.text())

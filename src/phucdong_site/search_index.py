@@ -21,11 +21,13 @@ sorted keys, no timestamps, byte-identical from build to build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from html.parser import HTMLParser
 
 from phucdong_site.models import Article
@@ -38,21 +40,34 @@ FRAGMENT_BODY_CHARS = 20_000     # body text kept for snippets; the index covers
 TITLE, SUMMARY, BODY = 1, 2, 4
 
 
-def words(text: str) -> Iterator[str]:
+# Combining marks live in planes 0 and 1 and in the variation selectors of plane 14.
+_MARK_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
+
+
+@functools.cache
+def _word_pattern() -> re.Pattern[str]:
+    # Letters and digits are [^\W_]; Python's re has no class for combining marks (\p{M} in
+    # search.js), so it is built once from the Unicode database, as ranges.
+    ranges: list[list[int]] = []
+    for plane in _MARK_PLANES:
+        for code in plane:
+            if unicodedata.category(chr(code))[0] == "M":
+                if ranges and ranges[-1][1] == code - 1:
+                    ranges[-1][1] = code
+                else:
+                    ranges.append([code, code])
+    marks = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return re.compile(f"(?:[^\\W_]|[{marks}])+")
+
+
+def words(text: str) -> list[str]:
     """The words of TEXT in NFC: runs of letters, digits and combining marks.
 
     Must agree with tokens() in static/js/search.js (/[\\p{L}\\p{N}\\p{M}]+/gu)."""
-    word: list[str] = []
-    for ch in unicodedata.normalize("NFC", text):
-        if unicodedata.category(ch)[0] in "LNM":
-            word.append(ch)
-        elif word:
-            yield "".join(word)
-            word = []
-    if word:
-        yield "".join(word)
+    return _word_pattern().findall(unicodedata.normalize("NFC", text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def search_key(word: str) -> str:
     """The folded, lower-case form a word is indexed and looked up under."""
     return fold(word).lower()
