@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve clean test-tools bench-photos
+.PHONY: build test serve clean test-tools bench-photos bench-search
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -35,6 +35,12 @@ test-tools:
 PORT ?= 8000
 serve: $(STAMP)
 	$(BIN)/phucdong-site serve --port $(PORT)
+
+# Search compared with Pagefind on a generated Vietnamese site (writes bench/search/RESULTS.md);
+# ARTICLES=2000 for a quick run (written to bench/search/.work/RESULTS-2000.md).
+bench-search: $(STAMP) test-tools
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(BIN)/python bench/search/run.py --articles $${ARTICLES:-10000}
 
 clean:
 	rm -rf build .cache

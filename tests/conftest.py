@@ -14,6 +14,10 @@ from PIL import Image
 
 REPO = Path(__file__).resolve().parents[1]
 
+# The browser fixtures (a served demo site, Chromium through Playwright) live in their own
+# module; registered here so that every test module shares one browser.
+pytest_plugins = ["browser_support"]
+
 SITE_TOML = """\
 name = "Phường Phúc Đồng"
 section_title = "tin tức - sự kiện nổi bật"
@@ -107,3 +111,12 @@ def invoke(capsys):
         return Invocation(code, captured.out, captured.err)
 
     return call
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see whether it failed
+    (the browser fixtures save a screenshot of a failed test)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)

@@ -124,6 +124,8 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOut
             "related": related(article, tag_lists, category.articles, ranks, RELATED_COUNT),
             "older": older, "newer": newer,
         }, article.source, lastmod=article.published))
+    pages.append(PageOutput("tim-kiem/index.html", "search.html",
+                            {"breadcrumbs": (HOME, Crumb("Tìm kiếm", "tim-kiem/"))}))
     pages.append(PageOutput("404.html", "404.html", {"breadcrumbs": ()}))
     return pages
 

@@ -24,7 +24,10 @@ from phucdong_site.publishing import build_time, public_site
 from phucdong_site.photo_cache import publish_photos
 from phucdong_site.photos import SourceIndex
 from phucdong_site.render import environment, render
+from phucdong_site.search_index import index_files
 from phucdong_site.theme import StaticFile, static_files
+
+SEARCH_WORKER = "tim-kiem/sw.js"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,9 @@ def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
     files = feed_files(planned.site, config, planned.index, absolute_url,
                        lambda article: cover_image(article.cover, config.images, published)
                        if article.cover else None)
-    public = [(page.url, page.lastmod) for page in planned.pages if page.path != "404.html"]
+    # The search page has no content of its own to index, and no date.
+    public = [(page.url, page.lastmod) for page in planned.pages
+              if page.path not in ("404.html", "tim-kiem/index.html")]
     files.append(("sitemap.xml", sitemap(public, absolute_url)))
     files.append(("robots.txt", robots(config)))
     return files
@@ -148,6 +153,10 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
                 staging.write_text(path, text)
             for static in statics.values():
                 staging.copy(static.output_path, static.source)
+            for relative, text in index_files(site.articles).items():
+                staging.write_text(relative, text)
+            # A service worker's scope is its folder: the search page's one lives beside it.
+            staging.copy(SEARCH_WORKER, statics["js/search-sw.js"].source)
             staging.commit()
     finally:
         progress.finish()

@@ -1,0 +1,179 @@
+"""The search index of /tim-kiem/: sharded JSON files that static/js/search.js reads.
+
+A visitor's phone should download only what one query needs, so the index is split:
+
+    tim-kiem/chi-muc/meta.json          what exists: vocabulary files, shard files, a version
+    tim-kiem/chi-muc/v/<hex>.json       vocabulary of the folded terms starting with one
+                                        character: term -> [shard number, document count]
+    tim-kiem/chi-muc/s/<n>.json         postings of a range of folded terms, ~SHARD_BYTES each:
+                                        folded term -> lower-case spelling -> postings
+    tim-kiem/chi-muc/f/<id>.json        one article: url, title, date, summary, body text
+
+Terms are folded exactly like slugs.fold (tones, marks and "đ" removed) and lower-cased, so
+"phuc dong", "Phúc Đồng" and "PHÚC ĐỒNG" meet on "phuc dong"; each spelling keeps its own
+postings so that a query typed with accents can rank exact spellings first.
+
+A posting is one integer per article: (id - previous id) * 8 + field mask (title 1,
+summary 2, body 4). Ids follow the site's order, newest first, so a smaller id is more
+recent and recency needs no other data. Output is a pure function of the articles:
+sorted keys, no timestamps, byte-identical from build to build.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from html.parser import HTMLParser
+
+from phucdong_site.models import Article
+from phucdong_site.slugs import fold
+
+INDEX_DIR = "tim-kiem/chi-muc/"
+SHARD_BYTES = 24_000             # target size of one postings shard, before compression
+MAX_TERM_LENGTH = 40             # longer "words" are codes or garbage, not search terms
+FRAGMENT_BODY_CHARS = 20_000     # body text kept for snippets; the index covers all of it
+TITLE, SUMMARY, BODY = 1, 2, 4
+
+
+# Combining marks live in planes 0 and 1 and in the variation selectors of plane 14.
+_MARK_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
+
+
+@functools.cache
+def _word_pattern() -> re.Pattern[str]:
+    # Letters and digits are [^\W_]; Python's re has no class for combining marks (\p{M} in
+    # search.js), so it is built once from the Unicode database, as ranges.
+    ranges: list[list[int]] = []
+    for plane in _MARK_PLANES:
+        for code in plane:
+            if unicodedata.category(chr(code))[0] == "M":
+                if ranges and ranges[-1][1] == code - 1:
+                    ranges[-1][1] = code
+                else:
+                    ranges.append([code, code])
+    marks = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return re.compile(f"(?:[^\\W_]|[{marks}])+")
+
+
+def words(text: str) -> list[str]:
+    """The words of TEXT in NFC: runs of letters, digits and combining marks.
+
+    Must agree with tokens() in static/js/search.js (/[\\p{L}\\p{N}\\p{M}]+/gu)."""
+    return _word_pattern().findall(unicodedata.normalize("NFC", text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def search_key(word: str) -> str:
+    """The folded, lower-case form a word is indexed and looked up under."""
+    return fold(word).lower()
+
+
+# Inline elements join their text to the words around them; any other tag separates words.
+_INLINE = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span "
+                    "strong sub sup time u var wbr".split())
+
+
+class _TextOf(HTMLParser):
+    """Collects the text of an HTML fragment, with a space where blocks meet."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag not in _INLINE:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _INLINE:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _postings(ids_and_masks: dict[int, int]) -> list[int]:
+    encoded, previous = [], 0
+    for doc_id in sorted(ids_and_masks):
+        encoded.append((doc_id - previous) * 8 + ids_and_masks[doc_id])
+        previous = doc_id
+    return encoded
+
+
+def _shards(entries: dict[str, dict[str, list[int]]]) -> list[dict[str, dict[str, list[int]]]]:
+    """Consecutive runs of the sorted terms, each about SHARD_BYTES when serialised."""
+    shards: list[dict[str, dict[str, list[int]]]] = [{}]
+    size = 0
+    for term in sorted(entries):
+        cost = len(_dump({term: entries[term]}).encode())
+        if shards[-1] and size + cost > SHARD_BYTES:
+            shards.append({})
+            size = 0
+        shards[-1][term] = entries[term]
+        size += cost
+    return shards
+
+
+def fragment(article: Article, body: str) -> dict[str, str]:
+    return {"u": article.url, "t": article.title, "d": f"{article.published:%d/%m/%Y}",
+            "i": article.published.isoformat(), "s": article.summary,
+            "b": body[:FRAGMENT_BODY_CHARS]}
+
+
+def index_files(articles: Iterable[Article]) -> dict[str, str]:
+    """Every file of the search index, by path relative to the output folder."""
+    files: dict[str, str] = {}
+    documents = 0
+    # term -> spelling -> doc id -> field mask
+    postings: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for doc_id, article in enumerate(articles):
+        body = plain_text(article.body_html)
+        for field, text in ((TITLE, article.title), (SUMMARY, article.summary), (BODY, body)):
+            for word in words(text):
+                key = search_key(word)
+                if len(key) > MAX_TERM_LENGTH:
+                    continue
+                masks = postings[key][word.lower()]
+                masks[doc_id] = masks.get(doc_id, 0) | field
+        files[f"{INDEX_DIR}f/{doc_id}.json"] = _dump(fragment(article, body))
+        documents += 1
+
+    entries = {term: {spelling: _postings(masks) for spelling, masks in spellings.items()}
+               for term, spellings in postings.items()}
+    vocabulary: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for number, shard in enumerate(_shards(entries)):
+        if not shard:
+            continue
+        files[f"{INDEX_DIR}s/{number}.json"] = _dump(shard)
+        for term in shard:
+            holders = set().union(*postings[term].values())
+            vocabulary[f"{ord(term[0]):x}"][term] = [number, len(holders)]
+    for key, terms in vocabulary.items():
+        files[f"{INDEX_DIR}v/{key}.json"] = _dump(terms)
+
+    # The version changes whenever any index file does; the script adds it to each request
+    # so that a browser never mixes files of two builds.
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode() + b"\0" + files[path].encode() + b"\0")
+    meta = {"version": digest.hexdigest()[:16], "documents": documents,
+            "vocabulary": sorted(vocabulary)}
+    files[f"{INDEX_DIR}meta.json"] = _dump(meta)
+    return files

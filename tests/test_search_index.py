@@ -1,0 +1,131 @@
+"""The build-time search index: folding, tokens, postings, shards, reproducible bytes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from hypothesis import given, strategies as st
+
+from conftest import tree_bytes
+from phucdong_site import search_index
+from phucdong_site.models import Article
+from phucdong_site.search_index import INDEX_DIR, index_files, plain_text, search_key, words
+from phucdong_site.slugs import fold
+
+TZ = timezone(timedelta(hours=7))
+
+
+def article(n: int, title: str, body: str = "", summary: str = "") -> Article:
+    return Article(source=Path(f"content/{n}.md"), title=title, slug=f"bai-{n}",
+                   published=datetime(2024, 1, 1, tzinfo=TZ) - timedelta(days=n),
+                   category="tin-tuc-su-kien", summary=summary, body_html=body)
+
+
+def decode(postings: list[int]) -> dict[int, int]:
+    """Doc id -> field mask, as search.js reads them."""
+    found, doc = {}, 0
+    for value in postings:
+        doc += value // 8
+        found[doc] = value % 8
+    return found
+
+
+def load(files: dict[str, str], name: str):
+    return json.loads(files[f"{INDEX_DIR}{name}"])
+
+
+def lookup(files: dict[str, str], key: str) -> dict[str, dict[int, int]]:
+    vocabulary = load(files, f"v/{ord(key[0]):x}.json")
+    shard, _count = vocabulary[key]
+    return {spelling: decode(p) for spelling, p in load(files, f"s/{shard}.json")[key].items()}
+
+
+def test_words_are_runs_of_letters_digits_and_marks():
+    assert list(words("UBND phường Phúc Đồng, Nghị định 42/2022!")) == [
+        "UBND", "phường", "Phúc", "Đồng", "Nghị", "định", "42", "2022"]
+    # A decomposed (NFD) word stays one word, composed.
+    assert list(words(unicodedata.normalize("NFD", "Đồng"))) == ["Đồng"]
+
+
+def test_words_know_every_combining_mark_of_unicode():
+    pattern = search_index._word_pattern()
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if unicodedata.category(ch)[0] in "LNM":
+            assert pattern.fullmatch(ch), f"U+{code:04X}"
+        else:
+            assert not pattern.fullmatch(ch), f"U+{code:04X}"
+
+
+@given(st.text())
+def test_words_split_like_a_scan_by_category(text):
+    text = unicodedata.normalize("NFC", text)
+    expected = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in text).split()
+    assert words(text) == expected
+
+
+@given(st.text())
+def test_search_key_is_the_slug_fold_lower_cased(text):
+    assert search_key(text) == fold(text).lower()
+    assert search_key(unicodedata.normalize("NFD", text)) == search_key(text)
+
+
+def test_plain_text_keeps_captions_and_separates_blocks():
+    html = '<p>Đoạn <em>một</em>.</p><figure><img src="a.jpg" alt=""><figcaption>Ảnh: Hội nghị</figcaption></figure><p>Hai&nbsp;&amp; ba</p>'
+    assert plain_text(html) == "Đoạn một. Ảnh: Hội nghị Hai & ba"
+    assert plain_text("<p>một</p><p>hai</p>") == "một hai"
+
+
+def test_spellings_and_fields_are_kept_per_article():
+    files = index_files([
+        article(0, "Mùa đông ở phố", "<p>Trời lạnh.</p>"),
+        article(1, "Tin phường", "<p>Phường Phúc Đồng họp.</p>", summary="Phúc Đồng họp."),
+        article(2, "PHÚC ĐỒNG", "<p>Không.</p>"),
+    ])
+    assert lookup(files, "dong") == {"đông": {0: 1}, "đồng": {1: 2 | 4, 2: 1}}
+    assert lookup(files, "phuc") == {"phúc": {1: 6, 2: 1}}
+    vocabulary = load(files, "v/64.json")
+    assert vocabulary["dong"][1] == 3                       # articles holding any spelling
+    meta = load(files, "meta.json")
+    assert meta["documents"] == 3 and "64" in meta["vocabulary"]
+
+
+def test_fragments_carry_what_a_result_shows():
+    files = index_files([article(0, "Lịch tiếp dân", "<p>Sáng thứ Năm.</p>", summary="Tóm tắt")])
+    assert load(files, "f/0.json") == {
+        "u": "2024/01/bai-0/", "t": "Lịch tiếp dân", "d": "01/01/2024",
+        "i": "2024-01-01T00:00:00+07:00", "s": "Tóm tắt", "b": "Sáng thứ Năm."}
+
+
+def test_shards_stay_small_and_every_term_is_findable(monkeypatch):
+    monkeypatch.setattr(search_index, "SHARD_BYTES", 400)
+    body = " ".join(f"từ{n} chữ{n * 7}" for n in range(300))
+    files = index_files([article(n, f"Bài {n}", f"<p>{body} riêng{n}</p>") for n in range(5)])
+    shards = [name for name in files if name.startswith(f"{INDEX_DIR}s/")]
+    assert len(shards) > 10
+    for name in shards:
+        shard = json.loads(files[name])
+        assert len(files[name].encode()) <= 400 or len(shard) == 1
+    for n in range(5):
+        assert lookup(files, f"rieng{n}") == {f"riêng{n}": {n: 4}}
+        assert lookup(files, "bai") == {"bài": {i: 1 for i in range(5)}}
+
+
+def test_index_is_reproducible_byte_for_byte():
+    articles = [article(n, f"Tin số {n} về Phúc Đồng", f"<p>Nội dung {n}.</p>") for n in range(30)]
+    assert index_files(articles) == index_files(list(articles))
+
+
+def test_build_writes_the_index_and_the_search_page(site, invoke):
+    site.article("2024/a.md", 'title: "Phúc Đồng ra quân"\ndate: 2024-05-01 08:30',
+                 body="Vệ sinh môi trường.\n")
+    assert invoke("build", str(site.root)).code == 0
+    first = tree_bytes(site.out)
+    assert "tim-kiem/index.html" in first
+    assert "tim-kiem/chi-muc/meta.json" in first and "tim-kiem/chi-muc/f/0.json" in first
+    assert invoke("build", str(site.root)).code == 0
+    assert tree_bytes(site.out) == first
