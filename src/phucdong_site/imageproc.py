@@ -56,6 +56,9 @@ def decode(path: Path, scale: float = 1.0) -> Image.Image:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise ProcessingProblem(f"is too large to process ({error})")
+        except FileNotFoundError:
+            raise ProcessingProblem("disappeared during the build; the previous output is "
+                                    "unchanged")
         except (OSError, SyntaxError, ValueError) as error:
             raise ProcessingProblem(f"cannot be decoded ({error})")
     if orientation != 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -68,25 +69,45 @@ class Staging:
                                f"output: /{relative} is also written by "
                                f"{other.as_posix() if other else 'the theme'}")
         self.written[relative] = source
-        dest = self.path / relative
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        return dest
+        return self.path / relative
 
     def write_text(self, relative: str, text: str, source: Path | None = None) -> None:
-        self._claim(relative, source).write_text(text, encoding="utf-8")
+        dest = self._claim(relative, source)
+        with self._writing(relative):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(text, encoding="utf-8")
 
     def link(self, relative: str, file: Path, source: Path | None = None) -> None:
         """Publish FILE, which is never modified in place (a cache entry), as a hard link:
         no copy, and removing the old output later only drops a link. Copies across
         filesystems."""
         dest = self._claim(relative, source)
-        try:
-            os.link(file, dest)
-        except OSError:
-            shutil.copyfile(file, dest)
+        with self._writing(relative):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(file, dest)
+            except OSError as error:
+                if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.ENOENT):
+                    raise
+                shutil.copyfile(file, dest)
 
     def copy(self, relative: str, file: Path, source: Path | None = None) -> None:
-        shutil.copyfile(file, self._claim(relative, source))
+        dest = self._claim(relative, source)
+        with self._writing(relative):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, dest)
+
+    @contextlib.contextmanager
+    def _writing(self, relative: str):
+        """Turn a failed write (disk full, a file gone) into one line naming the output."""
+        try:
+            yield
+        except FileNotFoundError as error:
+            raise OutputError(f"{error.filename}: disappeared during the build; "
+                              "the previous output is unchanged") from None
+        except OSError as error:
+            raise OutputError(f"{self.out_dir}: cannot write {relative} ({error.strerror}); "
+                              "the previous output is unchanged") from None
 
     def commit(self) -> None:
         """Make the staging folder the output; the old output is removed afterwards."""
