@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve clean test-tools bench-photos bench-search
+.PHONY: build test serve clean test-tools bench-photos bench-search fuzz
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -41,6 +41,10 @@ serve: $(STAMP)
 bench-search: $(STAMP) test-tools
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/search/run.py --articles $${ARTICLES:-10000}
+
+# A long property-based run over the loader, renderer and file names (not part of `make test`).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q tests/test_fuzz_loader.py
 
 clean:
 	rm -rf build .cache

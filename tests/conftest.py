@@ -120,3 +120,11 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
+
+
+# Property tests: a short run in every `make test`; `make fuzz` sets HYPOTHESIS_PROFILE=long.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("default", max_examples=150)
+_hypothesis_settings.register_profile("long", max_examples=5000)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -237,3 +237,10 @@ def test_never_prints_a_traceback_through_the_real_command(site):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().endswith("1 problem found")
+
+
+def test_reports_an_invisible_control_character_at_its_line(site, invoke):
+    site.article("2024/a.md", 'views: 1\ntitle: "Tin\x7f"\ndate: 2024-01-01')
+    assert errors_of(site, invoke) == [
+        "content/2024/a.md:3: front matter: contains the control character U+007F, which YAML "
+        "does not allow"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import PurePath
 
@@ -28,7 +29,8 @@ class ContentError(SiteError):
     def __init__(self, path: PurePath | str, line: int | None, message: str, hint: str = ""):
         self.path = PurePath(path).as_posix()
         self.line = line
-        self.message = message
+        # one problem, one line: library messages sometimes carry their own line breaks
+        self.message = re.sub(r"\s*\n\s*", " ", message)
         self.hint = hint
         super().__init__(str(self))
 

@@ -68,6 +68,11 @@ def split(text: str) -> Split:
         before = fm_lines[at - 1] if 0 < at <= len(fm_lines) else ""
         raise FrontMatterProblem(offset + at + 1, f"front matter: {_explain(error)}",
                                  _hint(error, line_text, before))
+    except yaml.reader.ReaderError as error:
+        line = offset + fm.count("\n", 0, error.position) + 1
+        raise FrontMatterProblem(line, f"front matter: contains the control character "
+                                 f"U+{error.character:04X}, which YAML does not allow",
+                                 "delete it (it is invisible: retype the line)")
     except yaml.YAMLError as error:
         raise FrontMatterProblem(1, f"front matter: not valid YAML ({error})")
     finally:
