@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-from playwright.sync_api import sync_playwright
-
 from servetools import Served
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+# `browser` is the session's one Chromium (tests/browser_support.py): Playwright's sync API
+# allows one running instance per process.
 FRONT_MATTER = '---\ntitle: "Hội nghị tổng kết"\ndate: 2024-05-01 08:30\n---\n\n'
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # No skip: `make test` installs Debian's chromium when it is missing (see the Makefile).
-    assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: run `make test` as root"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_the_page_reloads_by_itself_after_a_save(site, browser):
