@@ -9,6 +9,7 @@ import fcntl
 import itertools
 import os
 import shutil
+import stat as _stat
 import sys
 import threading
 from pathlib import Path
@@ -73,7 +74,40 @@ class Staging:
         return dest
 
     def write_text(self, relative: str, text: str, source: Path | None = None) -> None:
-        self._claim(relative, source).write_text(text, encoding="utf-8")
+        self.write_bytes(relative, text.encode("utf-8"), source)
+
+    def write_bytes(self, relative: str, data: bytes, source: Path | None = None) -> None:
+        """Write DATA; when the current output has the same bytes there, publish that file
+        again as a hard link: its mtime stays, so a deploy that syncs by size and time
+        uploads only what changed, and an unchanged site writes no file data at all.
+        The current output is only read, so the swap still publishes old or new whole."""
+        dest = self._claim(relative, source)
+        if not self._reuse(relative, dest, data):
+            dest.write_bytes(data)
+
+    def _reuse(self, relative: str, dest: Path, data: bytes) -> bool:
+        previous = self.out_dir / relative
+        try:
+            # O_NOFOLLOW: a symbolic link planted in the output is never followed.
+            fd = os.open(previous, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return False
+        try:
+            stat = os.fstat(fd)
+            if not _stat.S_ISREG(stat.st_mode) or stat.st_size != len(data):
+                return False
+            with os.fdopen(os.dup(fd), "rb") as file:
+                if file.read(len(data) + 1) != data:
+                    return False
+            try:      # link the very file just compared, even if renamed meanwhile
+                os.link(f"/proc/self/fd/{fd}", dest, follow_symlinks=True)
+            except OSError:
+                os.link(previous, dest, follow_symlinks=False)
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
 
     def link(self, relative: str, file: Path, source: Path | None = None) -> None:
         """Publish FILE, which is never modified in place (a cache entry), as a hard link:
@@ -86,7 +120,7 @@ class Staging:
             shutil.copyfile(file, dest)
 
     def copy(self, relative: str, file: Path, source: Path | None = None) -> None:
-        shutil.copyfile(file, self._claim(relative, source))
+        self.write_bytes(relative, file.read_bytes(), source)
 
     def commit(self) -> None:
         """Make the staging folder the output; the old output is removed afterwards."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 
+from phucdong_site.article_cache import ArticleCache
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import ArticleParser, load_site, parse_article
 from phucdong_site.covers import cover_image
@@ -51,12 +52,13 @@ class Plan:
 
 
 def plan(config: SiteConfig, progress: Progress = Progress(),
-         parse: ArticleParser = parse_article, sources: SourceIndex | None = None) -> Plan:
+         parse: ArticleParser = parse_article, sources: SourceIndex | None = None,
+         cache: ArticleCache | None = None) -> Plan:
     """Load the content and plan every page; raises ErrorList with every content problem.
 
     Body links to .md files are pointed at their pages once the public articles are known.
     """
-    public = public_site(load_site(config, progress, parse, sources), build_time(),
+    public = public_site(load_site(config, progress, parse, sources, cache), build_time(),
                          config.drafts)
     site = link_sources(public, config)
     index = build_index(site, config)
@@ -138,8 +140,9 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     """
     started = time.perf_counter()
     sources = SourceIndex.load(config.cache_dir)
+    cache = ArticleCache(config)
     try:
-        planned = plan(config, progress, parse, sources)
+        planned = plan(config, progress, parse, sources, cache)
         site, pages = planned.site, planned.pages
         statics = static_files(config.site_dir)
         env = site_environment(config, statics, planned)
@@ -161,6 +164,7 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     finally:
         progress.finish()
     sources.save(config.cache_dir, site.photos)
+    cache.save()
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
                        photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
