@@ -29,6 +29,7 @@ from phucdong_site.config import SiteConfig
 from phucdong_site.models import Article
 from phucdong_site.photo_cache import write_atomically
 from phucdong_site.photos import PhotoProblem, locate
+from phucdong_site.search_index import ArticleTerms, article_terms
 
 FOLDER = "articles"              # under the site's .cache/
 SHARDS = 64                      # an edit rewrites one shard, not the whole cache
@@ -46,6 +47,7 @@ class Entry:
     context: str                 # generator_digest() + config_digest() when parsed
     photos: tuple[tuple[str, Stamp], ...]   # (photo file, its stamp), every image shown
     article: Article
+    terms: ArticleTerms          # its search index entries, made with it
 
 
 def generator_digest() -> str:
@@ -116,7 +118,18 @@ class ArticleCache:
                 return False
         return True
 
-    def store(self, path: Path, digest: str, article: Article) -> None:
+    def terms(self, article: Article) -> ArticleTerms:
+        """ARTICLE's search entries: the cached ones while what they are made of is the
+        same (a published article may differ from the parsed one: its links resolved)."""
+        entry = self.entries.get(article.source.as_posix())
+        if entry is not None and (entry.article.title, entry.article.summary,
+                                  entry.article.body_html) == (article.title, article.summary,
+                                                               article.body_html):
+            return entry.terms
+        return article_terms(article)
+
+    def store(self, path: Path, digest: str, article: Article,
+              terms: ArticleTerms | None = None) -> None:
         key = path.relative_to(self.config.site_dir).as_posix()
         stamp = stamp_of(path)
         photos = []
@@ -128,7 +141,7 @@ class ArticleCache:
                 return
             photos.append((photo.source.as_posix(), photo_stamp))
         self.entries[key] = Entry(stamp if settled(stamp) else None, digest, self.context,
-                                  tuple(photos), article)
+                                  tuple(photos), article, terms or article_terms(article))
         self.dirty.add(_shard(key))
 
     def keep_only(self, paths: Iterable[Path]) -> None:
@@ -145,12 +158,7 @@ class ArticleCache:
             if (shard := _shard(key)) in shards:
                 shards[shard][key] = entry
         for shard, entries in shards.items():
-            payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
-            data = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-            try:
-                write_atomically(self.folder / f"{shard:02d}.pickle", data)
-            except OSError:
-                pass
+            write_checked(self.folder / f"{shard:02d}.pickle", entries)
         self.dirty.clear()
 
 
@@ -160,22 +168,39 @@ def _shard(key: str) -> int:
 
 def _read_shard(file: Path) -> dict[str, Entry]:
     """A shard's entries; {} for a missing, truncated, corrupt or foreign one."""
-    try:
-        data = file.read_bytes()
-    except OSError:
-        return {}
-    header = len(MAGIC) + 65
-    if not data.startswith(MAGIC) or len(data) < header:
-        return {}
-    payload = data[header:]
-    if hashlib.sha256(payload).hexdigest().encode() != data[len(MAGIC):header - 1]:
-        return {}
-    try:
-        entries = pickle.loads(payload)
-    except Exception:            # written by another version of the models
-        return {}
+    entries = read_checked(file)
     if not isinstance(entries, dict) or not all(
             isinstance(entry, Entry) and isinstance(entry.article, Article)
             for entry in entries.values()):
         return {}
     return entries
+
+
+def write_checked(file: Path, value: object) -> None:
+    """VALUE pickled behind a header and its sha256; a failure to write only costs a
+    later rebuild of what it held."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        write_atomically(file, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+                         + payload)
+    except OSError:
+        pass
+
+
+def read_checked(file: Path) -> object:
+    """What write_checked stored in FILE, or None if it is missing, truncated, corrupt or
+    written by another version of this tool."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return None
+    header = len(MAGIC) + 65
+    if not data.startswith(MAGIC) or len(data) < header:
+        return None
+    payload = data[header:]
+    if hashlib.sha256(payload).hexdigest().encode() != data[len(MAGIC):header - 1]:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:            # a class that changed shape since it was written
+        return None

@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import hashlib
 import itertools
 import os
 import shutil
@@ -82,10 +83,22 @@ class Staging:
         uploads only what changed, and an unchanged site writes no file data at all.
         The current output is only read, so the swap still publishes old or new whole."""
         dest = self._claim(relative, source)
-        if not self._reuse(relative, dest, data):
+        if not self._reuse(relative, dest, lambda old: old == data, len(data)):
             dest.write_bytes(data)
 
-    def _reuse(self, relative: str, dest: Path, data: bytes) -> bool:
+    def reuse(self, relative: str, sha256: str, source: Path | None = None) -> bool:
+        """Publish the current output's file RELATIVE again if its bytes still have SHA256
+        (a page whose inputs did not change); False, claiming nothing, if they do not."""
+        if relative in self.written:
+            self._claim(relative, source)           # reports the clash
+        dest = self.path / relative
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if self._reuse(relative, dest, lambda data: hashlib.sha256(data).hexdigest() == sha256):
+            self.written[relative] = source
+            return True
+        return False
+
+    def _reuse(self, relative: str, dest: Path, same, size: int | None = None) -> bool:
         previous = self.out_dir / relative
         try:
             # O_NOFOLLOW: a symbolic link planted in the output is never followed.
@@ -94,10 +107,10 @@ class Staging:
             return False
         try:
             stat = os.fstat(fd)
-            if not _stat.S_ISREG(stat.st_mode) or stat.st_size != len(data):
+            if not _stat.S_ISREG(stat.st_mode) or size not in (None, stat.st_size):
                 return False
             with os.fdopen(os.dup(fd), "rb") as file:
-                if file.read(len(data) + 1) != data:
+                if not same(file.read()):
                     return False
             try:      # link the very file just compared, even if renamed meanwhile
                 os.link(f"/proc/self/fd/{fd}", dest, follow_symlinks=True)

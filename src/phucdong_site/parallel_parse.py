@@ -7,7 +7,7 @@ chunk costs one pickling of its paths and of its parsed articles, not one per fi
 
 from __future__ import annotations
 
-import signal
+import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -18,6 +18,8 @@ from phucdong_site.models import Article
 from phucdong_site.photo_cache import available_cores
 from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex
 from phucdong_site.progress import Progress
+from phucdong_site.workers import start_worker
+from phucdong_site.search_index import ArticleTerms, article_terms
 
 MIN_PER_WORKER = 50              # below this, starting a worker costs more than it saves
 CHUNKS_PER_WORKER = 4            # a few chunks each: the progress line moves, and a slow
@@ -43,6 +45,7 @@ def parse_files(paths: list[Path], config: SiteConfig, parse, sources: SourceInd
         return outcomes                 # type: ignore[return-value]
 
     missing = []
+    terms: dict[int, ArticleTerms] = {}      # made by the workers, for the cache
     for number, path in enumerate(paths):
         article = None
         if cache is not None:
@@ -67,14 +70,15 @@ def parse_files(paths: list[Path], config: SiteConfig, parse, sources: SourceInd
         for chunk, results, sizes, files in _in_pool(chunks, paths, config, sources, jobs):
             sources.sizes.update(sizes)
             sources.files.update(files)
-            for number, outcome in zip(chunk, results):
+            for number, (outcome, article_terms) in zip(chunk, results):
                 outcomes[number] = restore_errors(outcome)
+                terms[number] = article_terms
             progress.advance(len(chunk))
 
     if cache is not None:
         for number in missing:
             if isinstance(outcomes[number], Article) and number in digests:
-                cache.store(paths[number], digests[number], outcomes[number])
+                cache.store(paths[number], digests[number], outcomes[number], terms.get(number))
         cache.keep_only(paths)
     return outcomes                     # type: ignore[return-value]
 
@@ -93,9 +97,9 @@ def _chunks(numbers: list[int], count: int) -> list[list[int]]:
 
 
 def _in_pool(chunks, paths, config, sources, jobs):
-    # Workers ignore Ctrl-C: the main process alone stops the build, cleanly.
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=signal.signal,
-                               initargs=(signal.SIGINT, signal.SIG_IGN))
+    # Workers ignore Ctrl-C and die with the build (see workers.py).
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker,
+                               initargs=(os.getpid(),))
     try:
         futures = {pool.submit(_parse_chunk, [paths[n] for n in chunk], config, sources): chunk
                    for chunk in chunks}
@@ -116,8 +120,9 @@ def _parse_chunk(paths: list[Path], config: SiteConfig, sources: SourceIndex):
     results = []
     for path in paths:
         outcome = _parse_one(parse_article, path, config, photo_files, sources)
-        results.append(outcome if isinstance(outcome, Article) else
-                       [(e.path, e.line, e.message, e.hint) for e in outcome])
+        # Search entries are made here too: on a cold build they are as costly as Markdown.
+        results.append((outcome, article_terms(outcome)) if isinstance(outcome, Article) else
+                       ([(e.path, e.line, e.message, e.hint) for e in outcome], None))
     return results, sources.sizes, sources.files
 
 
