@@ -27,7 +27,9 @@ FILE = "pages.pickle"            # under the site's .cache/: {page path: (key, s
 
 
 class PageCache:
-    def __init__(self, config: SiteConfig, statics: dict, globals_: dict):
+    def __init__(self, config: SiteConfig, statics: dict, globals_: dict, closed_over: object):
+        """CLOSED_OVER: the data the template globals' functions read beyond the config
+        (the scheduled articles' URLs)."""
         self.file = config.cache_dir / FILE
         previous = read_checked(self.file)
         self.previous: dict[str, tuple[str, str]] = previous if isinstance(previous, dict) else {}
@@ -45,6 +47,7 @@ class PageCache:
         # Template globals that are data, not functions of the config: hashed once.
         data = {name: value for name, value in globals_.items() if not callable(value)}
         digest.update(self._pickle(data))
+        digest.update(self._pickle(closed_over))
         self.globals_digest = digest.digest()
 
     def key(self, path: str, template: str, context: dict) -> str:

@@ -151,7 +151,7 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
         env = site_environment(config, statics, planned)
         with Staging(config.output_dir, preview=preview) as staging:
             progress.stage("render", len(pages))
-            page_cache = PageCache(config, statics, env.globals)
+            page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled))
             keys, todo = {}, []
             for page in pages:
                 keys[page.path] = key = page_cache.key(page.path, page.template, page.context)
