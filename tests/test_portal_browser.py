@@ -7,10 +7,9 @@ import http.server
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+# The browser is the session's (browser_support.py): a second sync_playwright() in the same
+# process fails with "Sync API inside the asyncio loop" once the session one is running.
 ARTICLE = "2024/05/hop-mat-dau-xuan/"
 
 
@@ -53,15 +52,6 @@ def served(tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_copy_link_button_copies_the_canonical_address(served, browser):
