@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve clean test-tools bench-photos bench-search fuzz
+.PHONY: build test serve clean test-tools bench-photos bench-search fuzz bench
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -54,3 +54,11 @@ N ?= 500
 bench-photos: $(STAMP)
 	command -v hugo >/dev/null 2>&1 || { apt-get update && apt-get install -y hugo; }
 	$(BIN)/python bench/photos/run.py --count $(N)
+
+# Build speed against Hugo (not a test): cold build, no-change and one-edit rebuilds, growth,
+# progress cost; writes bench/RESULTS.md. make bench [SIZES="1000 10000 50000"] [REPEATS=3]
+SIZES ?= 1000 10000
+REPEATS ?= 3
+bench: $(STAMP)
+	command -v hugo >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y hugo; }
+	$(BIN)/python bench/scale/run.py --sizes $(SIZES) --repeats $(REPEATS)

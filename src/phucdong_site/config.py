@@ -55,7 +55,7 @@ class SiteConfig:
     contact: Contact = Contact()
     drafts: bool = False         # --drafts: build unpublished articles too, marked
     images: ImageConfig = ImageConfig()
-    jobs: int | None = None      # --jobs: worker processes for photos; None = one per core
+    jobs: int | None = None      # --jobs: worker processes; None = one per core
 
     @property
     def content_dir(self) -> Path:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
@@ -19,6 +20,9 @@ from phucdong_site.images import picture, renditions
 from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex, inspect, locate, make_photo
 from phucdong_site.progress import Progress
 from phucdong_site.slugs import is_slug, slugify
+
+if TYPE_CHECKING:
+    from phucdong_site.article_cache import ArticleCache
 
 KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured",
               "summary", "draft", "slug")
@@ -332,24 +336,24 @@ ArticleParser = Callable[[Path, SiteConfig, dict, "SourceIndex | None"], Article
 
 
 def load_site(config: SiteConfig, progress: Progress = Progress(),
-              parse: ArticleParser = parse_article, sources: SourceIndex | None = None) -> Site:
+              parse: ArticleParser = parse_article, sources: SourceIndex | None = None,
+              cache: ArticleCache | None = None) -> Site:
     """Every published article, validated, newest first; raises ErrorList with all problems.
 
     SOURCES remembers photos inspected by earlier builds; by default it is read from the
-    cache and not updated.
+    cache and not updated. CACHE (a build's) answers unchanged files without parsing them.
     """
+    from phucdong_site.parallel_parse import parse_files
     sources = SourceIndex.load(config.cache_dir) if sources is None else sources
     errors = ErrorList()
     articles: list[Article] = []
-    photo_files: dict[Path, PhotoFile | PhotoProblem] = {}
     paths = discover(config.content_dir)
     progress.stage("parse", len(paths))
-    for path in paths:
-        try:
-            articles.append(parse(path, config, photo_files, sources))
-        except ErrorList as problems:
-            errors.extend(problems.errors)
-        progress.advance()
+    for outcome in parse_files(paths, config, parse, sources, progress, cache):
+        if isinstance(outcome, Article):
+            articles.append(outcome)
+        else:
+            errors.extend(outcome)
     published = [a for a in articles if config.drafts or not a.draft]
     errors.extend(_duplicate_urls(published))
     errors.raise_if_any()

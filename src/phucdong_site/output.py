@@ -7,9 +7,11 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import hashlib
 import itertools
 import os
 import shutil
+import stat as _stat
 import sys
 import threading
 from pathlib import Path
@@ -72,10 +74,55 @@ class Staging:
         return self.path / relative
 
     def write_text(self, relative: str, text: str, source: Path | None = None) -> None:
+        self.write_bytes(relative, text.encode("utf-8"), source)
+
+    def write_bytes(self, relative: str, data: bytes, source: Path | None = None) -> None:
+        """Write DATA; when the current output has the same bytes there, publish that file
+        again as a hard link: its mtime stays, so a deploy that syncs by size and time
+        uploads only what changed, and an unchanged site writes no file data at all.
+        The current output is only read, so the swap still publishes old or new whole."""
         dest = self._claim(relative, source)
         with self._writing(relative):
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(text, encoding="utf-8")
+            if not self._reuse(relative, dest, lambda old: old == data, len(data)):
+                dest.write_bytes(data)
+
+    def reuse(self, relative: str, sha256: str, source: Path | None = None) -> bool:
+        """Publish the current output's file RELATIVE again if its bytes still have SHA256
+        (a page whose inputs did not change); False, claiming nothing, if they do not."""
+        if relative in self.written:
+            self._claim(relative, source)           # reports the clash
+        dest = self.path / relative
+        with self._writing(relative):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        if self._reuse(relative, dest, lambda data: hashlib.sha256(data).hexdigest() == sha256):
+            self.written[relative] = source
+            return True
+        return False
+
+    def _reuse(self, relative: str, dest: Path, same, size: int | None = None) -> bool:
+        previous = self.out_dir / relative
+        try:
+            # O_NOFOLLOW: a symbolic link planted in the output is never followed.
+            fd = os.open(previous, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return False
+        try:
+            stat = os.fstat(fd)
+            if not _stat.S_ISREG(stat.st_mode) or size not in (None, stat.st_size):
+                return False
+            with os.fdopen(os.dup(fd), "rb") as file:
+                if not same(file.read()):
+                    return False
+            try:      # link the very file just compared, even if renamed meanwhile
+                os.link(f"/proc/self/fd/{fd}", dest, follow_symlinks=True)
+            except OSError:
+                os.link(previous, dest, follow_symlinks=False)
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
 
     def link(self, relative: str, file: Path, source: Path | None = None) -> None:
         """Publish FILE, which is never modified in place (a cache entry), as a hard link:
@@ -92,10 +139,9 @@ class Staging:
                 shutil.copyfile(file, dest)
 
     def copy(self, relative: str, file: Path, source: Path | None = None) -> None:
-        dest = self._claim(relative, source)
         with self._writing(relative):
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(file, dest)
+            data = file.read_bytes()
+        self.write_bytes(relative, data, source)
 
     @contextlib.contextmanager
     def _writing(self, relative: str):

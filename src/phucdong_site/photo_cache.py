@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -25,6 +24,7 @@ from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, ErrorList, SiteError
 from phucdong_site.images import EXTENSION, Rendition, renditions
 from phucdong_site.models import Photo
+from phucdong_site.workers import start_worker
 
 CACHE_FOLDER = "photos"
 INDEX_NAME = "outputs.json"
@@ -148,9 +148,9 @@ def _run(tasks: list[PhotoTask], jobs: int, progress: Progress | None) -> Iterab
             if progress:
                 progress(done, len(tasks))
         return
-    # Workers ignore Ctrl-C: the main process alone stops the build, cleanly.
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=signal.signal,
-                               initargs=(signal.SIGINT, signal.SIG_IGN))
+    # Workers ignore Ctrl-C and die with the build (see workers.py).
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=start_worker,
+                               initargs=(os.getpid(),))
     try:
         futures = [pool.submit(run_task, task) for task in tasks]
         for done, future in enumerate(as_completed(futures), start=1):

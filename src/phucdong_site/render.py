@@ -29,7 +29,8 @@ def environment(config: SiteConfig, statics: dict[str, StaticFile]) -> jinja2.En
     dirs = template_dirs(config.site_dir)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(dirs), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True)
+                             trim_blocks=True, lstrip_blocks=True,
+                             auto_reload=False)   # one build, one env: no stat per include
     base = config.base_path
 
     def url(path: str = "") -> str:

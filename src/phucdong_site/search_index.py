@@ -27,7 +27,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 
 from phucdong_site.models import Article
@@ -137,21 +137,37 @@ def fragment(article: Article, body: str) -> dict[str, str]:
             "b": body[:FRAGMENT_BODY_CHARS]}
 
 
-def index_files(articles: Iterable[Article]) -> dict[str, str]:
+# What one article adds to the index: the start of its body's text (for its fragment),
+# and each (search key, spelling) with the mask of the fields it occurs in.
+ArticleTerms = tuple[str, dict[tuple[str, str], int]]
+
+
+def article_terms(article: Article) -> ArticleTerms:
+    """The index entries of one article; a pure function of its title, summary and body,
+    so a build cache may keep them beside the parsed article."""
+    body = plain_text(article.body_html)
+    terms: dict[tuple[str, str], int] = {}
+    for field, text in ((TITLE, article.title), (SUMMARY, article.summary), (BODY, body)):
+        for word in words(text):
+            key = search_key(word)
+            if len(key) > MAX_TERM_LENGTH:
+                continue
+            spelling = (key, word.lower())
+            terms[spelling] = terms.get(spelling, 0) | field
+    return body[:FRAGMENT_BODY_CHARS], terms
+
+
+def index_files(articles: Iterable[Article],
+                terms_of: Callable[[Article], ArticleTerms] = article_terms) -> dict[str, str]:
     """Every file of the search index, by path relative to the output folder."""
     files: dict[str, str] = {}
     documents = 0
     # term -> spelling -> doc id -> field mask
     postings: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for doc_id, article in enumerate(articles):
-        body = plain_text(article.body_html)
-        for field, text in ((TITLE, article.title), (SUMMARY, article.summary), (BODY, body)):
-            for word in words(text):
-                key = search_key(word)
-                if len(key) > MAX_TERM_LENGTH:
-                    continue
-                masks = postings[key][word.lower()]
-                masks[doc_id] = masks.get(doc_id, 0) | field
+        body, terms = terms_of(article)
+        for (key, spelling), mask in terms.items():
+            postings[key][spelling][doc_id] = mask
         files[f"{INDEX_DIR}f/{doc_id}.json"] = _dump(fragment(article, body))
         documents += 1
 

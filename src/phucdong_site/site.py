@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import jinja2
 
+from phucdong_site import parallel_render
+from phucdong_site.article_cache import ArticleCache
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import ArticleParser, load_site, parse_article
 from phucdong_site.covers import cover_image
@@ -18,6 +21,7 @@ from phucdong_site.indexes import SiteIndex, build_index
 from phucdong_site.links import broken_references, iter_outputs, link_sources
 from phucdong_site.models import Site
 from phucdong_site.output import Staging
+from phucdong_site.page_cache import PageCache
 from phucdong_site.pages import PageOutput, plan_pages, template_globals
 from phucdong_site.progress import Progress
 from phucdong_site.publishing import build_time, public_site
@@ -51,12 +55,13 @@ class Plan:
 
 
 def plan(config: SiteConfig, progress: Progress = Progress(),
-         parse: ArticleParser = parse_article, sources: SourceIndex | None = None) -> Plan:
+         parse: ArticleParser = parse_article, sources: SourceIndex | None = None,
+         cache: ArticleCache | None = None) -> Plan:
     """Load the content and plan every page; raises ErrorList with every content problem.
 
     Body links to .md files are pointed at their pages once the public articles are known.
     """
-    public = public_site(load_site(config, progress, parse, sources), build_time(),
+    public = public_site(load_site(config, progress, parse, sources, cache), build_time(),
                          config.drafts)
     site = link_sources(public, config)
     index = build_index(site, config)
@@ -138,22 +143,37 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     """
     started = time.perf_counter()
     sources = SourceIndex.load(config.cache_dir)
+    cache = ArticleCache(config)
     try:
-        planned = plan(config, progress, parse, sources)
+        planned = plan(config, progress, parse, sources, cache)
         site, pages = planned.site, planned.pages
         statics = static_files(config.site_dir)
         env = site_environment(config, statics, planned)
         with Staging(config.output_dir, preview=preview) as staging:
             progress.stage("render", len(pages))
-            for page, html in render_pages(pages, env):
-                staging.write_text(page.path, html, page.source)
+            page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled))
+            keys, todo = {}, []
+            for page in pages:
+                keys[page.path] = key = page_cache.key(page.path, page.template, page.context)
+                known = page_cache.unchanged(page.path, key)
+                if known is not None and staging.reuse(page.path, known, page.source):
+                    page_cache.record(page.path, key, known)
+                    progress.advance()
+                else:
+                    todo.append(page)
+            # Forked workers and serve's threads do not mix: serve renders in-process.
+            for page, html in parallel_render.render_pages(todo, env,
+                                                           1 if preview else config.jobs):
+                data = html.encode()
+                staging.write_bytes(page.path, data, page.source)
+                page_cache.record(page.path, keys[page.path], hashlib.sha256(data).hexdigest())
                 progress.advance()
             photos = publish_photos(site.photos, config, staging.link, _photo_steps(progress))
             for path, text in text_files(planned, config, env, staging.path):
                 staging.write_text(path, text)
             for static in statics.values():
                 staging.copy(static.output_path, static.source)
-            for relative, text in index_files(site.articles).items():
+            for relative, text in index_files(site.articles, cache.terms).items():
                 staging.write_text(relative, text)
             # A service worker's scope is its folder: the search page's one lives beside it.
             staging.copy(SEARCH_WORKER, statics["js/search-sw.js"].source)
@@ -161,6 +181,8 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     finally:
         progress.finish()
     sources.save(config.cache_dir, site.photos)
+    cache.save()
+    page_cache.save()
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
                        photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,

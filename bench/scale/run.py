@@ -1,0 +1,203 @@
+"""Build speed at scale, ours beside Hugo in one run (a benchmark, not a test).
+
+    python bench/scale/run.py [--sizes 1000 10000] [--repeats 3]
+
+For each size: the text-only corpus of bench/scale_corpus.py and its Hugo twin; then
+  - cold build (no .cache/, no output) of ours and of Hugo, alternated, REPEATS times each;
+  - no-change rebuild of ours (Hugo has no persistent page cache: its rebuild is measured too);
+  - one article's body edited, rebuild of ours;
+and, at the largest size, the progress display's cost: a cold build with -q against one
+drawing the live progress line on a pseudo-terminal.
+Wall time is the median; peak memory is the largest sum of RSS over the build's process
+tree, sampled from /proc every 20 ms. Writes the table to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import pty
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1]
+REPO = BENCH.parent
+WORK = BENCH / ".work" / "scale"
+OURS = [sys.executable, "-m", "phucdong_site", "build"]
+sys.path.insert(0, str(BENCH))
+from scale_corpus import generate  # noqa: E402
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def tree_rss(root: int) -> int:
+    """Bytes of RSS of ROOT and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as file:
+                fields = file.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry}/statm", "rb") as file:
+                rss[int(entry)] = int(file.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def measure(command: list[str], cwd: Path, stderr=subprocess.DEVNULL) -> tuple[float, int]:
+    """(wall seconds, peak tree RSS bytes) of one run of COMMAND."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd} ({process.returncode})")
+    return seconds, peak
+
+
+def on_terminal(command: list[str], cwd: Path) -> tuple[float, int]:
+    """MEASURE with stderr on a pseudo-terminal, drained, so the live progress line draws."""
+    master, slave = pty.openpty()
+    drained = threading.Thread(target=_drain, args=(master,), daemon=True)
+    drained.start()
+    try:
+        return measure(command, cwd, stderr=slave)
+    finally:
+        os.close(slave)
+        drained.join(timeout=5)
+        os.close(master)
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+
+
+def clean_ours(site: Path) -> None:
+    shutil.rmtree(site / ".cache", ignore_errors=True)
+    shutil.rmtree(site / "build", ignore_errors=True)
+
+
+def clean_hugo(site: Path) -> None:
+    for name in ("public", "resources", ".hugo_build.lock"):
+        path = site / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def edit_one_body(site: Path, round_: int) -> None:
+    path = sorted((site / "content").rglob("*.md"))[len(list((site / "content").rglob("*.md"))) // 2]
+    path.write_text(path.read_text(encoding="utf-8") + f"\nĐoạn bổ sung lần {round_}.\n",
+                    encoding="utf-8")
+
+
+def median(runs: list[tuple[float, int]]) -> tuple[float, int]:
+    return statistics.median(s for s, _ in runs), max(m for _, m in runs)
+
+
+def run_size(count: int, repeats: int, rows: list, progress_check: bool) -> None:
+    ours, hugo = WORK / f"ours-{count}", WORK / f"hugo-{count}"
+    if hugo.exists():
+        shutil.rmtree(hugo)
+    generate(ours, count, hugo=hugo)
+    hugo_cmd = ["hugo", "--quiet", "--source", str(hugo)]
+    cold_ours, cold_hugo = [], []
+    for _ in range(repeats):
+        clean_ours(ours)
+        cold_ours.append(measure([*OURS, str(ours), "-q"], ours))
+        clean_hugo(hugo)
+        cold_hugo.append(measure(hugo_cmd, hugo))
+    warm_hugo = [measure(hugo_cmd, hugo) for _ in range(repeats)]
+    nochange = [measure([*OURS, str(ours), "-q"], ours) for _ in range(repeats)]
+    edited = []
+    for round_ in range(repeats):
+        edit_one_body(ours, round_)
+        edited.append(measure([*OURS, str(ours), "-q"], ours))
+    (co, cm), (ho, hm) = median(cold_ours), median(cold_hugo)
+    rows.append((f"{count:,} articles: cold build", co, cm, ho, hm))
+    (no, nm), (wo, wm) = median(nochange), median(warm_hugo)
+    rows.append((f"{count:,} articles: no-change rebuild", no, nm, wo, wm))
+    eo, em = median(edited)
+    rows.append((f"{count:,} articles: one body edited", eo, em, wo, wm))
+    if progress_check:
+        quiet, shown = [], []
+        for _ in range(repeats):
+            clean_ours(ours)
+            quiet.append(measure([*OURS, str(ours), "-q"], ours))
+            clean_ours(ours)
+            shown.append(on_terminal([*OURS, str(ours)], ours))
+        rows.append((f"{count:,} articles: cold, progress on a terminal vs -q",
+                     median(shown)[0], median(shown)[1], median(quiet)[0], median(quiet)[1]))
+
+
+def versions() -> str:
+    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
+    import jinja2
+    import markdown
+    from phucdong_site import __version__
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.machine())
+    return (f"- machine: {cpu}, {os.cpu_count()} cores, shared with other jobs (loaded), "
+            f"{platform.system()} {platform.release()}\n"
+            f"- phucdong-site {__version__}, Python {platform.python_version()}, "
+            f"Markdown {markdown.__version__}, Jinja {jinja2.__version__}\n- {hugo}\n")
+
+
+def table(rows: list) -> str:
+    lines = ["| measure | ours (s) | ours peak MB | Hugo or baseline (s) | its peak MB | "
+             "time ratio | memory ratio |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, seconds, memory, other, other_memory in rows:
+        lines.append(f"| {name} | {seconds:.2f} | {memory / 2**20:.0f} | {other:.2f} | "
+                     f"{other_memory / 2**20:.0f} | {seconds / other:.2f} | "
+                     f"{memory / max(other_memory, 1):.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    if shutil.which("hugo") is None:
+        raise SystemExit("hugo is not installed (make bench installs Debian's package)")
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows: list = []
+    for count in args.sizes:
+        run_size(count, args.repeats, rows, progress_check=count == max(args.sizes))
+        print(table(rows), flush=True)
+    text = (f"# Build speed at scale, beside Hugo\n\n`python bench/scale/run.py --sizes "
+            f"{' '.join(map(str, args.sizes))} --repeats {args.repeats}` (medians of "
+            f"{args.repeats}; peak memory: largest RSS sum of the process tree). Rebuild rows "
+            "compare with Hugo's rebuild of the same site (it has no persistent page cache). "
+            "The progress row compares a build drawing progress on a pseudo-terminal with a "
+            "-q build.\n\n" + versions() + "\n" + table(rows))
+    (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
+    print(f"written to {BENCH / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Parsed articles kept in .cache/ between builds, so that an unchanged file is not parsed.
+
+An entry is used only when everything that produced it is unchanged: the file's bytes
+(sha256), the config that parsing reads, the generator itself (its version and the bytes
+of its modules, Markdown's and PyYAML's versions), and each photo file the article shows
+(found again at the same path, with the same size, mtime and inode).
+
+Stored as pickle, not JSON: an Article holds datetimes with time zones, Paths and nested
+frozen dataclasses, and a JSON codec would have to be written and kept in step with every
+field other modules add to the models; pickle round-trips them exactly and loads 10,000
+articles in a fraction of a second. Each shard starts with a header and the sha256 of its
+payload, so a truncated, corrupt or foreign shard is detected and dropped (its articles are
+parsed again), never used. The cache is written by this tool into the site's own folder,
+the same trust as the site's templates; it is safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from phucdong_site import __version__
+from phucdong_site.config import SiteConfig
+from phucdong_site.models import Article
+from phucdong_site.photo_cache import write_atomically
+from phucdong_site.photos import PhotoProblem, locate
+from phucdong_site.search_index import ArticleTerms, article_terms
+
+FOLDER = "articles"              # under the site's .cache/
+SHARDS = 64                      # an edit rewrites one shard, not the whole cache
+MAGIC = b"phucdong-site article cache 1\n"
+SETTLED_NS = 2_000_000_000       # a file stamp is trusted only once the file is this old
+
+# (size, mtime_ns, inode) of a file: unchanged stamps mean unchanged bytes (as git's index).
+Stamp = tuple[int, int, int]
+
+
+@dataclasses.dataclass(slots=True)
+class Entry:
+    stamp: Stamp | None          # the article file's, when settled; None: always rehash
+    digest: str                  # sha256 of the article file's bytes
+    context: str                 # generator_digest() + config_digest() when parsed
+    photos: tuple[tuple[str, Stamp], ...]   # (photo file, its stamp), every image shown
+    article: Article
+    terms: ArticleTerms          # its search index entries, made with it
+
+
+def generator_digest() -> str:
+    """Changes whenever the code that parses could: our modules' bytes and the libraries'."""
+    import markdown
+    import yaml
+    digest = hashlib.sha256(f"{__version__} {markdown.__version__} {yaml.__version__}".encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + module.read_bytes())
+    return digest.hexdigest()
+
+
+def config_digest(config: SiteConfig) -> str:
+    """The config as parsing sees it: where the output goes and how many workers run
+    do not change a parsed article."""
+    relevant = dataclasses.replace(config, output_dir=Path(), jobs=None, drafts=False)
+    return hashlib.sha256(repr(relevant).encode()).hexdigest()
+
+
+def stamp_of(path: Path) -> Stamp:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def settled(stamp: Stamp) -> bool:
+    return time.time_ns() - stamp[1] > SETTLED_NS
+
+
+class ArticleCache:
+    """The parsed articles of earlier builds, keyed by file (relative to the site root)."""
+
+    def __init__(self, config: SiteConfig):
+        self.config = config
+        self.folder = config.cache_dir / FOLDER
+        self.context = generator_digest() + config_digest(config)
+        self.entries: dict[str, Entry] = {}
+        self.dirty: set[int] = set()
+        for shard in range(SHARDS):
+            self.entries.update(_read_shard(self.folder / f"{shard:02d}.pickle"))
+
+    def lookup(self, path: Path) -> tuple[Article | None, str]:
+        """The cached article for PATH if still valid, and the file's digest (for store)."""
+        key = path.relative_to(self.config.site_dir).as_posix()
+        entry = self.entries.get(key)
+        stamp = stamp_of(path)
+        if entry is not None and entry.stamp == stamp:
+            digest = entry.digest
+        else:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if (entry is not None and entry.digest == digest and entry.context == self.context
+                and self._photos_unchanged(entry)):
+            if entry.stamp != stamp and settled(stamp):     # touched, same bytes
+                entry.stamp = stamp
+                self.dirty.add(_shard(key))
+            return entry.article, digest
+        return None, digest
+
+    def _photos_unchanged(self, entry: Entry) -> bool:
+        if len(entry.photos) != len(entry.article.images):
+            return False
+        for photo, (source, stamp) in zip(entry.article.images, entry.photos):
+            try:
+                # Found again where it was: a new file cannot now shadow it.
+                if (locate(photo.src, entry.article.source, self.config.site_dir).as_posix()
+                        != source or stamp_of(self.config.site_dir / source) != stamp):
+                    return False
+            except (PhotoProblem, OSError):
+                return False
+        return True
+
+    def terms(self, article: Article) -> ArticleTerms:
+        """ARTICLE's search entries: the cached ones while what they are made of is the
+        same (a published article may differ from the parsed one: its links resolved)."""
+        entry = self.entries.get(article.source.as_posix())
+        if entry is not None and (entry.article.title, entry.article.summary,
+                                  entry.article.body_html) == (article.title, article.summary,
+                                                               article.body_html):
+            return entry.terms
+        return article_terms(article)
+
+    def store(self, path: Path, digest: str, article: Article,
+              terms: ArticleTerms | None = None) -> None:
+        key = path.relative_to(self.config.site_dir).as_posix()
+        stamp = stamp_of(path)
+        photos = []
+        for photo in article.images:
+            photo_stamp = stamp_of(self.config.site_dir / photo.source)
+            if not settled(photo_stamp):
+                self.entries.pop(key, None)      # may still be changing: parse it next time
+                self.dirty.add(_shard(key))
+                return
+            photos.append((photo.source.as_posix(), photo_stamp))
+        self.entries[key] = Entry(stamp if settled(stamp) else None, digest, self.context,
+                                  tuple(photos), article, terms or article_terms(article))
+        self.dirty.add(_shard(key))
+
+    def keep_only(self, paths: Iterable[Path]) -> None:
+        """Forget the entries of files that are gone."""
+        present = {path.relative_to(self.config.site_dir).as_posix() for path in paths}
+        for key in [key for key in self.entries if key not in present]:
+            del self.entries[key]
+            self.dirty.add(_shard(key))
+
+    def save(self) -> None:
+        """Rewrite the shards that changed; a failure to write only costs a later parse."""
+        shards: dict[int, dict[str, Entry]] = {shard: {} for shard in self.dirty}
+        for key, entry in self.entries.items():
+            if (shard := _shard(key)) in shards:
+                shards[shard][key] = entry
+        for shard, entries in shards.items():
+            write_checked(self.folder / f"{shard:02d}.pickle", entries)
+        self.dirty.clear()
+
+
+def _shard(key: str) -> int:
+    return int.from_bytes(hashlib.blake2s(key.encode(), digest_size=2).digest()) % SHARDS
+
+
+def _read_shard(file: Path) -> dict[str, Entry]:
+    """A shard's entries; {} for a missing, truncated, corrupt or foreign one."""
+    entries = read_checked(file)
+    if not isinstance(entries, dict) or not all(
+            isinstance(entry, Entry) and isinstance(entry.article, Article)
+            for entry in entries.values()):
+        return {}
+    return entries
+
+
+def write_checked(file: Path, value: object) -> None:
+    """VALUE pickled behind a header and its sha256; a failure to write only costs a
+    later rebuild of what it held."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        write_atomically(file, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+                         + payload)
+    except OSError:
+        pass
+
+
+def read_checked(file: Path) -> object:
+    """What write_checked stored in FILE, or None if it is missing, truncated, corrupt or
+    written by another version of this tool."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return None
+    header = len(MAGIC) + 65
+    if not data.startswith(MAGIC) or len(data) < header:
+        return None
+    payload = data[header:]
+    if hashlib.sha256(payload).hexdigest().encode() != data[len(MAGIC):header - 1]:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:            # a class that changed shape since it was written
+        return None

@@ -1,0 +1,84 @@
+"""Which pages need rendering: each page's inputs hashed, compared with the last build's.
+
+A page is a pure function of its template files, the build's template globals (config,
+static file names, categories, scheduled articles, the generator's code) and its context
+(articles, listing page, breadcrumbs). Its key hashes all of them; when the key equals the
+one recorded for the file the current output holds, and that file still has the recorded
+bytes (sha256), the file is published again as it is instead of being rendered.
+
+Articles enter a key by their own digest (pickled once per build), not pickled again on
+every listing that shows them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from pathlib import Path
+
+from phucdong_site.article_cache import MAGIC, config_digest, generator_digest, read_checked, \
+    write_checked
+from phucdong_site.config import SiteConfig
+from phucdong_site.models import Article
+from phucdong_site.theme import template_dirs
+
+FILE = "pages.pickle"            # under the site's .cache/: {page path: (key, sha256 of bytes)}
+
+
+class PageCache:
+    def __init__(self, config: SiteConfig, statics: dict, globals_: dict, closed_over: object):
+        """CLOSED_OVER: the data the template globals' functions read beyond the config
+        (the scheduled articles' URLs)."""
+        self.file = config.cache_dir / FILE
+        previous = read_checked(self.file)
+        self.previous: dict[str, tuple[str, str]] = previous if isinstance(previous, dict) else {}
+        self.current: dict[str, tuple[str, str]] = {}
+        self._articles: dict[int, tuple[Article, bytes]] = {}
+        digest = hashlib.sha256(MAGIC)
+        digest.update(generator_digest().encode())
+        digest.update(config_digest(config).encode() + repr(config.output_dir.name).encode())
+        digest.update(repr(sorted((n, s.output_path) for n, s in statics.items())).encode())
+        for folder in template_dirs(config.site_dir):
+            for file in sorted(folder.rglob("*")):
+                if file.is_file():
+                    digest.update(file.relative_to(folder).as_posix().encode() + b"\0")
+                    digest.update(file.read_bytes() + b"\0")
+        # Template globals that are data, not functions of the config: hashed once.
+        data = {name: value for name, value in globals_.items() if not callable(value)}
+        digest.update(self._pickle(data))
+        digest.update(self._pickle(closed_over))
+        self.globals_digest = digest.digest()
+
+    def key(self, path: str, template: str, context: dict) -> str:
+        digest = hashlib.sha256(self.globals_digest)
+        digest.update(f"{path}\0{template}\0".encode())
+        digest.update(self._pickle(context))
+        return digest.hexdigest()
+
+    def unchanged(self, path: str, key: str) -> str | None:
+        """The sha256 of the bytes PATH had when last built from KEY, else None."""
+        known = self.previous.get(path)
+        return known[1] if known is not None and known[0] == key else None
+
+    def record(self, path: str, key: str, data_sha256: str) -> None:
+        self.current[path] = (key, data_sha256)
+
+    def save(self) -> None:
+        write_checked(self.file, self.current)
+
+    def _pickle(self, value: object) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = self._article_id       # type: ignore[method-assign]
+        pickler.dump(value)
+        return buffer.getvalue()
+
+    def _article_id(self, value: object) -> bytes | None:
+        if type(value) is not Article:
+            return None
+        known = self._articles.get(id(value))
+        if known is None or known[0] is not value:
+            known = (value, hashlib.sha256(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)).digest())
+            self._articles[id(value)] = known      # the article is kept: its id stays its own
+        return known[1]

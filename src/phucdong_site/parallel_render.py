@@ -1,0 +1,92 @@
+"""Render pages over every core.
+
+The Jinja environment and the planned pages hold closures and the whole site, which do not
+pickle; forked workers inherit them instead, and receive only ranges of page numbers. Each
+worker returns its pages' HTML; template problems travel as plain tuples.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+import jinja2
+
+from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.pages import PageOutput
+from phucdong_site.photo_cache import available_cores
+from phucdong_site.render import render
+from phucdong_site.workers import start_worker
+
+MIN_PER_WORKER = 200             # fewer pages render faster than a worker starts
+CHUNKS_PER_WORKER = 8
+
+_inherited: tuple[list[PageOutput], jinja2.Environment] | None = None
+
+
+def render_pages(pages: list[PageOutput], env: jinja2.Environment, jobs: int | None = 1
+                 ) -> Iterator[tuple[PageOutput, str]]:
+    """Each page rendered, in no set order; at the end, an ErrorList with every template
+    problem (one broken template line fails every page: reported once).
+
+    JOBS None means one worker per core; workers are forked, so callers that run threads
+    (serve) pass 1."""
+    errors, seen = ErrorList(), set()
+
+    def note(problem: ContentError) -> None:
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            errors.append(problem)
+
+    workers = min(jobs or available_cores(), len(pages) // MIN_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for page in pages:
+            try:
+                yield page, _render(page, env)
+            except ContentError as problem:
+                note(problem)
+    else:
+        for numbers, results in _in_pool(pages, env, workers):
+            for number, result in zip(numbers, results):
+                if isinstance(result, str):
+                    yield pages[number], result
+                else:
+                    note(ContentError(*result))
+    errors.raise_if_any()
+
+
+def _render(page: PageOutput, env: jinja2.Environment) -> str:
+    return render(env, page.template, page.source,
+                  page_path=page.path.removesuffix("index.html"), **page.context)
+
+
+def _in_pool(pages, env, workers):
+    global _inherited
+    _inherited = (pages, env)
+    size = -(-len(pages) // (workers * CHUNKS_PER_WORKER))
+    ranges = [range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
+    # Workers ignore Ctrl-C and die with the build (see workers.py).
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=start_worker, initargs=(os.getpid(),))
+    try:
+        futures = {pool.submit(_render_range, numbers.start, numbers.stop): numbers
+                   for numbers in ranges}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _inherited = None
+
+
+def _render_range(start: int, stop: int) -> list[str | tuple]:
+    assert _inherited is not None
+    pages, env = _inherited
+    results: list[str | tuple] = []
+    for page in pages[start:stop]:
+        try:
+            results.append(_render(page, env))
+        except ContentError as problem:
+            results.append((problem.path, problem.line, problem.message, problem.hint))
+    return results

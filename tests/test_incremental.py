@@ -1,0 +1,127 @@
+"""A rebuild that reuses the build cache (.cache/: parsed articles, rendered pages, the
+previous output's files) equals a clean build, byte for byte, after every kind of edit."""
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from conftest import REPO, run_cli, tree_bytes
+
+sys.path.insert(0, str(REPO / "bench"))
+from corpus import generate  # noqa: E402
+
+
+def first_article_with(site: Path, needle: str) -> Path:
+    return next(path for path in sorted((site / "content").rglob("*.md"))
+                if needle in path.read_text(encoding="utf-8") and "draft: true" not in
+                path.read_text(encoding="utf-8") and "2099-" not in path.read_text(encoding="utf-8"))
+
+
+def replace_in(path: Path, pattern: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, new, text, count=1, flags=re.M)
+    assert changed != text, (path, pattern)
+    path.write_text(changed, encoding="utf-8")
+
+
+def edit_body(site):
+    path = first_article_with(site, "title:")
+    path.write_text(path.read_text(encoding="utf-8") + "\nMột đoạn mới về vệ sinh môi trường.\n",
+                    encoding="utf-8")
+
+
+def edit_title(site):
+    replace_in(first_article_with(site, "title:"), r"^title: .*$", 'title: "Tiêu đề đã sửa"')
+
+
+def edit_date(site):
+    replace_in(first_article_with(site, "date:"), r"^date: .*$", "date: 2020-02-29 07:30")
+
+
+def edit_tags(site):
+    replace_in(first_article_with(site, "tags:"), r"^tags: .*$", "tags: [tiêm chủng, thẻ mới]")
+
+
+def edit_photo(site):
+    photo = next(iter(sorted((site / "content" / "photos").glob("*.jpg"))))
+    with Image.open(photo) as image:
+        size = image.size
+    Image.new("RGB", size, (200, 30, 60)).save(photo, "JPEG", quality=80)
+
+
+def edit_template(site):
+    (site / "templates").mkdir(exist_ok=True)
+    text = (REPO / "templates" / "article.html").read_text(encoding="utf-8")
+    (site / "templates" / "article.html").write_text(
+        text.replace("</article>", "<p>Mẫu đã sửa.</p></article>", 1), encoding="utf-8")
+
+
+def edit_config(site):
+    replace_in(site / "site.toml", r"^name = .*$", 'name = "Phường Phúc Đồng (sửa)"')
+
+
+def delete_article(site):
+    first_article_with(site, "title:").unlink()
+
+
+def add_article(site):
+    (site / "content" / "2021" / "bai-moi.md").write_text(
+        "---\ntitle: Bài mới về đô thị văn minh\ndate: 2021-06-01 09:00\n"
+        "category: tin-tuc-su-kien\ntags: [đô thị]\n---\n\nNội dung bài mới.\n", encoding="utf-8")
+
+
+EDITS = [edit_body, edit_title, edit_date, edit_tags, edit_photo, edit_template, edit_config,
+         delete_article, add_article]
+
+
+def clean_build(site: Path, where: Path) -> dict[str, bytes]:
+    """The site built from scratch: a copy without .cache/ or a previous output."""
+    if where.exists():
+        shutil.rmtree(where)
+    shutil.copytree(site, where, ignore=shutil.ignore_patterns(".cache", "build"))
+    result = run_cli("build", str(where), "-q", timeout=300)
+    assert result.returncode == 0, result.stderr
+    return tree_bytes(where / "build")
+
+
+def test_incremental_build_equals_clean_build_after_each_kind_of_edit(tmp_path):
+    site = tmp_path / "site"
+    generate(site, articles=120, seed=11)
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    assert (site / ".cache" / "articles").is_dir()
+    unchanged = tree_bytes(site / "build")
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    assert tree_bytes(site / "build") == unchanged
+    for edit in EDITS:
+        edit(site)
+        result = run_cli("build", str(site), "-q", timeout=300)
+        assert result.returncode == 0, (edit.__name__, result.stderr)
+        incremental = tree_bytes(site / "build")
+        clean = clean_build(site, tmp_path / "clean")
+        assert incremental.keys() == clean.keys(), edit.__name__
+        differing = [name for name in clean if incremental[name] != clean[name]]
+        assert differing == [], (edit.__name__, differing[:5])
+        assert incremental != unchanged, f"{edit.__name__} changed nothing in the output"
+        unchanged = incremental
+
+
+def test_damaged_cache_files_are_rebuilt_not_used(tmp_path):
+    site = tmp_path / "site"
+    generate(site, articles=40, seed=3)
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    expected = tree_bytes(site / "build")
+    shards = sorted((site / ".cache" / "articles").glob("*.pickle"))
+    assert shards
+    shards[0].write_bytes(shards[0].read_bytes()[:-40])           # truncated
+    data = bytearray(shards[1].read_bytes())
+    data[-10] ^= 0xFF                                             # one bit rotten
+    shards[1].write_bytes(bytes(data))
+    shards[2].write_bytes(b"not a cache file at all")             # foreign
+    (site / ".cache" / "pages.pickle").write_bytes(b"\x80\x05garbage")
+    # An output file changed behind the tool's back is rendered again, not republished.
+    page = next((site / "build").rglob("*/index.html"))
+    page.write_text("tampered", encoding="utf-8")
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    assert tree_bytes(site / "build") == expected
