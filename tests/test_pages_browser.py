@@ -64,6 +64,7 @@ def test_skip_link_and_focus_are_visible(page, server):
     box = skip.bounding_box()
     assert box and box["x"] >= 0 and box["y"] >= 0, "the focused skip link is on screen"
     page.keyboard.press("Enter")
+    page.wait_for_url("**#noi-dung", timeout=5000)     # the fragment changes asynchronously
     assert page.url.endswith("#noi-dung")
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
