@@ -147,8 +147,8 @@ def _refuse_cut_text(blocks: list[Block], lines: list[str]) -> None:
                             line)
 
 
-def _header_groups(lines: list[str]) -> list[list[str]]:
-    """Non-empty lines above the date, in groups separated by blank lines."""
+def _blank_separated(lines: list[str]) -> list[list[str]]:
+    """The cleaned non-empty lines, in groups separated by blank lines."""
     groups: list[list[str]] = [[]]
     for raw in lines:
         line = clean_line(raw)
@@ -156,7 +156,12 @@ def _header_groups(lines: list[str]) -> list[list[str]]:
             groups[-1].append(line)
         elif groups[-1]:
             groups.append([])
-    groups = [group for group in groups if group]
+    return [group for group in groups if group]
+
+
+def _header_groups(lines: list[str]) -> list[list[str]]:
+    """Non-empty lines above the date, in groups separated by blank lines."""
+    groups = _blank_separated(lines)
     if len(groups) == 1 and len(groups[0]) > 1:
         # "section\ntitle\ndate" without a blank line: the first line is the section.
         groups = [groups[0][:1], groups[0][1:]]
@@ -177,14 +182,7 @@ def _views_on_next_line(lines: list[str], start: int) -> tuple[int | None, int]:
 
 def text_blocks(lines: list[str]) -> list[Block]:
     """Paragraphs (separated by blank lines) and "Ảnh: …" captions, in order."""
-    groups: list[list[str]] = [[]]
-    for raw in lines:
-        line = clean_line(raw)
-        if line:
-            groups[-1].append(line)
-        elif groups[-1]:
-            groups.append([])
-    groups = [group for group in groups if group]
+    groups = _blank_separated(lines)
     if len(groups) == 1:
         # No blank lines at all: the page was saved one paragraph per line.
         groups = [[line] for line in groups[0]]
