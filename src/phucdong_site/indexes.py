@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -59,8 +60,10 @@ class SiteIndex:
     warnings: tuple[ContentError, ...] = ()   # tags spelled differently in different articles
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_slug(name: str) -> str:
-    """The URL name of a tag: the same Vietnamese fold as article slugs."""
+    """The URL name of a tag: the same Vietnamese fold as article slugs (remembered: a
+    site has few tags, each named by thousands of articles)."""
     return slugify(name)
 
 

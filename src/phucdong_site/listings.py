@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
 
+from phucdong_site.indexes import tag_slug
 from phucdong_site.models import Article, ListingPage
 
 
@@ -49,39 +53,77 @@ def neighbours(articles: Sequence[Article]) -> dict[str, tuple[Article | None, A
     return result
 
 
-def recency_ranks(articles: Sequence[Article]) -> dict[int, int]:
-    """id(article) -> its place in ARTICLES (newest first): a cheap, total recency order."""
-    return {id(article): place for place, article in enumerate(articles)}
+TOGETHER = 3                     # tag sets of up to this many tags are indexed together
 
 
-def related(article: Article, tag_lists: Sequence[Sequence[Article]],
-            category_list: Sequence[Article], ranks: Mapping[int, int],
-            limit: int = 5) -> list[Article]:
+@dataclass(frozen=True, slots=True)
+class RelatedIndex:
+    """For related(): the site's articles as places in the newest-first order, listed by
+    every set of up to TOGETHER of their tags (alone and within their category), and by
+    category. Every list is ascending: newest first."""
+
+    articles: Sequence[Article]                  # the whole site, newest first
+    place: dict[int, int]                        # id(article) -> its place in ARTICLES
+    categories: list[str]                        # by place
+    tags: list[tuple[str, ...]]                  # by place: tag slugs, sorted, no repeats
+    by_tags: dict[tuple[str, ...], list[int]]
+    by_tags_category: dict[tuple[tuple[str, ...], str], list[int]]
+    by_category: dict[str, list[int]]
+
+
+def related_index(articles: Sequence[Article]) -> RelatedIndex:
+    """Index ARTICLES (the whole site, newest first) for related()."""
+    index = RelatedIndex(articles, {}, [], [], defaultdict(list), defaultdict(list),
+                         defaultdict(list))
+    for place, article in enumerate(articles):
+        tags = tuple(sorted({tag_slug(name) for name in article.tags}))
+        index.place[id(article)] = place
+        index.categories.append(article.category)
+        index.tags.append(tags)
+        index.by_category[article.category].append(place)
+        for size in range(1, min(len(tags), TOGETHER) + 1):
+            for subset in combinations(tags, size):
+                index.by_tags[subset].append(place)
+                index.by_tags_category[(subset, article.category)].append(place)
+    return index
+
+
+def related(article: Article, index: RelatedIndex, limit: int = 5) -> list[Article]:
     """Up to LIMIT articles related to ARTICLE, best first.
 
     Ranked by the number of tags shared with it, then by being in its category, then by
-    recency (RANKS, from recency_ranks over the whole site), so the result never depends
-    on reading order. TAG_LISTS are the index lists of the article's tags and
-    CATEGORY_LIST that of its category, all newest first: only the articles that share
-    something with ARTICLE are looked at, never the whole site.
+    recency, so the result never depends on reading order. Taken level by level, most
+    shared tags first: the articles sharing exactly S tags are the untaken ones in the
+    lists of ARTICLE's S-tag subsets (those sharing more were all taken at a higher
+    level, or the result is already full), and merging those newest-first lists yields
+    them in rank order, so each level reads only as far as the result still needs.
     """
-    # Keyed by identity: articles are frozen and shared by every index, and Article.url
-    # (which formats a date) is far too slow for these loops.
-    shared: dict[int, int] = {}
-    candidates: dict[int, Article] = {}
-    for tagged in tag_lists:
-        for other in tagged:
-            if other is not article:
-                key = id(other)
-                shared[key] = shared.get(key, 0) + 1
-                candidates[key] = other
-    ranked = heapq.nsmallest(limit, candidates.values(), key=lambda other: (
-        -shared[id(other)], other.category != article.category, ranks[id(other)]))
-    # Articles sharing only the category rank below any sharing a tag; the category list
-    # is newest first, so its first few are the best of them.
-    for other in category_list:
-        if len(ranked) >= limit:
-            break
-        if other is not article and id(other) not in candidates:
-            ranked.append(other)
-    return ranked
+    own = index.place[id(article)]
+    category, tags = index.categories[own], index.tags[own]
+    chosen: list[int] = []
+    taken = {own}
+
+    def take(places: Iterable[int], wanted=lambda place: True) -> None:
+        for place in places:
+            if len(chosen) >= limit:
+                return
+            if place not in taken and wanted(place):
+                taken.add(place)
+                chosen.append(place)
+
+    if len(tags) > TOGETHER:     # sharing more tags than are indexed together: rare, scanned
+        mine = set(tags)
+        found = set().union(*(index.by_tags.get(subset, ())
+                              for subset in combinations(tags, TOGETHER)))
+        shared = {place: len(mine.intersection(index.tags[place])) for place in found}
+        take(sorted((place for place in found if shared[place] > TOGETHER),
+                    key=lambda place: (-shared[place], index.categories[place] != category,
+                                       place)))
+    for size in range(min(len(tags), TOGETHER), 0, -1):
+        subsets = list(combinations(tags, size))
+        take(heapq.merge(*(index.by_tags_category.get((subset, category), ())
+                           for subset in subsets)))
+        take(heapq.merge(*(index.by_tags[subset] for subset in subsets)),
+             lambda place: index.categories[place] != category)
+    take(index.by_category[category])
+    return [index.articles[place] for place in chosen]

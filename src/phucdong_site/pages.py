@@ -10,8 +10,8 @@ from pathlib import Path
 from phucdong_site.config import SiteConfig
 from phucdong_site.covers import cover_image
 from phucdong_site.indexes import SiteIndex, tag_slug
-from phucdong_site.listings import (featured, most_viewed, neighbours, paginate, recency_ranks,
-                                    related)
+from phucdong_site.listings import (featured, most_viewed, neighbours, paginate, related,
+                                    related_index)
 from phucdong_site.models import Article, Photo, Site
 from phucdong_site.structured_data import Crumb, breadcrumb_list, news_article, script_json
 
@@ -111,17 +111,16 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOut
                           (archive,), f"Tin bài {month.name.lower()} – {config.name}", newest)
 
     around = neighbours(articles)
-    ranks = recency_ranks(articles)
+    relations = related_index(articles)
     for article in articles:
         category = index.category_by_slug[article.category]
         older, newer = around[article.url]
-        tag_lists = [index.tag_by_slug[tag_slug(name)].articles for name in article.tags]
         pages.append(PageOutput(f"{article.url}index.html", "article.html", {
             "article": article,
             "category": category,
             "breadcrumbs": (HOME, Crumb(category.name, category.url),
                             Crumb(article.title, article.url)),
-            "related": related(article, tag_lists, category.articles, ranks, RELATED_COUNT),
+            "related": related(article, relations, RELATED_COUNT),
             "older": older, "newer": newer,
         }, article.source, lastmod=article.published))
     pages.append(PageOutput("tim-kiem/index.html", "search.html",
