@@ -69,9 +69,10 @@ class ScratchSite:
         return run_cli("check", str(self.root), *args)
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run `python -m phucdong_site ARGS` as an editor would, capturing its output."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env = {**(os.environ if env is None else env), "PYTHONIOENCODING": "utf-8"}
     return subprocess.run([sys.executable, "-m", "phucdong_site", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
 

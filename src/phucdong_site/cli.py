@@ -137,8 +137,10 @@ def run(args: argparse.Namespace) -> int:
         report = build(config, _progress(args))
         print_warnings(report.warnings)
         if not args.quiet:
+            done = ("không có gì thay đổi, giữ nguyên" if report.unchanged
+                    else f"{report.photos_processed} ảnh mới xử lý")
             print(f"{summary(report.articles, report.pages, report.photos, report.seconds)} "
-                  f"({report.photos_processed} ảnh mới xử lý) → {report.output_dir}")
+                  f"({done}) → {report.output_dir}")
         return 0
     if args.command == "check":
         config = load_config(site_dir, drafts=args.drafts or None)

@@ -212,14 +212,39 @@ def lock_folder(folder: Path, out_dir: Path) -> int:
     return fd
 
 
+@contextlib.contextmanager
+def quiet_output(out_dir: Path):
+    """Yield True, holding OUT's lock, if no build of OUT is running or left anything
+    behind (a killed build's staging folder); else yield False at once, without waiting."""
+    try:
+        fd = os.open(out_dir.absolute().parent, os.O_RDONLY)
+    except OSError:
+        yield False
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        yield False
+        return
+    try:
+        yield not _leftovers(out_dir.absolute())
+    finally:
+        os.close(fd)
+
+
 def remove_leftovers(out_dir: Path) -> None:
     """Remove the staging folders of builds that were killed before they could clean up.
 
     Called with the output's lock held, so no live build owns them.
     """
-    for prefix in (f".{out_dir.name}.building-", f".{out_dir.name}.old-"):
-        for path in out_dir.parent.glob(f"{prefix}*"):
-            shutil.rmtree(path, ignore_errors=True)
+    for path in _leftovers(out_dir):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _leftovers(out_dir: Path) -> list[Path]:
+    return [path for prefix in (f".{out_dir.name}.building-", f".{out_dir.name}.old-")
+            for path in out_dir.parent.glob(f"{prefix}*")]
 
 
 def _exchange(a: Path, b: Path) -> bool:

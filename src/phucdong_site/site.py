@@ -6,11 +6,12 @@ import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
-from phucdong_site import parallel_render
+from phucdong_site import freshness, parallel_render
 from phucdong_site.article_cache import ArticleCache
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import ArticleParser, load_site, parse_article
@@ -43,6 +44,7 @@ class BuildReport:
     seconds: float
     output_dir: Path
     warnings: tuple[ContentError, ...] = ()   # problems that do not stop the build
+    unchanged: bool = False      # nothing had changed: the previous output was kept as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class Plan:
     site: Site
     index: SiteIndex
     pages: list[PageOutput]
+    next_publication: datetime | None = None    # when the first waiting article goes public
 
 
 def plan(config: SiteConfig, progress: Progress = Progress(),
@@ -61,11 +64,12 @@ def plan(config: SiteConfig, progress: Progress = Progress(),
 
     Body links to .md files are pointed at their pages once the public articles are known.
     """
-    public = public_site(load_site(config, progress, parse, sources, cache), build_time(),
-                         config.drafts)
-    site = link_sources(public, config)
+    loaded = load_site(config, progress, parse, sources, cache)
+    now = build_time()
+    site = link_sources(public_site(loaded, now, config.drafts), config)
     index = build_index(site, config)
-    return Plan(site, index, plan_pages(site, config, index))
+    waiting = (article.published for article in loaded.articles if article.published > now)
+    return Plan(site, index, plan_pages(site, config, index), min(waiting, default=None))
 
 
 def site_environment(config: SiteConfig, statics: dict[str, StaticFile],
@@ -142,6 +146,12 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     and a parse that remembers unchanged articles between rebuilds.
     """
     started = time.perf_counter()
+    inputs = None if preview else freshness.scan_inputs(config)
+    if inputs is not None and (known := freshness.unchanged(config, inputs, build_time())):
+        return BuildReport(articles=known.articles, pages=known.pages, photos=known.photos,
+                           photos_processed=0, seconds=time.perf_counter() - started,
+                           output_dir=config.output_dir, warnings=known.problems(),
+                           unchanged=True)
     sources = SourceIndex.load(config.cache_dir)
     cache = ArticleCache(config)
     try:
@@ -183,6 +193,9 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     sources.save(config.cache_dir, site.photos)
     cache.save()
     page_cache.save()
+    if inputs is not None:
+        freshness.remember(config, inputs, planned.next_publication, len(site.articles),
+                           len(pages), len(site.photos), planned.index.warnings)
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
                        photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,

@@ -1,0 +1,150 @@
+"""Whether a build would change nothing, answered from file stamps alone.
+
+After a build, every input file's stamp (site.toml, content/, the site's and the default
+theme's templates and static files) is recorded in .cache/ with every output file's, and
+with the rest the output depends on: the generator's code and libraries, the effective
+config and the next scheduled publication. A build that finds all of these as recorded
+would write the same bytes again, so it reports the recorded build instead of redoing it;
+anything else, a stamp, a file more or less, a hand-edited output file, runs the build.
+
+Stamps are (size, mtime, inode) and, for inputs, the change time too, which no tool can
+set back. A stamp taken within SETTLED_NS of an edit is not trusted (the file system's
+clock is coarse: an edit in the same tick could leave the same stamp), so such a build is
+not recorded. While another build of the same output runs, or a killed one left its
+staging folder, the answer is no: the build then waits for the lock, or cleans up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import stat as _stat
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from phucdong_site.article_cache import config_digest, generator_digest, read_checked, \
+    write_checked
+from phucdong_site.config import SiteConfig
+from phucdong_site.errors import ContentError
+from phucdong_site.output import quiet_output
+from phucdong_site.theme import default_theme_dir
+
+FILE = "fresh.pickle"            # under the site's .cache/
+SETTLED_NS = 1_000_000_000
+
+Stamps = dict[str, tuple[int, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    context: str                 # generator, libraries and effective config, hashed
+    stamps: Stamps               # every input file, by path
+    settled: bool                # no file changed just before the scan
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What a build was made from and what it wrote, with what it reported."""
+
+    inputs: Inputs
+    next_publication: datetime | None     # the first article still waiting for its date
+    output: Stamps
+    articles: int
+    pages: int
+    photos: int
+    warnings: tuple[tuple, ...]          # ContentError's arguments (exceptions do not unpickle)
+
+    def problems(self) -> tuple[ContentError, ...]:
+        return tuple(ContentError(*warning) for warning in self.warnings)
+
+
+def scan_inputs(config: SiteConfig) -> Inputs:
+    import jinja2
+    import PIL
+
+    started = time.time_ns()
+    stamps: Stamps = {}
+    _stamp_tree(config.site_dir / "site.toml", "site.toml", stamps, inputs=True)
+    for name, root in (("content", config.content_dir),
+                       ("templates", config.site_dir / "templates"),
+                       ("static", config.site_dir / "static"),
+                       ("theme/templates", default_theme_dir("templates")),
+                       ("theme/static", default_theme_dir("static"))):
+        _stamp_tree(root, name, stamps, inputs=True)
+    context = hashlib.sha256(" ".join([
+        generator_digest(), jinja2.__version__, PIL.__version__, config_digest(config),
+        repr(dataclasses.replace(config, jobs=None))]).encode()).hexdigest()
+    newest = max((max(stamp[1], stamp[2]) for stamp in stamps.values() if stamp[0] >= 0),
+                 default=0)
+    return Inputs(context, stamps, settled=started - newest > SETTLED_NS)
+
+
+def unchanged(config: SiteConfig, inputs: Inputs, now: datetime) -> Record | None:
+    """The last build's record if building again would write the same output, else None."""
+    record = read_checked(config.cache_dir / FILE)
+    if not isinstance(record, Record) or record.inputs != inputs or not inputs.settled:
+        return None
+    if record.next_publication is not None and record.next_publication <= now:
+        return None
+    with quiet_output(config.output_dir) as quiet:
+        output: Stamps = {}
+        if quiet:
+            _stamp_tree(config.output_dir, "", output, inputs=False)
+        return record if quiet and output == record.output else None
+
+
+def remember(config: SiteConfig, inputs: Inputs, next_publication: datetime | None,
+             articles: int, pages: int, photos: int,
+             warnings: tuple[ContentError, ...]) -> None:
+    """Record a finished build; called once its output is in place."""
+    if not inputs.settled:
+        forget(config)
+        return
+    output: Stamps = {}
+    _stamp_tree(config.output_dir, "", output, inputs=False)
+    write_checked(config.cache_dir / FILE, Record(
+        inputs, next_publication, output, articles, pages, photos,
+        tuple((w.path, w.line, w.message, w.hint) for w in warnings)))
+
+
+def forget(config: SiteConfig) -> None:
+    try:
+        (config.cache_dir / FILE).unlink()
+    except OSError:
+        pass
+
+
+def _stamp_tree(root: Path, name: str, stamps: Stamps, *, inputs: bool) -> None:
+    """Stamp ROOT, a file or a folder's every file, recursively, under NAME.
+
+    Inputs are read through symbolic links, as the build reads them (each folder once);
+    the output is stamped as it is, links included.
+    """
+    seen: set[tuple[int, int]] = set()
+
+    def visit(path: str, name: str) -> None:
+        try:
+            stat = os.stat(path, follow_symlinks=inputs)
+        except OSError:
+            return
+        if _stat.S_ISDIR(stat.st_mode):
+            if (stat.st_dev, stat.st_ino) in seen:
+                return
+            seen.add((stat.st_dev, stat.st_ino))
+            try:
+                children = sorted(os.listdir(path))
+            except OSError:
+                stamps[name] = (-1,)
+                return
+            stamps[name] = (-2, len(children))
+            for child in children:
+                visit(os.path.join(path, child), f"{name}/{child}")
+        elif inputs:
+            stamps[name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        else:
+            stamps[name] = (stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+    visit(os.fspath(root), name)
