@@ -47,7 +47,7 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q tests/test_fuzz_loader.py
 
 clean:
-	rm -rf build .cache
+	rm -rf build .build.previous .cache
 
 # Photo benchmark against Hugo (not a test): make bench-photos [N=500]
 N ?= 500

@@ -81,7 +81,7 @@ def test_killed_builds_leave_old_or_new_output_and_recover(workdir):
         assert killed in (old, new), f"round {round_}: output is neither the old nor the new site"
         outcomes["old" if killed == old else "new"] += 1
         leftovers = [p.name for p in site.iterdir() if p.name.startswith(".build.")]
-        assert leftovers == []
+        assert leftovers in ([], [".build.previous"])      # kept for the next build
         if round_ % 10 == 9:
             # and what it recovered to is exactly a clean build of the same content
             clean = tmp_path / f"clean-{round_}"

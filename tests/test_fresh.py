@@ -119,12 +119,12 @@ def test_any_change_builds_again(built, change, tmp_path):
     if expected_text:
         assert any(expected_text.encode() in data for data in after.values())
     clean = tmp_path / "clean"
-    shutil.copytree(site.root, clean, ignore=shutil.ignore_patterns(".cache", "build", ".build*"))
+    shutil.copytree(site.root, clean, ignore=shutil.ignore_patterns(".cache", "build", ".build.*"))
     assert run_cli("build", str(clean), "-q").returncode == 0
     assert after == tree_bytes(clean / "build")
     if change not in (_output_edited, _output_deleted, _staging_left_by_a_killed_build):
         assert after != before
-    assert not list(site.root.glob(".build.*"))
+    assert not list(site.root.glob(".build.building-*"))
     # ... and the build after it, with nothing changed again, keeps it.
     assert UNCHANGED in site.build().stdout
 

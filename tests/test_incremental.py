@@ -125,3 +125,32 @@ def test_damaged_cache_files_are_rebuilt_not_used(tmp_path):
     page.write_text("tampered", encoding="utf-8")
     assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
     assert tree_bytes(site / "build") == expected
+
+
+def test_the_kept_previous_output_is_staged_in_again_whatever_it_holds(tmp_path):
+    """.build.previous is where the next build stages: whatever was done to it, the build
+    that reuses it publishes exactly a clean build, and never touches the live output."""
+    site = tmp_path / "site"
+    generate(site, articles=30, seed=5)
+    for _ in range(2):
+        assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    previous = site / ".build.previous"
+    assert (previous / "index.html").is_file()
+    live_before = {p: (p.stat().st_ino, p.read_bytes()) for p in (site / "build").rglob("*")
+                   if p.is_file()}
+    page = next(p for p in sorted(previous.rglob("index.html")) if p.parent != previous)
+    folder = page.parent
+    shutil.rmtree(folder)
+    folder.write_text("a file where a folder was")                 # file in a folder's place
+    (previous / "rss.xml").unlink()
+    (previous / "rss.xml").mkdir()                                 # folder in a file's place
+    (previous / "stray.html").write_text("not built by this build")
+    (previous / "tin-tuc" / ".index.html.new").write_text("a killed build's half file")
+    (previous / "link.html").symlink_to(site / "site.toml")
+    edit_body(site)
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    clean = clean_build(site, tmp_path / "clean")
+    assert tree_bytes(site / "build") == clean
+    # the output it replaced, kept as the next previous, is the one published before
+    assert {p: (p.stat().st_ino, p.read_bytes()) for p in previous.rglob("*") if p.is_file()} \
+        == {previous / p.relative_to(site / "build"): v for p, v in live_before.items()}

@@ -14,14 +14,33 @@ from phucdong_site.slugs import slugify
 
 
 @dataclass(frozen=True, slots=True)
-class Category:
+class CategoryLink:
+    """A category as the navigation and its articles' pages show it: a name and a link.
+
+    Without its articles, so that those pages do not change, and are not rendered again,
+    whenever one article of the category does."""
+
     slug: str
     name: str                    # display name from site.toml [categories]
-    articles: tuple[Article, ...]    # newest first
 
     @property
     def url(self) -> str:
         return f"chuyen-muc/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    slug: str
+    name: str
+    articles: tuple[Article, ...]    # newest first
+
+    @property
+    def link(self) -> CategoryLink:
+        return CategoryLink(self.slug, self.name)
+
+    @property
+    def url(self) -> str:
+        return self.link.url
 
 
 @dataclass(frozen=True, slots=True)

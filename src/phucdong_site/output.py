@@ -8,12 +8,10 @@ import ctypes.util
 import errno
 import fcntl
 import hashlib
-import itertools
 import os
 import shutil
 import stat as _stat
 import sys
-import threading
 from pathlib import Path
 
 from phucdong_site.errors import ContentError, SiteError
@@ -28,15 +26,25 @@ class OutputError(SiteError):
 
 
 class Staging:
-    """A fresh folder beside OUT that becomes OUT in one step on commit()."""
+    """A folder beside OUT that becomes OUT in one step on commit().
+
+    The output that commit() replaces is kept beside OUT as .OUT.previous, and the next
+    build stages in it again: only files that differ are replaced, and the rest are made
+    hard links of the current output's files, so an edit costs a few writes, not a
+    folder tree made and another removed. Nothing in a staged file is ever changed in
+    place (a new file is renamed over it), so the current output's files, which the
+    staged ones may be links of, are never touched.
+    """
 
     def __init__(self, out_dir: Path, preview: bool = False):
-        # preview (serve): the output is a throwaway copy, so skip the flush to disk and
-        # delete the replaced output in the background; the editor waits for neither.
+        # preview (serve): the output is a throwaway copy, so skip the flush to disk.
         self.preview = preview
         self.out_dir = out_dir.absolute()
         self.path = self.out_dir.with_name(f".{self.out_dir.name}.building-{os.getpid()}")
+        self.previous = self.out_dir.with_name(f".{self.out_dir.name}.previous")
         self.written: dict[str, Path | None] = {}
+        self.recycled = False        # staging in the output before last: files may be there
+        self._folders: set[Path] = set()
 
     def __enter__(self) -> Staging:
         try:
@@ -48,8 +56,12 @@ class Staging:
         try:
             check_replaceable(self.out_dir)
             remove_leftovers(self.out_dir)
-            self.path.mkdir()
-            (self.path / MARKER).write_text("built by phucdong-site; safe to replace\n")
+            if self.previous.is_dir() and not self.previous.is_symlink():
+                os.rename(self.previous, self.path)
+                self.recycled = True
+            else:
+                self.path.mkdir()
+            self.write_text(MARKER, "built by phucdong-site; safe to replace\n")
         except OSError as error:
             self.__exit__(None, None, None)
             raise OutputError(f"{self.out_dir}: cannot create the output folder "
@@ -60,6 +72,7 @@ class Staging:
         return self
 
     def __exit__(self, kind, error, tb) -> None:
+        # A failed build's staging folder goes: it may hold what filled the disk.
         if self.path.exists():
             shutil.rmtree(self.path, ignore_errors=True)
         os.close(self._lock)
@@ -79,13 +92,14 @@ class Staging:
     def write_bytes(self, relative: str, data: bytes, source: Path | None = None) -> None:
         """Write DATA; when the current output has the same bytes there, publish that file
         again as a hard link: its mtime stays, so a deploy that syncs by size and time
-        uploads only what changed, and an unchanged site writes no file data at all.
-        The current output is only read, so the swap still publishes old or new whole."""
+        uploads only what changed, and an unchanged site writes no file data at all."""
         dest = self._claim(relative, source)
         with self._writing(relative):
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            self._make_parent(dest)
             if not self._reuse(relative, dest, lambda old: old == data, len(data)):
-                dest.write_bytes(data)
+                temporary = self._temporary(dest)
+                temporary.write_bytes(data)
+                self._put(temporary, dest)
 
     def reuse(self, relative: str, sha256: str, source: Path | None = None) -> bool:
         """Publish the current output's file RELATIVE again if its bytes still have SHA256
@@ -94,10 +108,11 @@ class Staging:
             self._claim(relative, source)           # reports the clash
         dest = self.path / relative
         with self._writing(relative):
-            dest.parent.mkdir(parents=True, exist_ok=True)
-        if self._reuse(relative, dest, lambda data: hashlib.sha256(data).hexdigest() == sha256):
-            self.written[relative] = source
-            return True
+            self._make_parent(dest)
+            if self._reuse(relative, dest,
+                           lambda data: hashlib.sha256(data).hexdigest() == sha256):
+                self.written[relative] = source
+                return True
         return False
 
     def _reuse(self, relative: str, dest: Path, same, size: int | None = None) -> bool:
@@ -114,10 +129,14 @@ class Staging:
             with os.fdopen(os.dup(fd), "rb") as file:
                 if not same(file.read()):
                     return False
+            if self.recycled and _same_file(dest, stat):
+                return True             # staged last time as a link of this very file
+            temporary = self._temporary(dest)
             try:      # link the very file just compared, even if renamed meanwhile
-                os.link(f"/proc/self/fd/{fd}", dest, follow_symlinks=True)
+                os.link(f"/proc/self/fd/{fd}", temporary, follow_symlinks=True)
             except OSError:
-                os.link(previous, dest, follow_symlinks=False)
+                os.link(previous, temporary, follow_symlinks=False)
+            self._put(temporary, dest)
             return True
         except OSError:
             return False
@@ -130,18 +149,51 @@ class Staging:
         filesystems."""
         dest = self._claim(relative, source)
         with self._writing(relative):
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            self._make_parent(dest)
+            if self.recycled and _same_file(dest, os.stat(file)):
+                return
+            temporary = self._temporary(dest)
             try:
-                os.link(file, dest)
+                os.link(file, temporary)
             except OSError as error:
                 if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.ENOENT):
                     raise
-                shutil.copyfile(file, dest)
+                shutil.copyfile(file, temporary)
+            self._put(temporary, dest)
 
     def copy(self, relative: str, file: Path, source: Path | None = None) -> None:
         with self._writing(relative):
             data = file.read_bytes()
         self.write_bytes(relative, data, source)
+
+    def _make_parent(self, dest: Path) -> None:
+        """DEST's folder, which a recycled staging folder may hold as a file."""
+        folder = dest.parent
+        if folder in self._folders:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            for part in reversed([folder, *folder.parents]):
+                if part.is_relative_to(self.path) and part != self.path and (
+                        part.is_symlink() or part.exists() and not part.is_dir()):
+                    part.unlink()
+            folder.mkdir(parents=True, exist_ok=True)
+        self._folders.add(folder)
+
+    def _temporary(self, dest: Path) -> Path:
+        # A new staging folder has nothing to replace: write in place.
+        return dest.with_name(f".{dest.name}.new") if self.recycled else dest
+
+    @staticmethod
+    def _put(temporary: Path, dest: Path) -> None:
+        if temporary == dest:
+            return
+        try:
+            os.replace(temporary, dest)
+        except IsADirectoryError:
+            shutil.rmtree(dest)
+            os.replace(temporary, dest)
 
     @contextlib.contextmanager
     def _writing(self, relative: str):
@@ -155,36 +207,44 @@ class Staging:
             raise OutputError(f"{self.out_dir}: cannot write {relative} ({error.strerror}); "
                               "the previous output is unchanged") from None
 
+    def _remove_unwritten(self) -> None:
+        """Remove what the recycled folder held that this build did not write."""
+        for folder, subfolders, files in os.walk(self.path, topdown=False):
+            relative = os.path.relpath(folder, self.path)
+            prefix = "" if relative == "." else relative + "/"
+            for name in files + [d for d in subfolders
+                                 if os.path.islink(os.path.join(folder, d))]:
+                if prefix + name not in self.written:
+                    os.unlink(os.path.join(folder, name))
+            if prefix and not os.listdir(folder):
+                os.rmdir(folder)
+
     def commit(self) -> None:
-        """Make the staging folder the output; the old output is removed afterwards."""
+        """Make the staging folder the output; the old output is kept for the next build."""
+        if self.recycled:
+            with self._writing("the output"):
+                self._remove_unwritten()
         if not self.preview:
             _sync_filesystem(self.path)
         if not self.out_dir.exists():
             os.rename(self.path, self.out_dir)
             return
-        if _exchange(self.path, self.out_dir):
-            if self.preview:
-                self._remove_in_background(self.path)
-            else:
-                shutil.rmtree(self.path, ignore_errors=True)
-            return
-        # No atomic exchange on this system: two renames, with the old output kept
-        # until the new one is in place.
-        old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
-        os.rename(self.out_dir, old)
-        os.rename(self.path, self.out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-
-    def _remove_in_background(self, old: Path) -> None:
-        # Renamed first, so the next build can create its staging folder at once; the
-        # pid stays last in the name, so remove_leftovers() finds it if we are killed.
-        trash = old.with_name(f".{self.out_dir.name}.old-{next(_trash_numbers)}-{os.getpid()}")
-        os.rename(old, trash)
-        threading.Thread(target=shutil.rmtree, args=(trash, True), daemon=True,
-                         name="remove-old-output").start()
+        if not _exchange(self.path, self.out_dir):
+            # No atomic exchange on this system: two renames, with the old output kept
+            # until the new one is in place.
+            old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
+            os.rename(self.out_dir, old)
+            os.rename(self.path, self.out_dir)
+            os.rename(old, self.path)
+        os.rename(self.path, self.previous)
 
 
-_trash_numbers = itertools.count()
+def _same_file(path: Path, stat: os.stat_result) -> bool:
+    try:
+        mine = os.lstat(path)
+    except OSError:
+        return False
+    return (mine.st_ino, mine.st_dev) == (stat.st_ino, stat.st_dev)
 
 
 def check_replaceable(out_dir: Path) -> None:

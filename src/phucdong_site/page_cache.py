@@ -6,12 +6,13 @@ static file names, categories, scheduled articles, the generator's code) and its
 one recorded for the file the current output holds, and that file still has the recorded
 bytes (sha256), the file is published again as it is instead of being rendered.
 
-Articles enter a key by their own digest (pickled once per build), not pickled again on
-every listing that shows them.
+Articles, and the categories, tags and months that list them, enter a key by their own
+digest (pickled once per build), not pickled again on every page that shows them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import pickle
@@ -20,6 +21,7 @@ from pathlib import Path
 from phucdong_site.article_cache import MAGIC, config_digest, generator_digest, read_checked, \
     write_checked
 from phucdong_site.config import SiteConfig
+from phucdong_site.indexes import Category, Month, Tag
 from phucdong_site.models import Article
 from phucdong_site.theme import template_dirs
 
@@ -34,7 +36,7 @@ class PageCache:
         previous = read_checked(self.file)
         self.previous: dict[str, tuple[str, str]] = previous if isinstance(previous, dict) else {}
         self.current: dict[str, tuple[str, str]] = {}
-        self._articles: dict[int, tuple[Article, bytes]] = {}
+        self._shared: dict[int, tuple[object, bytes]] = {}
         digest = hashlib.sha256(MAGIC)
         digest.update(generator_digest().encode())
         digest.update(config_digest(config).encode() + repr(config.output_dir.name).encode())
@@ -70,15 +72,23 @@ class PageCache:
     def _pickle(self, value: object) -> bytes:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.persistent_id = self._article_id       # type: ignore[method-assign]
+        pickler.persistent_id = self._shared_id       # type: ignore[method-assign]
         pickler.dump(value)
         return buffer.getvalue()
 
-    def _article_id(self, value: object) -> bytes | None:
-        if type(value) is not Article:
+    def _shared_id(self, value: object) -> bytes | None:
+        if type(value) not in SHARED:
             return None
-        known = self._articles.get(id(value))
+        known = self._shared.get(id(value))
         if known is None or known[0] is not value:
-            known = (value, hashlib.sha256(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)).digest())
-            self._articles[id(value)] = known      # the article is kept: its id stays its own
+            if type(value) is Article:
+                data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            else:                # its fields, the articles in them by their digests
+                data = self._pickle((type(value).__name__, *(
+                    getattr(value, field.name) for field in dataclasses.fields(value))))
+            known = (value, hashlib.sha256(data).digest())
+            self._shared[id(value)] = known         # the value is kept: its id stays its own
         return known[1]
+
+
+SHARED = {Article, Category, Tag, Month}     # each shown by many pages

@@ -117,7 +117,7 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOut
         older, newer = around[article.url]
         pages.append(PageOutput(f"{article.url}index.html", "article.html", {
             "article": article,
-            "category": category,
+            "category": category.link,
             "breadcrumbs": (HOME, Crumb(category.name, category.url),
                             Crumb(article.title, article.url)),
             "related": related(article, relations, RELATED_COUNT),
@@ -154,6 +154,6 @@ def template_globals(site: Site, config: SiteConfig, index: SiteIndex, absolute_
         return article.url in site.scheduled
 
     return {"cover": cover, "breadcrumb_json": breadcrumb_json, "article_json": article_json,
-            "is_scheduled": is_scheduled, "nav_categories": index.categories,
+            "is_scheduled": is_scheduled, "nav_categories": tuple(category.link for category in index.categories),
             "category_name": config.category_name,
             "tag_url": lambda name: f"{TAGS_BASE}{tag_slug(name)}/"}
