@@ -8,7 +8,7 @@ For each size: the text-only corpus of bench/scale_corpus.py and its Hugo twin; 
   - one article's body edited, rebuild of ours;
 and, at the largest size, the progress display's cost: a cold build with -q against one
 drawing the live progress line on a pseudo-terminal.
-Wall time is the median; peak memory is the largest sum of RSS over the build's process
+Wall time is the median; peak memory is the largest sum of PSS over the build's process
 tree, sampled from /proc every 20 ms. Writes the table to bench/RESULTS.md.
 """
 
@@ -33,39 +33,50 @@ OURS = [sys.executable, "-m", "phucdong_site", "build"]
 sys.path.insert(0, str(BENCH))
 from scale_corpus import generate  # noqa: E402
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def tree_rss(root: int) -> int:
-    """Bytes of RSS of ROOT and all its descendants."""
+def tree_memory(root: int) -> int:
+    """Bytes of memory used by ROOT and all its descendants: the sum of their PSS.
+
+    PSS, not RSS: forked workers share the parent's pages copy-on-write, and a sum of RSS
+    would count every shared page once per process. For one process (Hugo) the two agree.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as file:
                 fields = file.read().rsplit(b")", 1)[1].split()
-            with open(f"/proc/{entry}/statm", "rb") as file:
-                rss[int(entry)] = int(file.read().split()[1]) * PAGE
-        except (OSError, IndexError, ValueError):
+        except (OSError, IndexError):
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total += _pss(pid)
         todo.extend(children.get(pid, []))
     return total
 
 
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as file:
+            for line in file:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def measure(command: list[str], cwd: Path, stderr=subprocess.DEVNULL) -> tuple[float, int]:
-    """(wall seconds, peak tree RSS bytes) of one run of COMMAND."""
+    """(wall seconds, peak memory of its process tree in bytes) of one run of COMMAND."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
+        peak = max(peak, tree_memory(process.pid))
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
@@ -198,7 +209,7 @@ def main() -> None:
         print(table(rows), flush=True)
     text = (f"# Build speed at scale, beside Hugo\n\n`python bench/scale/run.py --sizes "
             f"{' '.join(map(str, args.sizes))} --repeats {args.repeats}` (medians of "
-            f"{args.repeats}; peak memory: largest RSS sum of the process tree). Rebuild rows "
+            f"{args.repeats}; peak memory: largest PSS sum of the process tree). Rebuild rows "
             "compare with Hugo's rebuild of the same site (it has no persistent page cache). "
             "The progress row compares a build drawing progress on a pseudo-terminal with a "
             "-q build.\n\n" + versions() + "\n" + table(rows))

@@ -8,9 +8,10 @@ would write the same bytes again, so it reports the recorded build instead of re
 anything else, a stamp, a file more or less, a hand-edited output file, runs the build.
 
 Stamps are (size, mtime, inode) and, for inputs, the change time too, which no tool can
-set back. A stamp taken within SETTLED_NS of an edit is not trusted (the file system's
-clock is coarse: an edit in the same tick could leave the same stamp), so such a build is
-not recorded. While another build of the same output runs, or a killed one left its
+set back. A stamp taken within SETTLED_NS of an edit is not trusted (file-system clocks
+are coarse: an edit in the same tick could leave the same stamp), so such a build is not
+recorded. The margin is ten times the coarsest tick of Linux's own file systems (10 ms),
+or two seconds where every stamp is a whole second (FAT, some network file systems). While another build of the same output runs, or a killed one left its
 staging folder, the answer is no: the build then waits for the lock, or cleans up.
 """
 
@@ -33,7 +34,8 @@ from phucdong_site.output import quiet_output
 from phucdong_site.theme import default_theme_dir
 
 FILE = "fresh.pickle"            # under the site's .cache/
-SETTLED_NS = 1_000_000_000
+SETTLED_NS = 100_000_000
+WHOLE_SECONDS_SETTLED_NS = 2_000_000_000
 
 Stamps = dict[str, tuple[int, ...]]
 
@@ -77,9 +79,11 @@ def scan_inputs(config: SiteConfig) -> Inputs:
     context = hashlib.sha256(" ".join([
         generator_digest(), jinja2.__version__, PIL.__version__, config_digest(config),
         repr(dataclasses.replace(config, jobs=None))]).encode()).hexdigest()
-    newest = max((max(stamp[1], stamp[2]) for stamp in stamps.values() if stamp[0] >= 0),
-                 default=0)
-    return Inputs(context, stamps, settled=started - newest > SETTLED_NS)
+    files = [stamp for stamp in stamps.values() if stamp[0] >= 0]
+    newest = max((max(stamp[1], stamp[2]) for stamp in files), default=0)
+    coarse = bool(files) and all(stamp[1] % 1_000_000_000 == 0 for stamp in files)
+    margin = WHOLE_SECONDS_SETTLED_NS if coarse else SETTLED_NS
+    return Inputs(context, stamps, settled=started - newest > margin)
 
 
 def unchanged(config: SiteConfig, inputs: Inputs, now: datetime) -> Record | None:

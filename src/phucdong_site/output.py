@@ -16,6 +16,7 @@ from pathlib import Path
 
 from phucdong_site.errors import ContentError, SiteError
 
+Stamp = tuple[int, int, int]     # (inode, size, mtime_ns) of an output file
 MARKER = ".phucdong-site"        # marks a folder this tool built, so it may be replaced
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -101,21 +102,31 @@ class Staging:
                 temporary.write_bytes(data)
                 self._put(temporary, dest)
 
-    def reuse(self, relative: str, sha256: str, source: Path | None = None) -> bool:
+    def reuse(self, relative: str, sha256: str, stamp: Stamp | None = None,
+              source: Path | None = None) -> bool:
         """Publish the current output's file RELATIVE again if its bytes still have SHA256
-        (a page whose inputs did not change); False, claiming nothing, if they do not."""
+        (a page whose inputs did not change); False, claiming nothing, if they do not.
+        A file that still has STAMP, the one it had when this tool wrote it, is not read:
+        nothing here changes a file in place, and an edit by hand changes its mtime."""
         if relative in self.written:
             self._claim(relative, source)           # reports the clash
         dest = self.path / relative
         with self._writing(relative):
             self._make_parent(dest)
             if self._reuse(relative, dest,
-                           lambda data: hashlib.sha256(data).hexdigest() == sha256):
+                           lambda data: hashlib.sha256(data).hexdigest() == sha256,
+                           stamp=stamp):
                 self.written[relative] = source
                 return True
         return False
 
-    def _reuse(self, relative: str, dest: Path, same, size: int | None = None) -> bool:
+    def stamp(self, relative: str) -> Stamp:
+        """The stamp of the staged file RELATIVE, which it keeps once published."""
+        stat = os.lstat(self.path / relative)
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def _reuse(self, relative: str, dest: Path, same, size: int | None = None,
+               stamp: Stamp | None = None) -> bool:
         previous = self.out_dir / relative
         try:
             # O_NOFOLLOW: a symbolic link planted in the output is never followed.
@@ -126,9 +137,10 @@ class Staging:
             stat = os.fstat(fd)
             if not _stat.S_ISREG(stat.st_mode) or size not in (None, stat.st_size):
                 return False
-            with os.fdopen(os.dup(fd), "rb") as file:
-                if not same(file.read()):
-                    return False
+            if stamp != (stat.st_ino, stat.st_size, stat.st_mtime_ns):
+                with os.fdopen(os.dup(fd), "rb") as file:
+                    if not same(file.read()):
+                        return False
             if self.recycled and _same_file(dest, stat):
                 return True             # staged last time as a link of this very file
             temporary = self._temporary(dest)

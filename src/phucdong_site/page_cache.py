@@ -23,9 +23,13 @@ from phucdong_site.article_cache import MAGIC, config_digest, generator_digest, 
 from phucdong_site.config import SiteConfig
 from phucdong_site.indexes import Category, Month, Tag
 from phucdong_site.models import Article
+from phucdong_site.output import Stamp
 from phucdong_site.theme import template_dirs
 
-FILE = "pages.pickle"            # under the site's .cache/: {page path: (key, sha256 of bytes)}
+FILE = "pages.pickle"     # under the site's .cache/: {page path: (key, sha256 of bytes, stamp)}
+
+
+Known = tuple[str, str, Stamp]
 
 
 class PageCache:
@@ -34,8 +38,8 @@ class PageCache:
         (the scheduled articles' URLs)."""
         self.file = config.cache_dir / FILE
         previous = read_checked(self.file)
-        self.previous: dict[str, tuple[str, str]] = previous if isinstance(previous, dict) else {}
-        self.current: dict[str, tuple[str, str]] = {}
+        self.previous: dict[str, Known] = previous if isinstance(previous, dict) else {}
+        self.current: dict[str, Known] = {}
         self._shared: dict[int, tuple[object, bytes]] = {}
         digest = hashlib.sha256(MAGIC)
         digest.update(generator_digest().encode())
@@ -58,13 +62,14 @@ class PageCache:
         digest.update(self._pickle(context))
         return digest.hexdigest()
 
-    def unchanged(self, path: str, key: str) -> str | None:
-        """The sha256 of the bytes PATH had when last built from KEY, else None."""
+    def unchanged(self, path: str, key: str) -> Known | None:
+        """What PATH was when last built from KEY (key, sha256 of its bytes, file stamp),
+        else None."""
         known = self.previous.get(path)
-        return known[1] if known is not None and known[0] == key else None
+        return known if known is not None and known[0] == key else None
 
-    def record(self, path: str, key: str, data_sha256: str) -> None:
-        self.current[path] = (key, data_sha256)
+    def record(self, path: str, key: str, data_sha256: str, stamp: Stamp) -> None:
+        self.current[path] = (key, data_sha256, stamp)
 
     def save(self) -> None:
         write_checked(self.file, self.current)

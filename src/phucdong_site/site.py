@@ -166,8 +166,9 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
             for page in pages:
                 keys[page.path] = key = page_cache.key(page.path, page.template, page.context)
                 known = page_cache.unchanged(page.path, key)
-                if known is not None and staging.reuse(page.path, known, page.source):
-                    page_cache.record(page.path, key, known)
+                if known is not None and staging.reuse(page.path, known[1], known[2],
+                                                       page.source):
+                    page_cache.record(page.path, key, known[1], staging.stamp(page.path))
                     progress.advance()
                 else:
                     todo.append(page)
@@ -176,7 +177,8 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
                                                            1 if preview else config.jobs):
                 data = html.encode()
                 staging.write_bytes(page.path, data, page.source)
-                page_cache.record(page.path, keys[page.path], hashlib.sha256(data).hexdigest())
+                page_cache.record(page.path, keys[page.path], hashlib.sha256(data).hexdigest(),
+                                  staging.stamp(page.path))
                 progress.advance()
             photos = publish_photos(site.photos, config, staging.link, _photo_steps(progress))
             for path, text in text_files(planned, config, env, staging.path):
