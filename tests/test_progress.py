@@ -37,13 +37,16 @@ def test_not_on_a_terminal_a_build_prints_one_plain_summary_line(site):
 
 def test_quiet_prints_nothing_and_verbose_prints_each_stage(site):
     small_site(site)
-    quiet = site.build("-q")
-    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
     verbose = site.build("-v")
     assert verbose.returncode == 0
     stages = [line.split(":")[0] for line in verbose.stderr.splitlines()]
     assert stages == ["đọc bài", "dựng trang", "xử lý ảnh"]
     assert "đọc bài: 4 trong" in verbose.stderr
+    (site.content / "2024" / "extra.md").write_text(
+        '---\ntitle: "Thêm"\ndate: 2024-02-01\n---\n\nMột bài nữa.\n', encoding="utf-8")
+    quiet = site.build("-q")
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    assert site.build("-q").stdout == ""              # nothing changed: still nothing printed
     checked = run_cli("check", str(site.root), "-q")
     assert checked.returncode == 0 and checked.stdout == ""
 
