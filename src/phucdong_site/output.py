@@ -12,7 +12,7 @@ import os
 import shutil
 import stat as _stat
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from phucdong_site.errors import ContentError, SiteError
 
@@ -37,9 +37,15 @@ class Staging:
     staged ones may be links of, are never touched.
     """
 
-    def __init__(self, out_dir: Path, preview: bool = False):
+    def __init__(self, out_dir: Path, preview: bool = False,
+                 known_trees: dict[TreeId, frozenset[str]] | None = None):
+        """KNOWN_TREES: the files of the output and of the output before last as the last
+        commit() left them (its known_trees), so that staging in the latter need not list
+        its folders to find what this build no longer writes; without them, it does."""
         # preview (serve): the output is a throwaway copy, so skip the flush to disk.
         self.preview = preview
+        self.known_trees = dict(known_trees or {})
+        self._held: frozenset[str] | None = None    # what the recycled folder holds
         self.out_dir = out_dir.absolute()
         self.path = self.out_dir.with_name(f".{self.out_dir.name}.building-{os.getpid()}")
         self.previous = self.out_dir.with_name(f".{self.out_dir.name}.previous")
@@ -58,6 +64,7 @@ class Staging:
             check_replaceable(self.out_dir)
             remove_leftovers(self.out_dir)
             if self.previous.is_dir() and not self.previous.is_symlink():
+                self._held = self.known_trees.get(_tree_id(self.previous))
                 os.rename(self.previous, self.path)
                 self.recycled = True
             else:
@@ -221,6 +228,25 @@ class Staging:
 
     def _remove_unwritten(self) -> None:
         """Remove what the recycled folder held that this build did not write."""
+        if self._held is None:
+            self._remove_unlisted()
+            return
+        folders = set()
+        for relative in self._held - self.written.keys():
+            try:
+                os.unlink(self.path / relative)
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                continue        # gone, or a folder of this build's files now
+            folders.update(PurePosixPath(relative).parents)
+        folders.discard(PurePosixPath("."))
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            try:
+                os.rmdir(self.path / folder)
+            except OSError:
+                pass            # not empty: it holds this build's files
+
+    def _remove_unlisted(self) -> None:
+        """As _remove_unwritten, listing every folder: its files are not known."""
         for folder, subfolders, files in os.walk(self.path, topdown=False):
             relative = os.path.relpath(folder, self.path)
             prefix = "" if relative == "." else relative + "/"
@@ -240,7 +266,9 @@ class Staging:
             _sync_filesystem(self.path)
         if not self.out_dir.exists():
             os.rename(self.path, self.out_dir)
+            self.known_trees = {_tree_id(self.out_dir): frozenset(self.written)}
             return
+        replaced = self.known_trees.get(_tree_id(self.out_dir))
         if not _exchange(self.path, self.out_dir):
             # No atomic exchange on this system: two renames, with the old output kept
             # until the new one is in place.
@@ -249,6 +277,18 @@ class Staging:
             os.rename(self.path, self.out_dir)
             os.rename(old, self.path)
         os.rename(self.path, self.previous)
+        # Identified once renamed: a rename changes a folder's ctime, nothing else here does.
+        self.known_trees = {_tree_id(self.out_dir): frozenset(self.written)}
+        if replaced is not None:
+            self.known_trees[_tree_id(self.previous)] = replaced
+
+
+TreeId = tuple[int, int, int]        # (device, inode, ctime) of an output folder
+
+
+def _tree_id(path: Path) -> TreeId:
+    stat = os.lstat(path)
+    return (stat.st_dev, stat.st_ino, stat.st_ctime_ns)
 
 
 def _same_file(path: Path, stat: os.stat_result) -> bool:

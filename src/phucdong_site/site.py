@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from phucdong_site import freshness, parallel_render
-from phucdong_site.article_cache import ArticleCache
+from phucdong_site.article_cache import ArticleCache, read_checked, write_checked
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import ArticleParser, load_site, parse_article
 from phucdong_site.covers import cover_image
@@ -33,6 +33,7 @@ from phucdong_site.search_index import index_files
 from phucdong_site.theme import StaticFile, static_files
 
 SEARCH_WORKER = "tim-kiem/sw.js"
+OUTPUT_TREES = "output-files.pickle"   # under .cache/: the files of the output and the previous
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,9 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
         site, pages = planned.site, planned.pages
         statics = static_files(config.site_dir)
         env = site_environment(config, statics, planned)
-        with Staging(config.output_dir, preview=preview) as staging:
+        trees = read_checked(config.cache_dir / OUTPUT_TREES)
+        with Staging(config.output_dir, preview=preview,
+                     known_trees=trees if isinstance(trees, dict) else None) as staging:
             progress.stage("render", len(pages))
             page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled))
             keys, todo = {}, []
@@ -192,6 +195,7 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
             staging.commit()
     finally:
         progress.finish()
+    write_checked(config.cache_dir / OUTPUT_TREES, staging.known_trees)
     sources.save(config.cache_dir, site.photos)
     cache.save()
     page_cache.save()
