@@ -33,7 +33,7 @@ from phucdong_site.search_index import ArticleTerms, article_terms
 
 FOLDER = "articles"              # under the site's .cache/
 SHARDS = 64                      # an edit rewrites one shard, not the whole cache
-MAGIC = b"phucdong-site article cache 1\n"
+MAGIC = b"phucdong-site article cache 2\n"
 SETTLED_NS = 2_000_000_000       # a file stamp is trusted only once the file is this old
 
 # (size, mtime_ns, inode) of a file: unchanged stamps mean unchanged bytes (as git's index).
