@@ -122,9 +122,7 @@ class ArticleCache:
         """ARTICLE's search entries: the cached ones while what they are made of is the
         same (a published article may differ from the parsed one: its links resolved)."""
         entry = self.entries.get(article.source.as_posix())
-        if entry is not None and (entry.article.title, entry.article.summary,
-                                  entry.article.body_html) == (article.title, article.summary,
-                                                               article.body_html):
+        if entry is not None and _shown(entry.article) == _shown(article):
             return entry.terms
         return article_terms(article)
 
@@ -160,6 +158,11 @@ class ArticleCache:
         for shard, entries in shards.items():
             write_checked(self.folder / f"{shard:02d}.pickle", entries)
         self.dirty.clear()
+
+
+def _shown(article: Article) -> tuple:
+    """What an article's search entries are made of."""
+    return (article.url, article.published, article.title, article.summary, article.body_html)
 
 
 def _shard(key: str) -> int:

@@ -137,7 +137,7 @@ def fragment(article: Article, body: str) -> dict[str, str]:
             "b": body[:FRAGMENT_BODY_CHARS]}
 
 
-# What one article adds to the index: the start of its body's text (for its fragment),
+# What one article adds to the index: its fragment file's text (what a result shows),
 # and each (search key, spelling) with the mask of the fields it occurs in, as the keys
 # and the spellings each joined by newlines, and one byte of mask per pair. Kept in this
 # shape, not a dict of tuples, because the build cache holds one per article: 10,000 dicts
@@ -146,7 +146,8 @@ ArticleTerms = tuple[str, str, str, bytes]
 
 
 def article_terms(article: Article) -> ArticleTerms:
-    """The index entries of one article; a pure function of its title, summary and body,
+    """The index entries of one article; a pure function of its URL, date, title, summary
+    and body,
     so a build cache may keep them beside the parsed article."""
     body = plain_text(article.body_html)
     terms: dict[tuple[str, str], int] = {}
@@ -157,7 +158,7 @@ def article_terms(article: Article) -> ArticleTerms:
                 continue
             spelling = (key, word.lower())
             terms[spelling] = terms.get(spelling, 0) | field
-    return (body[:FRAGMENT_BODY_CHARS], "\n".join(key for key, _ in terms),
+    return (_dump(fragment(article, body)), "\n".join(key for key, _ in terms),
             "\n".join(spelling for _, spelling in terms), bytes(terms.values()))
 
 
@@ -169,10 +170,10 @@ def index_files(articles: Iterable[Article],
     # term -> spelling -> doc id -> field mask
     postings: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for doc_id, article in enumerate(articles):
-        body, keys, spellings, masks = terms_of(article)
+        shown, keys, spellings, masks = terms_of(article)
         for key, spelling, mask in zip(keys.split("\n"), spellings.split("\n"), masks):
             postings[key][spelling][doc_id] = mask
-        files[f"{INDEX_DIR}f/{doc_id}.json"] = _dump(fragment(article, body))
+        files[f"{INDEX_DIR}f/{doc_id}.json"] = shown
         documents += 1
 
     entries = {term: {spelling: _postings(masks) for spelling, masks in spellings.items()}
