@@ -147,8 +147,7 @@ ArticleTerms = tuple[str, str, str, bytes]
 
 def article_terms(article: Article) -> ArticleTerms:
     """The index entries of one article; a pure function of its URL, date, title, summary
-    and body,
-    so a build cache may keep them beside the parsed article."""
+    and body, so a build cache may keep them beside the parsed article."""
     body = plain_text(article.body_html)
     terms: dict[tuple[str, str], int] = {}
     for field, text in ((TITLE, article.title), (SUMMARY, article.summary), (BODY, body)):
