@@ -11,8 +11,10 @@ Stamps are (size, mtime, inode) and, for inputs, the change time too, which no t
 set back. A stamp taken within SETTLED_NS of an edit is not trusted (file-system clocks
 are coarse: an edit in the same tick could leave the same stamp), so such a build is not
 recorded. The margin is ten times the coarsest tick of Linux's own file systems (10 ms),
-or two seconds where every stamp is a whole second (FAT, some network file systems). While another build of the same output runs, or a killed one left its
-staging folder, the answer is no: the build then waits for the lock, or cleans up.
+or two seconds where every stamp is a whole second (FAT, some network file systems).
+
+While another build of the same output runs, or a killed one left its staging folder, the
+answer is no: the build then waits for the lock, or cleans up.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+import jinja2
+import PIL
 
 from phucdong_site.article_cache import config_digest, generator_digest, read_checked, \
     write_checked
@@ -64,9 +69,6 @@ class Record:
 
 
 def scan_inputs(config: SiteConfig) -> Inputs:
-    import jinja2
-    import PIL
-
     started = time.time_ns()
     stamps: Stamps = {}
     _stamp_tree(config.site_dir / "site.toml", "site.toml", stamps, inputs=True)

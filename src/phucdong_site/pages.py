@@ -154,6 +154,7 @@ def template_globals(site: Site, config: SiteConfig, index: SiteIndex, absolute_
         return article.url in site.scheduled
 
     return {"cover": cover, "breadcrumb_json": breadcrumb_json, "article_json": article_json,
-            "is_scheduled": is_scheduled, "nav_categories": tuple(category.link for category in index.categories),
+            "is_scheduled": is_scheduled,
+            "nav_categories": tuple(category.link for category in index.categories),
             "category_name": config.category_name,
             "tag_url": lambda name: f"{TAGS_BASE}{tag_slug(name)}/"}
