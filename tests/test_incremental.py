@@ -1,13 +1,18 @@
 """A rebuild that reuses the build cache (.cache/: parsed articles, rendered pages, the
 previous output's files) equals a clean build, byte for byte, after every kind of edit."""
+import os
 import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 from PIL import Image
 
 from conftest import REPO, run_cli, tree_bytes
+
+from phucdong_site.article_cache import ArticleCache
+from phucdong_site.config import load_config
 
 sys.path.insert(0, str(REPO / "bench"))
 from corpus import generate  # noqa: E402
@@ -155,3 +160,15 @@ def test_the_kept_previous_output_is_staged_in_again_whatever_it_holds(tmp_path)
     # the output it replaced, kept as the next previous, is the one published before
     assert {p: (p.stat().st_ino, p.read_bytes()) for p in previous.rglob("*") if p.is_file()} \
         == {previous / p.relative_to(site / "build"): v for p, v in live_before.items()}
+
+
+def test_the_article_cache_serves_a_site_named_by_another_path(tmp_path):
+    """`build` run from inside the site and `build /abs/path` share one cache."""
+    site = tmp_path / "site"
+    generate(site, articles=5, seed=7)
+    for file in site.rglob("*"):        # settled: the cache keeps files older than 2 s
+        os.utime(file, (time.time() - 60, time.time() - 60))
+    assert run_cli("build", ".", "-q", cwd=site).returncode == 0
+    cache = ArticleCache(load_config(site.resolve()))
+    paths = sorted((site / "content").rglob("*.md"))
+    assert paths and all(cache.lookup(path.resolve())[0] is not None for path in paths)

@@ -61,9 +61,10 @@ def generator_digest() -> str:
 
 
 def config_digest(config: SiteConfig) -> str:
-    """The config as parsing sees it: where the output goes and how many workers run
-    do not change a parsed article."""
-    relevant = dataclasses.replace(config, output_dir=Path(), jobs=None, drafts=False)
+    """The config as parsing sees it: where the site and its output are (articles hold
+    paths relative to the site) and how many workers run do not change a parsed article."""
+    relevant = dataclasses.replace(config, site_dir=Path(), output_dir=Path(), jobs=None,
+                                   drafts=False)
     return hashlib.sha256(repr(relevant).encode()).hexdigest()
 
 
