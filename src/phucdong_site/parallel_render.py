@@ -74,7 +74,8 @@ def _in_pool(pages, env, workers):
         futures = {pool.submit(_render_range, numbers.start, numbers.stop): numbers
                    for numbers in ranges}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            # Dropped once read: a finished future holds its pages' HTML.
+            yield futures.pop(future), future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _inherited = None
