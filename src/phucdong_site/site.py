@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from collections.abc import Iterator
@@ -146,6 +147,20 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     serve passes preview=True (no flush to disk, old output removed in the background)
     and a parse that remembers unchanged articles between rebuilds.
     """
+    # Tens of thousands of articles, cache entries and pages, alive until the end and
+    # without reference cycles: the collector's repeated passes over them were ~8% of a
+    # one-edit rebuild of 10,000 articles. What cycles the build leaves go after it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(config, progress, preview, parse)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(config: SiteConfig, progress: Progress, preview: bool,
+           parse: ArticleParser) -> BuildReport:
     started = time.perf_counter()
     inputs = None if preview else freshness.scan_inputs(config)
     if inputs is not None and (known := freshness.unchanged(config, inputs, build_time())):
