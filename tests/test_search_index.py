@@ -52,13 +52,19 @@ def test_words_are_runs_of_letters_digits_and_marks():
 
 
 def test_words_know_every_combining_mark_of_unicode():
-    pattern = search_index._word_pattern()
+    marks, pattern = search_index._marks()
     for code in range(sys.maxunicode + 1):
         ch = chr(code)
+        assert (ch in marks) == (unicodedata.category(ch)[0] == "M"), f"U+{code:04X}"
         if unicodedata.category(ch)[0] in "LNM":
             assert pattern.fullmatch(ch), f"U+{code:04X}"
         else:
             assert not pattern.fullmatch(ch), f"U+{code:04X}"
+
+
+def test_a_mark_that_nfc_cannot_compose_stays_in_its_word():
+    # "x" has no precomposed form with an acute accent; "_" separates words.
+    assert words("a_b x\u0301y Phúc_Đồng") == ["a", "b", "x\u0301y", "Phúc", "Đồng"]
 
 
 @given(st.text())

@@ -44,27 +44,39 @@ TITLE, SUMMARY, BODY = 1, 2, 4
 _MARK_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
 
 
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
+
+
 @functools.cache
-def _word_pattern() -> re.Pattern[str]:
-    # Letters and digits are [^\W_]; Python's re has no class for combining marks (\p{M} in
-    # search.js), so it is built once from the Unicode database, as ranges.
+def _marks() -> tuple[frozenset[str], re.Pattern[str]]:
+    """Every combining mark, and the word pattern that takes them in.
+
+    Python's re has no class for combining marks (\\p{M} in search.js), so it is built once
+    from the Unicode database, as ranges. A class of hundreds of ranges is slow to match
+    (it was most of a cold build's search indexing), and text in NFC rarely holds a mark:
+    words() uses it only for text that does.
+    """
+    codes = [code for plane in _MARK_PLANES for code in plane
+             if unicodedata.category(chr(code))[0] == "M"]
     ranges: list[list[int]] = []
-    for plane in _MARK_PLANES:
-        for code in plane:
-            if unicodedata.category(chr(code))[0] == "M":
-                if ranges and ranges[-1][1] == code - 1:
-                    ranges[-1][1] = code
-                else:
-                    ranges.append([code, code])
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
     marks = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
-    return re.compile(f"(?:[^\\W_]|[{marks}])+")
+    return frozenset(map(chr, codes)), re.compile(f"(?:[^\\W_]|[{marks}])+")
 
 
 def words(text: str) -> list[str]:
     """The words of TEXT in NFC: runs of letters, digits and combining marks.
 
     Must agree with tokens() in static/js/search.js (/[\\p{L}\\p{N}\\p{M}]+/gu)."""
-    return _word_pattern().findall(unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    marks, with_marks = _marks()
+    if marks.isdisjoint(text):          # then the two patterns find the same words
+        return _LETTERS_AND_DIGITS.findall(text)
+    return with_marks.findall(text)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -151,7 +163,7 @@ def article_terms(article: Article) -> ArticleTerms:
     body = plain_text(article.body_html)
     terms: dict[tuple[str, str], int] = {}
     for field, text in ((TITLE, article.title), (SUMMARY, article.summary), (BODY, body)):
-        for word in words(text):
+        for word in dict.fromkeys(words(text)):     # each word once, in order
             key = search_key(word)
             if len(key) > MAX_TERM_LENGTH:
                 continue
