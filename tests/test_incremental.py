@@ -110,11 +110,22 @@ def test_incremental_build_equals_clean_build_after_each_kind_of_edit(tmp_path):
         assert differing == [], (edit.__name__, differing[:5])
         assert incremental != unchanged, f"{edit.__name__} changed nothing in the output"
         unchanged = incremental
+        # The cache keeps the search fragment files its entries name, no more.
+        entries = ArticleCache(load_config(site)).entries.values()
+        assert {file.name for file in (site / ".cache" / "fragments").iterdir()} == {
+            f"{entry.search[0]}.json" for entry in entries}
+
+
+def settle(site: Path) -> None:
+    """Date every file a minute back: the cache keeps only files older than 2 s."""
+    for file in site.rglob("*"):
+        os.utime(file, (time.time() - 60, time.time() - 60))
 
 
 def test_damaged_cache_files_are_rebuilt_not_used(tmp_path):
     site = tmp_path / "site"
     generate(site, articles=40, seed=3)
+    settle(site)
     assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
     expected = tree_bytes(site / "build")
     shards = sorted((site / ".cache" / "articles").glob("*.pickle"))
@@ -128,6 +139,16 @@ def test_damaged_cache_files_are_rebuilt_not_used(tmp_path):
     # An output file changed behind the tool's back is rendered again, not republished.
     page = next((site / "build").rglob("*/index.html"))
     page.write_text("tampered", encoding="utf-8")
+    # Search fragments are published as links of cache files: edited through the output
+    # (in place, so the cache's file too), edited in the cache, deleted from the cache.
+    fragments = sorted((site / ".cache" / "fragments").iterdir())
+    assert len(fragments) == 40
+    with open(site / "build" / "tim-kiem" / "chi-muc" / "f" / "0.json", "r+b") as file:
+        file.write(b"{}")
+    fragments[1].write_text("[]", encoding="utf-8")
+    fragments[2].unlink()
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    assert tree_bytes(site / "build") == expected
     assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
     assert tree_bytes(site / "build") == expected
 
@@ -166,8 +187,7 @@ def test_the_article_cache_serves_a_site_named_by_another_path(tmp_path):
     """`build` run from inside the site and `build /abs/path` share one cache."""
     site = tmp_path / "site"
     generate(site, articles=5, seed=7)
-    for file in site.rglob("*"):        # settled: the cache keeps files older than 2 s
-        os.utime(file, (time.time() - 60, time.time() - 60))
+    settle(site)
     assert run_cli("build", ".", "-q", cwd=site).returncode == 0
     cache = ArticleCache(load_config(site.resolve()))
     paths = sorted((site / "content").rglob("*.md"))

@@ -29,11 +29,12 @@ from phucdong_site.config import SiteConfig
 from phucdong_site.models import Article
 from phucdong_site.photo_cache import write_atomically
 from phucdong_site.photos import PhotoProblem, locate
-from phucdong_site.search_index import ArticleTerms, article_terms
+from phucdong_site.search_index import ArticleTerms, SearchTerms, article_terms, text_digest
 
 FOLDER = "articles"              # under the site's .cache/
 SHARDS = 64                      # an edit rewrites one shard, not the whole cache
-MAGIC = b"phucdong-site article cache 2\n"
+MAGIC = b"phucdong-site article cache 3\n"
+FRAGMENTS = "fragments"        # under .cache/: search fragment files, named by sha256
 SETTLED_NS = 2_000_000_000       # a file stamp is trusted only once the file is this old
 
 # (size, mtime_ns, inode) of a file: unchanged stamps mean unchanged bytes (as git's index).
@@ -47,7 +48,8 @@ class Entry:
     context: str                 # generator_digest() + config_digest() when parsed
     photos: tuple[tuple[str, Stamp], ...]   # (photo file, its stamp), every image shown
     article: Article
-    terms: ArticleTerms          # its search index entries, made with it
+    search: SearchTerms          # its search index entries, made with it
+    fragment: Stamp              # the stamp its search fragment file had when written
 
 
 def generator_digest() -> str:
@@ -83,6 +85,7 @@ class ArticleCache:
     def __init__(self, config: SiteConfig):
         self.config = config
         self.folder = config.cache_dir / FOLDER
+        self.fragments = config.cache_dir / FRAGMENTS
         self.context = generator_digest() + config_digest(config)
         self.entries: dict[str, Entry] = {}
         self.dirty: set[int] = set()
@@ -119,16 +122,33 @@ class ArticleCache:
                 return False
         return True
 
-    def terms(self, article: Article) -> ArticleTerms:
-        """ARTICLE's search entries: the cached ones while what they are made of is the
-        same (a published article may differ from the parsed one: its links resolved)."""
-        entry = self.entries.get(article.source.as_posix())
+    def search_entry(self, article: Article) -> tuple[Path | str, SearchTerms]:
+        """ARTICLE's search fragment, as its file in the cache or else as text, and its
+        index entries: the cached ones while what they are made of is the same (a published
+        article may differ from the parsed one: its links resolved)."""
+        key = article.source.as_posix()
+        entry = self.entries.get(key)
         if entry is not None and _shown(entry.article) == _shown(article):
-            return entry.terms
-        return article_terms(article)
+            file = self.fragments / f"{entry.search[0]}.json"
+            try:
+                if stamp_of(file) == entry.fragment:
+                    return file, entry.search
+            except OSError:
+                pass            # gone
+            try:    # gone or changed since written (the output links it: an edit there reaches it)
+                entry.search, entry.fragment = save_fragment(self.fragments,
+                                                             article_terms(article))
+                self.dirty.add(_shard(key))
+                return self.fragments / f"{entry.search[0]}.json", entry.search
+            except OSError:
+                pass
+        shown, *terms = article_terms(article)
+        return shown, (text_digest(shown), *terms)
 
     def store(self, path: Path, digest: str, article: Article,
-              terms: ArticleTerms | None = None) -> None:
+              saved: tuple[SearchTerms, Stamp] | None = None) -> None:
+        """Keep ARTICLE, parsed from PATH whose bytes have DIGEST; SAVED: its search entries
+        and fragment file when a worker made them (see save_fragment)."""
         key = path.relative_to(self.config.site_dir).as_posix()
         stamp = stamp_of(path)
         photos = []
@@ -139,8 +159,14 @@ class ArticleCache:
                 self.dirty.add(_shard(key))
                 return
             photos.append((photo.source.as_posix(), photo_stamp))
+        try:
+            search, fragment = saved or save_fragment(self.fragments, article_terms(article))
+        except OSError:
+            self.entries.pop(key, None)          # not kept: parsed again next time
+            self.dirty.add(_shard(key))
+            return
         self.entries[key] = Entry(stamp if settled(stamp) else None, digest, self.context,
-                                  tuple(photos), article, terms or article_terms(article))
+                                  tuple(photos), article, search, fragment)
         self.dirty.add(_shard(key))
 
     def keep_only(self, paths: Iterable[Path]) -> None:
@@ -158,7 +184,34 @@ class ArticleCache:
                 shards[shard][key] = entry
         for shard, entries in shards.items():
             write_checked(self.folder / f"{shard:02d}.pickle", entries)
+        if self.dirty:
+            self._prune_fragments()
         self.dirty.clear()
+
+    def _prune_fragments(self) -> None:
+        """Remove the fragment files no entry names (and any a killed build half wrote)."""
+        named = {f"{entry.search[0]}.json" for entry in self.entries.values()}
+        try:
+            with os.scandir(self.fragments) as files:
+                for file in files:
+                    if file.name not in named:
+                        os.unlink(file.path)
+        except OSError:
+            pass             # a file that stays only takes room
+
+
+def save_fragment(folder: Path, terms: ArticleTerms) -> tuple[SearchTerms, Stamp]:
+    """Write an article's search fragment (the text of ArticleTerms) to FOLDER under its
+    sha256, whole or not at all; its search entries and the file's stamp.
+
+    Written anew even when present: the output publishes it as a hard link, and a file
+    edited there must not be trusted again. The new file replaces it, never changes it.
+    """
+    shown, keys, spellings, masks = terms
+    digest = text_digest(shown)
+    file = folder / f"{digest}.json"
+    write_atomically(file, shown.encode())
+    return (digest, keys, spellings, masks), stamp_of(file)
 
 
 def _shown(article: Article) -> tuple:

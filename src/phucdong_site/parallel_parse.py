@@ -11,7 +11,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from phucdong_site.article_cache import ArticleCache
+from phucdong_site.article_cache import ArticleCache, save_fragment
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.models import Article
@@ -19,7 +19,7 @@ from phucdong_site.photo_cache import available_cores
 from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex
 from phucdong_site.progress import Progress
 from phucdong_site.workers import start_worker
-from phucdong_site.search_index import ArticleTerms, article_terms
+from phucdong_site.search_index import article_terms
 
 MIN_PER_WORKER = 50              # below this, starting a worker costs more than it saves
 CHUNKS_PER_WORKER = 4            # a few chunks each: the progress line moves, and a slow
@@ -45,7 +45,7 @@ def parse_files(paths: list[Path], config: SiteConfig, parse, sources: SourceInd
         return outcomes                 # type: ignore[return-value]
 
     missing = []
-    terms: dict[int, ArticleTerms] = {}      # made by the workers, for the cache
+    saved: dict[int, tuple] = {}      # search entries and fragment files workers made
     for number, path in enumerate(paths):
         article = None
         if cache is not None:
@@ -67,18 +67,21 @@ def parse_files(paths: list[Path], config: SiteConfig, parse, sources: SourceInd
             progress.advance()
     else:
         chunks = _chunks(missing, jobs * CHUNKS_PER_WORKER)
-        for chunk, results, sizes, files in _in_pool(chunks, paths, config, sources, jobs):
+        fragments = cache.fragments if cache is not None else None
+        for chunk, results, sizes, files in _in_pool(chunks, paths, config, sources, jobs,
+                                                     fragments):
             sources.sizes.update(sizes)
             sources.files.update(files)
-            for number, (outcome, article_terms) in zip(chunk, results):
+            for number, (outcome, search) in zip(chunk, results):
                 outcomes[number] = restore_errors(outcome)
-                terms[number] = article_terms
+                if search is not None:
+                    saved[number] = search
             progress.advance(len(chunk))
 
     if cache is not None:
         for number in missing:
             if isinstance(outcomes[number], Article) and number in digests:
-                cache.store(paths[number], digests[number], outcomes[number], terms.get(number))
+                cache.store(paths[number], digests[number], outcomes[number], saved.get(number))
         cache.keep_only(paths)
     return outcomes                     # type: ignore[return-value]
 
@@ -96,12 +99,13 @@ def _chunks(numbers: list[int], count: int) -> list[list[int]]:
     return [numbers[start:start + size] for start in range(0, len(numbers), size)]
 
 
-def _in_pool(chunks, paths, config, sources, jobs):
+def _in_pool(chunks, paths, config, sources, jobs, fragments):
     # Workers ignore Ctrl-C and die with the build (see workers.py).
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker,
                                initargs=(os.getpid(),))
     try:
-        futures = {pool.submit(_parse_chunk, [paths[n] for n in chunk], config, sources): chunk
+        futures = {pool.submit(_parse_chunk, [paths[n] for n in chunk], config, sources,
+                               fragments): chunk
                    for chunk in chunks}
         for future in as_completed(futures):
             yield (futures[future], *future.result())
@@ -109,8 +113,11 @@ def _in_pool(chunks, paths, config, sources, jobs):
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _parse_chunk(paths: list[Path], config: SiteConfig, sources: SourceIndex):
-    """In a worker: the outcomes of PATHS, and what it learnt about photo files.
+def _parse_chunk(paths: list[Path], config: SiteConfig, sources: SourceIndex,
+                 fragments: Path | None):
+    """In a worker: the outcomes of PATHS, and what it learnt about photo files. With a
+    FRAGMENTS folder (the build cache's), each article's search entries and fragment file
+    too: on a cold build they cost as much as Markdown, and are made here on every core.
 
     Errors travel as plain tuples: ContentError's constructor takes more than its message,
     so it does not survive pickling as an exception.
@@ -120,9 +127,15 @@ def _parse_chunk(paths: list[Path], config: SiteConfig, sources: SourceIndex):
     results = []
     for path in paths:
         outcome = _parse_one(parse_article, path, config, photo_files, sources)
-        # Search entries are made here too: on a cold build they are as costly as Markdown.
-        results.append((outcome, article_terms(outcome)) if isinstance(outcome, Article) else
-                       ([(e.path, e.line, e.message, e.hint) for e in outcome], None))
+        if not isinstance(outcome, Article):
+            results.append(([(e.path, e.line, e.message, e.hint) for e in outcome], None))
+            continue
+        try:
+            search = (save_fragment(fragments, article_terms(outcome))
+                      if fragments is not None else None)
+        except OSError:
+            search = None           # the main process tries again, or does without
+        results.append((outcome, search))
     return results, sources.sizes, sources.files
 
 

@@ -27,7 +27,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from html.parser import HTMLParser
 
 from phucdong_site.models import Article
@@ -173,19 +173,41 @@ def article_terms(article: Article) -> ArticleTerms:
             "\n".join(spelling for _, spelling in terms), bytes(terms.values()))
 
 
+def fragment_path(doc_id: int) -> str:
+    return f"{INDEX_DIR}f/{doc_id}.json"
+
+
 def index_files(articles: Iterable[Article],
                 terms_of: Callable[[Article], ArticleTerms] = article_terms) -> dict[str, str]:
     """Every file of the search index, by path relative to the output folder."""
     files: dict[str, str] = {}
-    documents = 0
+    terms: list[SearchTerms] = []
+    for doc_id, article in enumerate(articles):
+        shown, *article_search_terms = terms_of(article)
+        files[fragment_path(doc_id)] = shown
+        terms.append((text_digest(shown), *article_search_terms))
+    files.update(postings_files(terms))
+    return files
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# An article's entry once its fragment is a file: the sha256 of the fragment's text, and
+# the keys, spellings and masks of ArticleTerms.
+SearchTerms = tuple[str, str, str, bytes]
+
+
+def postings_files(terms: Sequence[SearchTerms]) -> dict[str, str]:
+    """The index's files other than the fragments: postings shards, vocabularies and
+    meta.json, from each article's terms in site order (its doc id)."""
+    files: dict[str, str] = {}
     # term -> spelling -> doc id -> field mask
     postings: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for doc_id, article in enumerate(articles):
-        shown, keys, spellings, masks = terms_of(article)
+    for doc_id, (_, keys, spellings, masks) in enumerate(terms):
         for key, spelling, mask in zip(keys.split("\n"), spellings.split("\n"), masks):
             postings[key][spelling][doc_id] = mask
-        files[f"{INDEX_DIR}f/{doc_id}.json"] = shown
-        documents += 1
 
     entries = {term: {spelling: _postings(masks) for spelling, masks in spellings.items()}
                for term, spellings in postings.items()}
@@ -197,15 +219,17 @@ def index_files(articles: Iterable[Article],
         for term in shard:
             holders = set().union(*postings[term].values())
             vocabulary[f"{ord(term[0]):x}"][term] = [number, len(holders)]
-    for key, terms in vocabulary.items():
-        files[f"{INDEX_DIR}v/{key}.json"] = _dump(terms)
+    for key, vocabulary_terms in vocabulary.items():
+        files[f"{INDEX_DIR}v/{key}.json"] = _dump(vocabulary_terms)
 
     # The version changes whenever any index file does; the script adds it to each request
-    # so that a browser never mixes files of two builds.
+    # so that a browser never mixes files of two builds. Fragments count by their digests.
     digest = hashlib.sha256()
+    for doc_id, (fragment_digest, *_) in enumerate(terms):
+        digest.update(f"{fragment_path(doc_id)}\0{fragment_digest}\0".encode())
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + files[path].encode() + b"\0")
-    meta = {"version": digest.hexdigest()[:16], "documents": documents,
+    meta = {"version": digest.hexdigest()[:16], "documents": len(terms),
             "vocabulary": sorted(vocabulary)}
     files[f"{INDEX_DIR}meta.json"] = _dump(meta)
     return files

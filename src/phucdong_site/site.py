@@ -21,7 +21,7 @@ from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.feeds import feed_files, robots, sitemap
 from phucdong_site.indexes import SiteIndex, build_index
 from phucdong_site.links import broken_references, iter_outputs, link_sources
-from phucdong_site.models import Site
+from phucdong_site.models import Article, Site
 from phucdong_site.output import Staging
 from phucdong_site.page_cache import PageCache
 from phucdong_site.pages import PageOutput, plan_pages, template_globals
@@ -30,7 +30,7 @@ from phucdong_site.publishing import build_time, public_site
 from phucdong_site.photo_cache import publish_photos
 from phucdong_site.photos import SourceIndex
 from phucdong_site.render import environment, render
-from phucdong_site.search_index import index_files
+from phucdong_site.search_index import fragment_path, postings_files
 from phucdong_site.theme import StaticFile, static_files
 
 SEARCH_WORKER = "tim-kiem/sw.js"
@@ -203,8 +203,7 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                 staging.write_text(path, text)
             for static in statics.values():
                 staging.copy(static.output_path, static.source)
-            for relative, text in index_files(site.articles, cache.terms).items():
-                staging.write_text(relative, text)
+            _publish_search_index(staging, site.articles, cache)
             # A service worker's scope is its folder: the search page's one lives beside it.
             staging.copy(SEARCH_WORKER, statics["js/search-sw.js"].source)
             staging.commit()
@@ -221,6 +220,20 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                        photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
                        warnings=planned.index.warnings)
+
+
+def _publish_search_index(staging: Staging, articles: tuple[Article, ...],
+                          cache: ArticleCache) -> None:
+    """The search index: each article's fragment linked from the cache (written when it
+    is not there), then the postings, vocabularies and meta.json made from every article."""
+    entries = [cache.search_entry(article) for article in articles]
+    for doc_id, (fragment, _) in enumerate(entries):
+        if isinstance(fragment, Path):
+            staging.link(fragment_path(doc_id), fragment)
+        else:
+            staging.write_text(fragment_path(doc_id), fragment)
+    for relative, text in postings_files([terms for _, terms in entries]).items():
+        staging.write_text(relative, text)
 
 
 def _photo_steps(progress: Progress):
