@@ -33,7 +33,7 @@ from phucdong_site.search_index import ArticleTerms, SearchTerms, article_terms,
 
 FOLDER = "articles"              # under the site's .cache/
 SHARDS = 64                      # an edit rewrites one shard, not the whole cache
-MAGIC = b"phucdong-site article cache 3\n"
+MAGIC = b"phucdong-site article cache 4\n"
 FRAGMENTS = "fragments"        # under .cache/: search fragment files, named by sha256
 SETTLED_NS = 2_000_000_000       # a file stamp is trusted only once the file is this old
 
