@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from phucdong_site import freshness, parallel_render
+from phucdong_site.background import Background
 from phucdong_site.article_cache import ArticleCache, read_checked, write_checked
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import ArticleParser, load_site, parse_article
@@ -21,7 +22,7 @@ from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.feeds import feed_files, robots, sitemap
 from phucdong_site.indexes import SiteIndex, build_index
 from phucdong_site.links import broken_references, iter_outputs, link_sources
-from phucdong_site.models import Article, Site
+from phucdong_site.models import Site
 from phucdong_site.output import Staging
 from phucdong_site.page_cache import PageCache
 from phucdong_site.pages import PageOutput, plan_pages, template_globals
@@ -178,15 +179,20 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
         trees = read_checked(config.cache_dir / OUTPUT_TREES)
         with Staging(config.output_dir, preview=preview,
                      known_trees=trees if isinstance(trees, dict) else None) as staging:
+            # The search index's postings need only the articles: made on another core
+            # while this one sorts out which pages to render.
+            searched = [cache.search_entry(article) for article in site.articles]
+            postings = Background(postings_files, [terms for _, terms in searched],
+                                  fork=not preview)
             progress.stage("render", len(pages))
             page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled))
             keys, todo = {}, []
             for page in pages:
                 keys[page.path] = key = page_cache.key(page.path, page.template, page.context)
                 known = page_cache.unchanged(page.path, key)
-                if known is not None and staging.reuse(page.path, known[1], known[2],
-                                                       page.source):
-                    page_cache.record(page.path, key, known[1], staging.stamp(page.path))
+                if known is not None and (stamp := staging.reuse(page.path, known[1], known[2],
+                                                                  page.source)):
+                    page_cache.record(page.path, key, known[1], stamp)
                     progress.advance()
                 else:
                     todo.append(page)
@@ -203,7 +209,13 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                 staging.write_text(path, text)
             for static in statics.values():
                 staging.copy(static.output_path, static.source)
-            _publish_search_index(staging, site.articles, cache)
+            for doc_id, (fragment, _) in enumerate(searched):
+                if isinstance(fragment, Path):
+                    staging.link(fragment_path(doc_id), fragment)
+                else:
+                    staging.write_text(fragment_path(doc_id), fragment)
+            for relative, text in postings.result().items():
+                staging.write_text(relative, text)
             # A service worker's scope is its folder: the search page's one lives beside it.
             staging.copy(SEARCH_WORKER, statics["js/search-sw.js"].source)
             staging.commit()
@@ -220,20 +232,6 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                        photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
                        warnings=planned.index.warnings)
-
-
-def _publish_search_index(staging: Staging, articles: tuple[Article, ...],
-                          cache: ArticleCache) -> None:
-    """The search index: each article's fragment linked from the cache (written when it
-    is not there), then the postings, vocabularies and meta.json made from every article."""
-    entries = [cache.search_entry(article) for article in articles]
-    for doc_id, (fragment, _) in enumerate(entries):
-        if isinstance(fragment, Path):
-            staging.link(fragment_path(doc_id), fragment)
-        else:
-            staging.write_text(fragment_path(doc_id), fragment)
-    for relative, text in postings_files([terms for _, terms in entries]).items():
-        staging.write_text(relative, text)
 
 
 def _photo_steps(progress: Progress):
