@@ -122,6 +122,17 @@ class ArticleCache:
                 return False
         return True
 
+    def article_digest(self, article: Article) -> bytes | None:
+        """A digest that stands for ARTICLE if it is the very one this cache holds: what it
+        was made from (its file, bytes, generator, config and photo files), so that page
+        keys need not pickle it; else None."""
+        key = article.source.as_posix()
+        entry = self.entries.get(key)
+        if entry is None or entry.article is not article:
+            return None
+        return hashlib.sha256(repr((key, entry.digest, entry.context, entry.photos)).encode()
+                              ).digest()
+
     def search_entry(self, article: Article) -> tuple[Path | str, SearchTerms]:
         """ARTICLE's search fragment, as its file in the cache or else as text, and its
         index entries: the cached ones while what they are made of is the same (a published

@@ -185,7 +185,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
             postings = Background(postings_files, [terms for _, terms in searched],
                                   fork=not preview)
             progress.stage("render", len(pages))
-            page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled))
+            page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled),
+                                   cache.article_digest)
             keys, todo = {}, []
             for page in pages:
                 keys[page.path] = key = page_cache.key(page.path, page.template, page.context)
