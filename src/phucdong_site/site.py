@@ -63,16 +63,28 @@ class Plan:
 def plan(config: SiteConfig, progress: Progress = Progress(),
          parse: ArticleParser = parse_article, sources: SourceIndex | None = None,
          cache: ArticleCache | None = None) -> Plan:
-    """Load the content and plan every page; raises ErrorList with every content problem.
+    """Load the content and plan every page; raises ErrorList with every content problem."""
+    site, next_publication = publishable(config, progress, parse, sources, cache)
+    return plan_site(site, config, next_publication)
+
+
+def publishable(config: SiteConfig, progress: Progress = Progress(),
+                parse: ArticleParser = parse_article, sources: SourceIndex | None = None,
+                cache: ArticleCache | None = None) -> tuple[Site, datetime | None]:
+    """The public articles, and when the first waiting one goes public.
 
     Body links to .md files are pointed at their pages once the public articles are known.
     """
     loaded = load_site(config, progress, parse, sources, cache)
     now = build_time()
-    site = link_sources(public_site(loaded, now, config.drafts), config)
-    index = build_index(site, config)
     waiting = (article.published for article in loaded.articles if article.published > now)
-    return Plan(site, index, plan_pages(site, config, index), min(waiting, default=None))
+    return (link_sources(public_site(loaded, now, config.drafts), config),
+            min(waiting, default=None))
+
+
+def plan_site(site: Site, config: SiteConfig, next_publication: datetime | None) -> Plan:
+    index = build_index(site, config)
+    return Plan(site, index, plan_pages(site, config, index), next_publication)
 
 
 def site_environment(config: SiteConfig, statics: dict[str, StaticFile],
@@ -172,18 +184,19 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
     sources = SourceIndex.load(config.cache_dir)
     cache = ArticleCache(config)
     try:
-        planned = plan(config, progress, parse, sources, cache)
-        site, pages = planned.site, planned.pages
+        site, next_publication = publishable(config, progress, parse, sources, cache)
+        # The search index's postings need only the articles: made on another core while
+        # this one plans the pages and sorts out which to render.
+        searched = [cache.search_entry(article) for article in site.articles]
+        postings = Background(postings_files, [terms for _, terms in searched],
+                              fork=not preview)
+        planned = plan_site(site, config, next_publication)
+        pages = planned.pages
         statics = static_files(config.site_dir)
         env = site_environment(config, statics, planned)
         trees = read_checked(config.cache_dir / OUTPUT_TREES)
         with Staging(config.output_dir, preview=preview,
                      known_trees=trees if isinstance(trees, dict) else None) as staging:
-            # The search index's postings need only the articles: made on another core
-            # while this one sorts out which pages to render.
-            searched = [cache.search_entry(article) for article in site.articles]
-            postings = Background(postings_files, [terms for _, terms in searched],
-                                  fork=not preview)
             progress.stage("render", len(pages))
             page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled),
                                    cache.article_digest)
