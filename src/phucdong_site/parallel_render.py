@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -21,7 +22,7 @@ from phucdong_site.render import render
 from phucdong_site.workers import start_worker
 
 MIN_PER_WORKER = 200             # fewer pages render faster than a worker starts
-CHUNKS_PER_WORKER = 8
+CHUNKS_PER_WORKER = 32            # small: this process renders too, between writes
 
 _inherited: tuple[list[PageOutput], jinja2.Environment] | None = None
 
@@ -63,19 +64,36 @@ def _render(page: PageOutput, env: jinja2.Environment) -> str:
 
 
 def _in_pool(pages, env, workers):
+    """Ranges of PAGES rendered by WORKERS - 1 forked workers and by this process, which
+    would otherwise only wait for them: one process fewer holding its own copies of the
+    site's pages (each worker's reads copy them, page by page), and no idle core."""
     global _inherited
     _inherited = (pages, env)
     size = -(-len(pages) // (workers * CHUNKS_PER_WORKER))
-    ranges = [range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
+    ranges = deque(range(start, min(start + size, len(pages)))
+                   for start in range(0, len(pages), size))
     # Workers ignore Ctrl-C and die with the build (see workers.py).
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+    pool = ProcessPoolExecutor(max_workers=workers - 1,
+                               mp_context=multiprocessing.get_context("fork"),
                                initializer=start_worker, initargs=(os.getpid(),))
+    pending: dict = {}
+
+    def keep_workers_busy() -> None:
+        while ranges and len(pending) < 2 * (workers - 1):
+            numbers = ranges.popleft()
+            pending[pool.submit(_render_range, numbers.start, numbers.stop)] = numbers
+
     try:
-        futures = {pool.submit(_render_range, numbers.start, numbers.stop): numbers
-                   for numbers in ranges}
-        for future in as_completed(futures):
+        keep_workers_busy()
+        while ranges:
+            numbers = ranges.popleft()
+            yield numbers, _render_range(numbers.start, numbers.stop)
             # Dropped once read: a finished future holds its pages' HTML.
-            yield futures.pop(future), future.result()
+            for future in [future for future in pending if future.done()]:
+                yield pending.pop(future), future.result()
+            keep_workers_busy()
+        for future in as_completed(list(pending)):
+            yield pending.pop(future), future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _inherited = None
