@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from html.parser import HTMLParser
@@ -121,11 +122,12 @@ def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _postings(ids_and_masks: dict[int, int]) -> list[int]:
+def _postings(ids_and_masks: Iterable[int]) -> list[int]:
+    """Postings as the index stores them, from ascending doc id * 8 + field mask values."""
     encoded, previous = [], 0
-    for doc_id in sorted(ids_and_masks):
-        encoded.append((doc_id - previous) * 8 + ids_and_masks[doc_id])
-        previous = doc_id
+    for value in ids_and_masks:
+        encoded.append(value - previous)
+        previous = value & ~7
     return encoded
 
 
@@ -203,11 +205,18 @@ def postings_files(terms: Sequence[SearchTerms]) -> dict[str, str]:
     """The index's files other than the fragments: postings shards, vocabularies and
     meta.json, from each article's terms in site order (its doc id)."""
     files: dict[str, str] = {}
-    # term -> spelling -> doc id -> field mask
-    postings: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    # term -> spelling -> doc id * 8 + field mask, ascending. Arrays, not dicts of ints: two
+    # million postings at 10,000 articles were 150 MB as dicts, 8 MB as arrays.
+    postings: dict[str, dict[str, array]] = {}
     for doc_id, (_, keys, spellings, masks) in enumerate(terms):
         for key, spelling, mask in zip(keys.split("\n"), spellings.split("\n"), masks):
-            postings[key][spelling][doc_id] = mask
+            of_key = postings.get(key)
+            if of_key is None:
+                of_key = postings[key] = {}
+            values = of_key.get(spelling)
+            if values is None:
+                values = of_key[spelling] = array("L")
+            values.append(doc_id * 8 + mask)
 
     entries = {term: {spelling: _postings(masks) for spelling, masks in spellings.items()}
                for term, spellings in postings.items()}
@@ -217,7 +226,7 @@ def postings_files(terms: Sequence[SearchTerms]) -> dict[str, str]:
             continue
         files[f"{INDEX_DIR}s/{number}.json"] = _dump(shard)
         for term in shard:
-            holders = set().union(*postings[term].values())
+            holders = {value >> 3 for values in postings[term].values() for value in values}
             vocabulary[f"{ord(term[0]):x}"][term] = [number, len(holders)]
     for key, vocabulary_terms in vocabulary.items():
         files[f"{INDEX_DIR}v/{key}.json"] = _dump(vocabulary_terms)
