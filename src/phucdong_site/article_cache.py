@@ -89,6 +89,7 @@ class ArticleCache:
         self.context = generator_digest() + config_digest(config)
         self.entries: dict[str, Entry] = {}
         self.dirty: set[int] = set()
+        self.stored = 0                  # articles parsed (not found here) this build
         for shard in range(SHARDS):
             self.entries.update(_read_shard(self.folder / f"{shard:02d}.pickle"))
 
@@ -160,6 +161,7 @@ class ArticleCache:
               saved: tuple[SearchTerms, Stamp] | None = None) -> None:
         """Keep ARTICLE, parsed from PATH whose bytes have DIGEST; SAVED: its search entries
         and fragment file when a worker made them (see save_fragment)."""
+        self.stored += 1
         key = path.relative_to(self.config.site_dir).as_posix()
         stamp = stamp_of(path)
         photos = []

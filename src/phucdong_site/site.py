@@ -35,6 +35,7 @@ from phucdong_site.search_index import fragment_path, postings_files
 from phucdong_site.theme import StaticFile, static_files
 
 SEARCH_WORKER = "tim-kiem/sw.js"
+MANY_PARSED = 200                # articles parsed in one build that make it a large one
 OUTPUT_TREES = "output-files.pickle"   # under .cache/: the files of the output and the previous
 
 
@@ -185,11 +186,14 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
     cache = ArticleCache(config)
     try:
         site, next_publication = publishable(config, progress, parse, sources, cache)
-        # The search index's postings need only the articles: made on another core while
-        # this one plans the pages and sorts out which to render.
         searched = [cache.search_entry(article) for article in site.articles]
-        postings = Background(postings_files, [terms for _, terms in searched],
-                              fork=not preview)
+        terms = [article_terms for _, article_terms in searched]
+        # The search index's postings need only the articles: made on another core while
+        # this one plans the pages and sorts out which to render. Unless many articles
+        # were parsed: then many pages will be rendered, the render workers have the
+        # cores, and the child starts after them rather than hold its memory beside theirs.
+        few_parsed = cache.stored <= max(MANY_PARSED, len(site.articles) // 10)
+        postings = Background(postings_files, terms, fork=not preview) if few_parsed else None
         planned = plan_site(site, config, next_publication)
         pages = planned.pages
         statics = static_files(config.site_dir)
@@ -218,6 +222,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                 page_cache.record(page.path, keys[page.path], hashlib.sha256(data).hexdigest(),
                                   staging.stamp(page.path))
                 progress.advance()
+            if postings is None:
+                postings = Background(postings_files, terms, fork=not preview)
             photos = publish_photos(site.photos, config, staging.link, _photo_steps(progress))
             for path, text in text_files(planned, config, env, staging.path):
                 staging.write_text(path, text)
