@@ -7,6 +7,8 @@ import time
 import pytest
 
 from conftest import run_cli, tree_bytes
+from phucdong_site import freshness
+from phucdong_site.article_cache import read_checked
 from phucdong_site.theme import default_theme_dir
 
 UNCHANGED = "không có gì thay đổi"
@@ -161,3 +163,18 @@ def test_a_build_that_sees_a_file_just_changed_is_not_trusted_as_a_record(site):
     os.utime(path, (time.time() - 60, time.time() - 60))
     assert site.build().returncode == 0
     assert UNCHANGED in site.build().stdout
+
+
+def test_the_output_is_recorded_as_a_walk_of_it_finds_it(built):
+    """The record's output stamps come from the files the build wrote, not from listing
+    every folder: they must be what listing the output finds."""
+    site, _ = built
+    for round in range(3):       # a fresh output folder, then recycled ones
+        record = read_checked(site.root / ".cache" / freshness.FILE)
+        walked: dict = {}
+        freshness._stamp_tree(site.out.absolute(), "", walked, inputs=False)
+        assert len(walked) > 10 and record.output == walked
+        site.article("2024/b.md", 'title: "Họp dân"\ndate: 2024-03-02 08:00',
+                     body=f"Câu mới số {round}.\n")
+        settle()
+        assert site.build().returncode == 0

@@ -24,6 +24,7 @@ import hashlib
 import os
 import stat as _stat
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -104,13 +105,16 @@ def unchanged(config: SiteConfig, inputs: Inputs, now: datetime) -> Record | Non
 
 def remember(config: SiteConfig, inputs: Inputs, next_publication: datetime | None,
              articles: int, pages: int, photos: int,
-             warnings: tuple[ContentError, ...]) -> None:
-    """Record a finished build; called once its output is in place."""
+             warnings: tuple[ContentError, ...], written: Iterable[str] = ()) -> None:
+    """Record a finished build; called once its output is in place. WRITTEN: the files
+    the build put in the output (relative paths), which then need not be listed."""
     if not inputs.settled:
         forget(config)
         return
-    output: Stamps = {}
-    _stamp_tree(config.output_dir, "", output, inputs=False)
+    output = _stamp_files(config.output_dir, written)
+    if output is None:
+        output = {}
+        _stamp_tree(config.output_dir, "", output, inputs=False)
     write_checked(config.cache_dir / FILE, Record(
         inputs, next_publication, output, articles, pages, photos,
         tuple((w.path, w.line, w.message, w.hint) for w in warnings)))
@@ -121,6 +125,35 @@ def forget(config: SiteConfig) -> None:
         (config.cache_dir / FILE).unlink()
     except OSError:
         pass
+
+
+def _stamp_files(root: Path, files: Iterable[str]) -> Stamps | None:
+    """The stamps _stamp_tree takes of the output ROOT when it holds just FILES, without
+    listing a folder (most of the time it takes: a folder per article page); None if one
+    of them is not there. A file someone added to the output is missing from them: the
+    next build then finds the output changed, and builds."""
+    stamps: Stamps = {}
+    counted: dict[str, set[str]] = {}
+    prefix = f"{root}/"
+    try:
+        for relative in files:
+            stat = os.lstat(prefix + relative)
+            name = f"/{relative}"
+            stamps[name] = (stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            while name:
+                folder, _, child = name.rpartition("/")
+                names = counted.setdefault(folder, set())
+                if child in names:
+                    break       # its parents are counted already
+                names.add(child)
+                name = folder
+    except OSError:
+        return None
+    if not stamps:
+        return None
+    for folder, names in counted.items():
+        stamps[folder] = (-2, len(names))
+    return stamps
 
 
 def _stamp_tree(root: Path, name: str, stamps: Stamps, *, inputs: bool) -> None:

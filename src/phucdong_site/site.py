@@ -247,7 +247,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
     page_cache.save()
     if inputs is not None:
         freshness.remember(config, inputs, planned.next_publication, len(site.articles),
-                           len(pages), len(site.photos), planned.index.warnings)
+                           len(pages), len(site.photos), planned.index.warnings,
+                           staging.written)
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
                        photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
