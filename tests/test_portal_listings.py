@@ -1,14 +1,17 @@
 """Pure listing and index functions: related articles, neighbours, most read, tag merging."""
 
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.indexes import build_index
 from phucdong_site.indexes import tag_slug
-from phucdong_site.listings import featured, most_viewed, neighbours, related, related_index
+from phucdong_site.listings import (all_related, featured, most_viewed, neighbours, related,
+                                    related_index)
 from phucdong_site.models import Article, Site
+from phucdong_site.related_cache import related_lists
 
 TZ = timezone(timedelta(hours=7))
 
@@ -123,3 +126,34 @@ def test_tag_and_category_indexes_are_in_vietnamese_order():
     assert [t.name for t in index.tags] == ["An ninh", "ánh sáng", "ăn uống", "Dân vận",
                                             "Đường phố", "Zumba"]
     assert [c.name for c in index.categories] == ["An ninh", "Bảo vệ", "Du lịch", "Đô thị"]
+
+
+def random_site(seed: int, count: int = 60) -> tuple[Article, ...]:
+    rng = random.Random(seed)
+    names = ["Tổ dân phố", "tổ dân phố", "Y tế", "Giáo dục", "Môi trường", "An ninh"]
+    return newest_first(make(n, rng.choice("ab"), tuple(rng.sample(names, rng.randint(0, 3))))
+                        for n in range(count))
+
+
+def by_slug(lists):
+    return {url: [a.slug for a in found] for url, found in lists.items()}
+
+
+def test_remembered_related_lists_are_found_again_when_their_inputs_change(tmp_path):
+    articles = random_site(1)
+    first = related_lists(articles, 5, tmp_path)
+    assert by_slug(first) == by_slug(all_related(articles, 5))
+    # Same inputs: read back, the very articles of this build.
+    again = related_lists(articles, 5, tmp_path)
+    assert by_slug(again) == by_slug(first)
+    assert all(a is b for url in again for a, b in zip(again[url], first[url]))
+    # A change of tags, of category, of order: found again, not read back stale.
+    retagged = tuple(replace(a, tags=("An ninh",)) if a.slug == "bai-7" else a for a in articles)
+    moved = tuple(replace(a, category="b" if a.category == "a" else "a") if a.slug == "bai-9"
+                  else a for a in articles)
+    fewer = articles[1:]
+    for changed in (retagged, moved, fewer):
+        assert by_slug(related_lists(changed, 5, tmp_path)) == by_slug(all_related(changed, 5))
+    # A damaged file is found again.
+    (tmp_path / "related.pickle").write_bytes(b"garbage")
+    assert by_slug(related_lists(articles, 5, tmp_path)) == by_slug(all_related(articles, 5))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -127,3 +128,19 @@ def related(article: Article, index: RelatedIndex, limit: int = 5) -> list[Artic
              lambda place: index.categories[place] != category)
     take(index.by_category[category])
     return [index.articles[place] for place in chosen]
+
+
+def related_inputs(articles: Sequence[Article], limit: int) -> bytes:
+    """A digest of all that every article's related list depends on: the site's order and
+    each article's URL, category and tag slugs. Equal digests, equal related lists."""
+    digest = hashlib.sha256(f"{TOGETHER} {limit}".encode())
+    for article in articles:
+        digest.update(repr((article.url, article.category,
+                            sorted({tag_slug(name) for name in article.tags}))).encode())
+    return digest.digest()
+
+
+def all_related(articles: Sequence[Article], limit: int) -> dict[str, list[Article]]:
+    """related() of every article of the site (ARTICLES, newest first), by URL."""
+    index = related_index(articles)
+    return {article.url: related(article, index, limit) for article in articles}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -10,8 +10,7 @@ from pathlib import Path
 from phucdong_site.config import SiteConfig
 from phucdong_site.covers import cover_image
 from phucdong_site.indexes import SiteIndex, tag_slug
-from phucdong_site.listings import (featured, most_viewed, neighbours, paginate, related,
-                                    related_index)
+from phucdong_site.listings import all_related, featured, most_viewed, neighbours, paginate
 from phucdong_site.models import Article, Photo, Site
 from phucdong_site.structured_data import Crumb, breadcrumb_list, news_article, script_json
 
@@ -67,8 +66,11 @@ def _listing(articles: Sequence[Article], config: SiteConfig, base: str, title: 
     return pages
 
 
-def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOutput]:
-    """Every HTML page of the site, in a fixed order."""
+def plan_pages(site: Site, config: SiteConfig, index: SiteIndex,
+               related_lists: Mapping[str, Sequence[Article]] | None = None
+               ) -> list[PageOutput]:
+    """Every HTML page of the site, in a fixed order. RELATED_LISTS: all_related() of the
+    site, when known already."""
     articles = site.articles
     newest = _newest(articles)
     important = featured(articles)
@@ -111,7 +113,8 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOut
                           (archive,), f"Tin bài {month.name.lower()} – {config.name}", newest)
 
     around = neighbours(articles)
-    relations = related_index(articles)
+    if related_lists is None:
+        related_lists = all_related(articles, RELATED_COUNT)
     for article in articles:
         category = index.category_by_slug[article.category]
         older, newer = around[article.url]
@@ -120,7 +123,7 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex) -> list[PageOut
             "category": category.link,
             "breadcrumbs": (HOME, Crumb(category.name, category.url),
                             Crumb(article.title, article.url)),
-            "related": related(article, relations, RELATED_COUNT),
+            "related": related_lists[article.url],
             "older": older, "newer": newer,
         }, article.source, lastmod=article.published))
     pages.append(PageOutput("tim-kiem/index.html", "search.html",

@@ -25,9 +25,10 @@ from phucdong_site.links import broken_references, iter_outputs, link_sources
 from phucdong_site.models import Site
 from phucdong_site.output import Staging
 from phucdong_site.page_cache import PageCache
-from phucdong_site.pages import PageOutput, plan_pages, template_globals
+from phucdong_site.pages import RELATED_COUNT, PageOutput, plan_pages, template_globals
 from phucdong_site.progress import Progress
 from phucdong_site.publishing import build_time, public_site
+from phucdong_site.related_cache import related_lists
 from phucdong_site.photo_cache import publish_photos
 from phucdong_site.photos import SourceIndex
 from phucdong_site.render import environment, render
@@ -83,9 +84,13 @@ def publishable(config: SiteConfig, progress: Progress = Progress(),
             min(waiting, default=None))
 
 
-def plan_site(site: Site, config: SiteConfig, next_publication: datetime | None) -> Plan:
+def plan_site(site: Site, config: SiteConfig, next_publication: datetime | None,
+              remembered: bool = False) -> Plan:
+    """The indexes and pages of SITE; REMEMBERED: related lists from the build cache."""
     index = build_index(site, config)
-    return Plan(site, index, plan_pages(site, config, index), next_publication)
+    related = (related_lists(site.articles, RELATED_COUNT, config.cache_dir)
+               if remembered else None)
+    return Plan(site, index, plan_pages(site, config, index, related), next_publication)
 
 
 def site_environment(config: SiteConfig, statics: dict[str, StaticFile],
@@ -194,7 +199,7 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
         # cores, and the child starts after them rather than hold its memory beside theirs.
         few_parsed = cache.stored <= max(MANY_PARSED, len(site.articles) // 10)
         postings = Background(postings_files, terms, fork=not preview) if few_parsed else None
-        planned = plan_site(site, config, next_publication)
+        planned = plan_site(site, config, next_publication, remembered=True)
         pages = planned.pages
         statics = static_files(config.site_dir)
         env = site_environment(config, statics, planned)
