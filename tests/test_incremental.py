@@ -136,6 +136,10 @@ def test_damaged_cache_files_are_rebuilt_not_used(tmp_path):
     shards[1].write_bytes(bytes(data))
     shards[2].write_bytes(b"not a cache file at all")             # foreign
     (site / ".cache" / "pages.pickle").write_bytes(b"\x80\x05garbage")
+    # Articles' bodies are kept beside their shards, read when a page needs one.
+    bodies = sorted((site / ".cache" / "articles").glob("*.bodies"))
+    bodies[3].unlink()                                            # gone
+    bodies[4].write_bytes(bodies[4].read_bytes()[:-100])          # cut short
     # An output file changed behind the tool's back is rendered again, not republished.
     page = next((site / "build").rglob("*/index.html"))
     page.write_text("tampered", encoding="utf-8")
@@ -192,3 +196,26 @@ def test_the_article_cache_serves_a_site_named_by_another_path(tmp_path):
     cache = ArticleCache(load_config(site.resolve()))
     paths = sorted((site / "content").rglob("*.md"))
     assert paths and all(cache.lookup(path.resolve())[0] is not None for path in paths)
+
+
+def test_links_between_articles_are_kept_by_rebuilds_from_the_cache(tmp_path):
+    """A body link to another article's .md file points at its page, whether the linking
+    article was parsed this time or read back from the cache (its body not even loaded)."""
+    site = tmp_path / "site"
+    generate(site, articles=30, seed=9)
+    articles = sorted((site / "content").rglob("*.md"))
+    source, target = articles[4], articles[20]
+    link = os.path.relpath(target, source.parent)
+    source.write_text(source.read_text(encoding="utf-8") + f"\nXem thêm [bài này]({link}).\n",
+                      encoding="utf-8")
+    settle(site)
+    for edit in (None, edit_body, edit_title):
+        if edit is not None:
+            edit(site)
+        assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+        built = tree_bytes(site / "build")
+        assert built == clean_build(site, tmp_path / "clean")
+        hrefs = [match.group(1) for page in built.values()
+                 for match in re.finditer(r'href="([^"]*)"[^>]*>bài này</a>',
+                                          page.decode("utf-8", "replace"))]
+        assert len(hrefs) == 1 and hrefs[0].endswith("/") and ".md" not in hrefs[0], hrefs

@@ -13,6 +13,7 @@ from hypothesis import given, strategies as st
 from conftest import tree_bytes
 from phucdong_site import search_index
 from phucdong_site.models import Article
+from phucdong_site.body import Body
 from phucdong_site.search_index import INDEX_DIR, index_files, plain_text, search_key, words
 from phucdong_site.slugs import fold
 
@@ -22,7 +23,7 @@ TZ = timezone(timedelta(hours=7))
 def article(n: int, title: str, body: str = "", summary: str = "") -> Article:
     return Article(source=Path(f"content/{n}.md"), title=title, slug=f"bai-{n}",
                    published=datetime(2024, 1, 1, tzinfo=TZ) - timedelta(days=n),
-                   category="tin-tuc-su-kien", summary=summary, body_html=body)
+                   category="tin-tuc-su-kien", summary=summary, body=Body(body))
 
 
 def decode(postings: list[int]) -> dict[int, int]:

@@ -33,7 +33,7 @@ from phucdong_site.search_index import ArticleTerms, SearchTerms, article_terms,
 
 FOLDER = "articles"              # under the site's .cache/
 SHARDS = 64                      # an edit rewrites one shard, not the whole cache
-MAGIC = b"phucdong-site article cache 4\n"
+MAGIC = b"phucdong-site article cache 5\n"
 FRAGMENTS = "fragments"        # under .cache/: search fragment files, named by sha256
 SETTLED_NS = 2_000_000_000       # a file stamp is trusted only once the file is this old
 
@@ -91,7 +91,7 @@ class ArticleCache:
         self.dirty: set[int] = set()
         self.stored = 0                  # articles parsed (not found here) this build
         for shard in range(SHARDS):
-            self.entries.update(_read_shard(self.folder / f"{shard:02d}.pickle"))
+            self.entries.update(_read_shard(self.folder, shard))
 
     def lookup(self, path: Path) -> tuple[Article | None, str]:
         """The cached article for PATH if still valid, and the file's digest (for store)."""
@@ -140,7 +140,8 @@ class ArticleCache:
         article may differ from the parsed one: its links resolved)."""
         key = article.source.as_posix()
         entry = self.entries.get(key)
-        if entry is not None and _shown(entry.article) == _shown(article):
+        if entry is not None and (entry.article is article
+                                  or _shown(entry.article) == _shown(article)):
             file = self.fragments / f"{entry.search[0]}.json"
             try:
                 if stamp_of(file) == entry.fragment:
@@ -196,7 +197,7 @@ class ArticleCache:
             if (shard := _shard(key)) in shards:
                 shards[shard][key] = entry
         for shard, entries in shards.items():
-            write_checked(self.folder / f"{shard:02d}.pickle", entries)
+            _write_shard(self.folder, shard, entries)
         if self.dirty:
             self._prune_fragments()
         self.dirty.clear()
@@ -236,14 +237,54 @@ def _shard(key: str) -> int:
     return int.from_bytes(hashlib.blake2s(key.encode(), digest_size=2).digest()) % SHARDS
 
 
-def _read_shard(file: Path) -> dict[str, Entry]:
-    """A shard's entries; {} for a missing, truncated, corrupt or foreign one."""
-    entries = read_checked(file)
-    if not isinstance(entries, dict) or not all(
-            isinstance(entry, Entry) and isinstance(entry.article, Article)
-            for entry in entries.values()):
+# A shard is two files: NN.pickle, the entries, whose articles' bodies are spans of the
+# other, NN-<sha256 of its bytes>.bodies, the bodies as UTF-8, one after the other. The
+# pickle names the bodies file and records its stamp; written first, under a new name,
+# it never changes a file a loaded body may still read.
+
+def _read_shard(folder: Path, shard: int) -> dict[str, Entry]:
+    """A shard's entries; {} for a missing, truncated, corrupt or foreign one, or one whose
+    bodies file is not the one it was written with."""
+    stored = read_checked(folder / f"{shard:02d}.pickle")
+    if not (isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[0], dict)
+            and all(isinstance(entry, Entry) and isinstance(entry.article, Article)
+                    for entry in stored[0].values())):
         return {}
+    entries, name, stamp = stored
+    if entries:
+        bodies = folder / name
+        try:
+            if stamp_of(bodies) != stamp:
+                return {}
+        except OSError:
+            return {}
+        for entry in entries.values():
+            entry.article.body.file = bodies
     return entries
+
+
+def _write_shard(folder: Path, shard: int, entries: dict[str, Entry]) -> None:
+    """Write a shard's entries and their bodies; a failure only costs a later parse."""
+    keys = sorted(entries)
+    texts = [entries[key].article.body_html.encode() for key in keys]   # before replacing
+    data = b"".join(texts)
+    name = f"{shard:02d}-{hashlib.sha256(data).hexdigest()}.bodies"
+    try:
+        write_atomically(folder / name, data)
+        stamp = stamp_of(folder / name)
+    except OSError:
+        return
+    start = 0
+    for key, text in zip(keys, texts):
+        entries[key].article.body.store(folder / name, start, len(text))
+        start += len(text)
+    write_checked(folder / f"{shard:02d}.pickle", (entries, name, stamp))
+    try:
+        for old in folder.glob(f"{shard:02d}-*.bodies"):
+            if old.name != name:
+                old.unlink()
+    except OSError:
+        pass             # a file that stays only takes room
 
 
 def write_checked(file: Path, value: object) -> None:

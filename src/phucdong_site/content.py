@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from phucdong_site.body import Body
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
 from phucdong_site.frontmatter_yaml import FrontMatterProblem, split
@@ -150,7 +151,7 @@ def parse_article(path: Path, config: SiteConfig,
                    category=category, views=views, photos=photos, tags=tags,
                    featured=featured, draft=draft,
                    summary=summary or shorten(body.first_paragraph),
-                   body_html=body.html, extra=extra,
+                   body=Body(body.html), extra=extra,
                    images=images,
                    og_image=renditions(images[0], config.images).og.path if images else "",
                    url_line=parts.lines.get("slug") or parts.lines.get("title") or 1)

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
+from phucdong_site.body import Body
 from phucdong_site.config import ImageConfig, SiteConfig
 from phucdong_site.errors import ContentError
 from phucdong_site.images import renditions
@@ -51,6 +52,12 @@ def references(fragment: str) -> list[tuple[str, str, str]]:
     return parser.found
 
 
+def _may_be_source(raw_href: str) -> bool:
+    """Whether an href as written in the HTML could name a content file (see below)."""
+    parts = urlsplit(html.unescape(raw_href))
+    return not (parts.scheme or parts.netloc) and parts.path.lower().endswith(".md")
+
+
 def source_target(href: str, article: Article, config: SiteConfig) -> Path | None:
     """The content file a relative `.md` link names (relative to the site root), or None."""
     parts = urlsplit(href)
@@ -83,8 +90,15 @@ def link_sources(site: Site, config: SiteConfig) -> Site:
             url = f"{config.base_path}{by_source[target].url}" + (f"#{fragment}" if fragment else "")
             return f"{match.group(1)}{match.group(2)}{html.escape(url)}{match.group(2)}"
 
-        body = _HREF.sub(one, article.body_html)
-        return article if body == article.body_html else replace(article, body_html=body)
+        # Most bodies link to no .md file, and a cached body is not read to find that again.
+        if article.body.md_links is False:
+            return article
+        original = article.body_html
+        article.body.md_links = any(_may_be_source(match.group(3))
+                                    for match in _HREF.finditer(original))
+        body = _HREF.sub(one, original) if article.body.md_links else original
+        return article if body == original else replace(
+            article, body=Body(body, md_links=article.body.md_links))
 
     return replace(site, articles=tuple(rewrite(article) for article in site.articles))
 

@@ -1,10 +1,12 @@
-"""The site's data, frozen once loaded. No I/O here."""
+"""The site's data, frozen once loaded. No I/O here (a cached Body reads its file)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from phucdong_site.body import Body
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,8 @@ class Article:
     featured: bool = False
     draft: bool = False
     summary: str = ""            # plain text: front matter's, else the first paragraph
-    body_html: str = ""          # the body, with its figures, and unplaced photos after it
+    body: Body = field(default_factory=Body)   # the body's HTML, with its figures and
+                                               # unplaced photos after it: see body_html
     extra: tuple[tuple[str, object], ...] = ()   # unknown front-matter keys, for templates
     images: tuple[Photo, ...] = ()   # every photo file the page shows, body images included
     url_line: int = 1            # the line of slug: (or title:), where URL clashes are reported
@@ -41,6 +44,10 @@ class Article:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", f"{self.published:%Y/%m}/{self.slug}/")
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
 
     @property
     def cover(self) -> Photo | None:

@@ -1,0 +1,65 @@
+"""An article's HTML body: its text, or where the build cache keeps it, read when first used.
+
+A rebuild loads every cached article, but renders the pages of only a few: holding each
+body in memory was a third of the cache's load time and 100 MB at 10,000 articles. A body
+from the cache is a span of one of its files, which are replaced, never changed in place,
+and named by their content, so a span read later is the one recorded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class Body:
+    """The HTML of a body. MD_LINKS: whether it may hold links to .md files (see
+    links.link_sources), None until someone looked."""
+
+    __slots__ = ("_text", "file", "start", "length", "md_links")
+
+    def __init__(self, text: str | None = None, *, file: Path | None = None, start: int = 0,
+                 length: int = 0, md_links: bool | None = None):
+        self._text, self.file, self.start, self.length = text, file, start, length
+        self.md_links = md_links
+
+    @classmethod
+    def stored(cls, name: str, start: int, length: int, md_links: bool | None) -> Body:
+        """A body in the cache file NAME; ArticleCache sets its folder once loaded."""
+        return cls(file=Path(name), start=start, length=length, md_links=md_links)
+
+    @property
+    def html(self) -> str:
+        if self._text is None:
+            assert self.file is not None, "a stored body read before its cache placed it"
+            with open(self.file, "rb") as file:
+                file.seek(self.start)
+                self._text = file.read(self.length).decode("utf-8")
+        return self._text
+
+    @property
+    def loaded(self) -> bool:
+        return self._text is not None
+
+    def store(self, file: Path, start: int, length: int) -> None:
+        """The body is now that span of FILE: its text leaves memory until read again."""
+        self.file, self.start, self.length, self._text = file, start, length, None
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or isinstance(other, Body) and self.html == other.html
+
+    def __hash__(self) -> int:
+        return hash(self.html)
+
+    def __repr__(self) -> str:
+        return f"Body({self.html[:40]!r}…)" if self.loaded else f"Body({self.file}@{self.start})"
+
+    def __reduce__(self):
+        # Written to the cache as its span when it has one (see ArticleCache.save); else,
+        # as in page keys, as its text.
+        if self.file is not None:
+            return Body.stored, (self.file.name, self.start, self.length, self.md_links)
+        return _body, (self.html, self.md_links)
+
+
+def _body(text: str, md_links: bool | None) -> Body:
+    return Body(text, md_links=md_links)
