@@ -85,3 +85,17 @@ def test_fold_removes_tones_marks_and_d_stroke():
 def test_long_slugs_are_cut_at_a_word_boundary():
     slug = slugify("hội nghị " * 40)
     assert len(slug) <= 80 and not slug.endswith("-") and slug.endswith("nghi")
+
+
+def test_discover_finds_articles_but_not_hidden_files_folders_or_linked_folders(tmp_path):
+    from phucdong_site.content import discover
+    content = tmp_path / "content"
+    for name in ("a.md", "2024/b.md", ".hidden/c.md", "_nhap/d.md", "2024/_e.md",
+                 "2024/.f.md", "2024/ghi-chu.txt", "elsewhere/g.md"):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (content / "2024" / "h.md").mkdir()                               # a folder, not a file
+    (content / "linked").symlink_to(content / "elsewhere", target_is_directory=True)
+    (content / "2024" / "i.md").symlink_to(content / "a.md")           # a linked file is read
+    found = [path.relative_to(content).as_posix() for path in discover(content)]
+    assert found == ["2024/b.md", "2024/i.md", "a.md", "elsewhere/g.md"]

@@ -86,6 +86,8 @@ class ArticleCache:
         self.config = config
         self.folder = config.cache_dir / FOLDER
         self.fragments = config.cache_dir / FRAGMENTS
+        site = str(config.site_dir)
+        self._site_prefix = "" if site == "." else f"{site.rstrip('/')}/"
         self.context = generator_digest() + config_digest(config)
         self.entries: dict[str, Entry] = {}
         self.dirty: set[int] = set()
@@ -93,9 +95,17 @@ class ArticleCache:
         for shard in range(SHARDS):
             self.entries.update(_read_shard(self.folder, shard))
 
+    def _key(self, path: Path) -> str:
+        """PATH (under the site folder) relative to it, as the entries are keyed; string
+        slicing rather than Path.relative_to, which was a tenth of a rebuild's loading."""
+        text = str(path)
+        if text.startswith(self._site_prefix):
+            return text[len(self._site_prefix):]
+        return path.relative_to(self.config.site_dir).as_posix()
+
     def lookup(self, path: Path) -> tuple[Article | None, str]:
         """The cached article for PATH if still valid, and the file's digest (for store)."""
-        key = path.relative_to(self.config.site_dir).as_posix()
+        key = self._key(path)
         entry = self.entries.get(key)
         stamp = stamp_of(path)
         if entry is not None and entry.stamp == stamp:
@@ -163,7 +173,7 @@ class ArticleCache:
         """Keep ARTICLE, parsed from PATH whose bytes have DIGEST; SAVED: its search entries
         and fragment file when a worker made them (see save_fragment)."""
         self.stored += 1
-        key = path.relative_to(self.config.site_dir).as_posix()
+        key = self._key(path)
         stamp = stamp_of(path)
         photos = []
         for photo in article.images:
@@ -185,7 +195,7 @@ class ArticleCache:
 
     def keep_only(self, paths: Iterable[Path]) -> None:
         """Forget the entries of files that are gone."""
-        present = {path.relative_to(self.config.site_dir).as_posix() for path in paths}
+        present = {self._key(path) for path in paths}
         for key in [key for key in self.entries if key not in present]:
             del self.entries[key]
             self.dirty.add(_shard(key))
