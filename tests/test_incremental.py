@@ -13,6 +13,7 @@ from conftest import REPO, run_cli, tree_bytes
 
 from phucdong_site.article_cache import ArticleCache
 from phucdong_site.config import load_config
+from phucdong_site.site import build
 
 sys.path.insert(0, str(REPO / "bench"))
 from corpus import generate  # noqa: E402
@@ -219,3 +220,19 @@ def test_links_between_articles_are_kept_by_rebuilds_from_the_cache(tmp_path):
                  for match in re.finditer(r'href="([^"]*)"[^>]*>bài này</a>',
                                           page.decode("utf-8", "replace"))]
         assert len(hrefs) == 1 and hrefs[0].endswith("/") and ".md" not in hrefs[0], hrefs
+
+
+def test_unchanged_pages_are_kept_whatever_the_jobs_and_spelling_of_the_site(
+        tmp_path, monkeypatch):
+    """--jobs, or naming the site by another path, changes no page: an edit still renders
+    only the pages it changes."""
+    site = tmp_path / "site"
+    generate(site, articles=30, seed=4)
+    settle(site)
+    first = build(load_config(site.resolve(), jobs=1))
+    assert first.rendered == first.pages
+    monkeypatch.chdir(site)
+    for named, jobs in ((Path("."), 2), (site.resolve(), None)):
+        edit_body(site)
+        again = build(load_config(named, jobs=jobs))
+        assert 0 < again.rendered < again.pages / 4, (named, jobs, again.rendered)

@@ -61,6 +61,11 @@ class PageCache:
                     digest.update(file.read_bytes() + b"\0")
         # Template globals that are data, not functions of the config: hashed once.
         data = {name: value for name, value in globals_.items() if not callable(value)}
+        # The config as the pages see it: not where the site is, as the command line
+        # spelled it, nor how many workers ran (every page was rendered again when one
+        # build said --jobs and the next did not).
+        data = {name: _as_pages_see_it(value) if value is config else value
+                for name, value in data.items()}
         digest.update(self._pickle(data))
         digest.update(self._pickle(closed_over))
         self.globals_digest = digest.digest()
@@ -104,6 +109,11 @@ class PageCache:
 
 
 SHARED = {Article, Category, Tag, Month}     # each shown by many pages
+
+
+def _as_pages_see_it(config: SiteConfig) -> SiteConfig:
+    return dataclasses.replace(config, site_dir=Path(), output_dir=Path(config.output_dir.name),
+                               jobs=None)
 
 
 def _shared(digest: bytes) -> bytes:

@@ -50,6 +50,7 @@ class BuildReport:
     output_dir: Path
     warnings: tuple[ContentError, ...] = ()   # problems that do not stop the build
     unchanged: bool = False      # nothing had changed: the previous output was kept as it is
+    rendered: int = 0            # pages rendered this time; the others were published again
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +258,7 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
     return BuildReport(articles=len(site.articles), pages=len(pages), photos=len(site.photos),
                        photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
-                       warnings=planned.index.warnings)
+                       warnings=planned.index.warnings, rendered=len(todo))
 
 
 def _photo_steps(progress: Progress):
