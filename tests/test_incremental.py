@@ -13,6 +13,7 @@ from conftest import REPO, run_cli, tree_bytes
 
 from phucdong_site.article_cache import ArticleCache
 from phucdong_site.config import load_config
+from phucdong_site.content import parse_article
 from phucdong_site.site import build
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -236,3 +237,22 @@ def test_unchanged_pages_are_kept_whatever_the_jobs_and_spelling_of_the_site(
         edit_body(site)
         again = build(load_config(named, jobs=jobs))
         assert 0 < again.rendered < again.pages / 4, (named, jobs, again.rendered)
+
+
+def test_a_loaded_cache_still_reads_its_bodies_once_another_build_replaced_them(tmp_path):
+    """serve and build share .cache/: a build that rewrites the bodies files (and removes
+    the old ones) must not take the bodies from under one that loaded them before."""
+    site = tmp_path / "site"
+    generate(site, articles=12, seed=2)
+    settle(site)
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    config = load_config(site)
+    loaded = ArticleCache(config)
+    expected = {key: parse_article(site / key, config).body_html for key in loaded.entries}
+    old_files = set((site / ".cache" / "articles").glob("*.bodies"))
+    for path in sorted((site / "content").rglob("*.md")):
+        path.write_text(path.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    settle(site)
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    assert old_files and not old_files & set((site / ".cache" / "articles").glob("*.bodies"))
+    assert {key: entry.article.body_html for key, entry in loaded.entries.items()} == expected

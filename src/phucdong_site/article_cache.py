@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from phucdong_site import __version__
+from phucdong_site.body import BodiesFile
 from phucdong_site.config import SiteConfig
 from phucdong_site.models import Article
 from phucdong_site.photo_cache import write_atomically
@@ -262,9 +263,9 @@ def _read_shard(folder: Path, shard: int) -> dict[str, Entry]:
         return {}
     entries, name, stamp = stored
     if entries:
-        bodies = folder / name
         try:
-            if stamp_of(bodies) != stamp:
+            bodies = BodiesFile(folder / name)
+            if bodies.stamp() != stamp:
                 return {}
         except OSError:
             return {}
@@ -281,13 +282,14 @@ def _write_shard(folder: Path, shard: int, entries: dict[str, Entry]) -> None:
     name = f"{shard:02d}-{hashlib.sha256(data).hexdigest()}.bodies"
     try:
         write_atomically(folder / name, data)
-        stamp = stamp_of(folder / name)
+        bodies = BodiesFile(folder / name)
     except OSError:
         return
     start = 0
     for key, text in zip(keys, texts):
-        entries[key].article.body.store(folder / name, start, len(text))
+        entries[key].article.body.store(bodies, start, len(text))
         start += len(text)
+    stamp = bodies.stamp()
     write_checked(folder / f"{shard:02d}.pickle", (entries, name, stamp))
     try:
         for old in folder.glob(f"{shard:02d}-*.bodies"):
