@@ -27,7 +27,7 @@ def test_clean_and_cached_builds_are_byte_identical(which, tmp_path, monkeypatch
     if which == "real":
         copy_real_site(site)
     else:
-        generate(site, articles=200, seed=11)
+        generate(site, articles=240, seed=11)   # more than MANY_PARSED: bodies saved early
     outputs = []
     for name in ("one", "two"):
         shutil.rmtree(site / ".cache", ignore_errors=True)          # clean: no cache at all
@@ -39,3 +39,24 @@ def test_clean_and_cached_builds_are_byte_identical(which, tmp_path, monkeypatch
     outputs.append(tree_bytes(tmp_path / "cached"))
     assert len(outputs[0]) > 10
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_large_cold_build_renders_what_one_process_without_cache_renders(tmp_path):
+    """A cold build that parsed many articles saves their bodies to the cache before
+    rendering and reads each page's body back from there: the pages are those rendered
+    straight from the parsed articles."""
+    from phucdong_site import parallel_render
+    from phucdong_site.config import load_config
+    from phucdong_site.site import build, plan, site_environment
+    from phucdong_site.theme import static_files
+    site = tmp_path / "site"
+    generate(site, articles=260, seed=3)
+    report = build(load_config(site, jobs=2))
+    assert report.rendered == report.pages
+    config = load_config(site, jobs=1)
+    planned = plan(config)
+    env = site_environment(config, static_files(site), planned)
+    articles = [page for page in planned.pages if page.template == "article.html"]
+    assert len(articles) > 200
+    for page, html in parallel_render.render_pages(articles, env, 1):
+        assert (site / "build" / page.path).read_text(encoding="utf-8") == html, page.path

@@ -54,9 +54,11 @@ class Body:
 
     @property
     def html(self) -> str:
+        """The text; a stored body is read each time, not kept: a page reads its body once,
+        and a cold build's workers would otherwise each keep what they rendered."""
         if self._text is None:
             assert isinstance(self.file, BodiesFile), "a stored body read before it was placed"
-            self._text = self.file.read(self.start, self.length).decode("utf-8")
+            return self.file.read(self.start, self.length).decode("utf-8")
         return self._text
 
     @property
