@@ -153,7 +153,8 @@ def test_damaged_cache_files_are_rebuilt_not_used(tmp_path):
         file.write(b"{}")
     fragments[1].write_text("[]", encoding="utf-8")
     fragments[2].unlink()
-    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    result = run_cli("build", str(site), "-q", timeout=300)
+    assert result.returncode == 0 and result.stderr == ""      # quietly rebuilt
     assert tree_bytes(site / "build") == expected
     assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
     assert tree_bytes(site / "build") == expected

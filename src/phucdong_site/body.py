@@ -1,4 +1,4 @@
-"""An article's HTML body: its text, or where the build cache keeps it, read when first used.
+"""An article's HTML body: its text, or where the build cache keeps it, read when used.
 
 A rebuild loads every cached article, but renders the pages of only a few: holding each
 body in memory was a third of the cache's load time and 100 MB at 10,000 articles. A body
@@ -33,7 +33,9 @@ class BodiesFile:
         return data
 
     def __del__(self) -> None:
-        os.close(self._fd)
+        fd = getattr(self, "_fd", None)         # unset when the file could not be opened
+        if fd is not None:
+            os.close(fd)
 
 
 class Body:
