@@ -98,7 +98,7 @@ class ArticleCache:
 
     def _key(self, path: Path) -> str:
         """PATH (under the site folder) relative to it, as the entries are keyed; string
-        slicing rather than Path.relative_to, which was a tenth of a rebuild's loading."""
+        slicing rather than Path.relative_to, called 30,000 times in a rebuild of 10,000."""
         text = str(path)
         if text.startswith(self._site_prefix):
             return text[len(self._site_prefix):]
