@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from phucdong_site.background import Background
+from phucdong_site.workers import Background
 
 
 def pid_and(value):

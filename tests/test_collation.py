@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phucdong_site.collation import ALPHABET, collation_key, sort_vietnamese
+from phucdong_site.text import ALPHABET, collation_key, sort_vietnamese
 
 
 def test_d_with_stroke_comes_after_d_not_after_z():

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from phucdong_site.config import load_config
-from phucdong_site.content import parse_article
-from phucdong_site.slugs import fold, slugify
+from phucdong_site.content.article import parse_article
+from phucdong_site.text import fold, slugify
 
 HANOI = timezone(timedelta(hours=7))
 
@@ -88,7 +88,7 @@ def test_long_slugs_are_cut_at_a_word_boundary():
 
 
 def test_discover_finds_articles_but_not_hidden_files_folders_or_linked_folders(tmp_path):
-    from phucdong_site.content import discover
+    from phucdong_site.content.load import discover
     content = tmp_path / "content"
     for name in ("a.md", "2024/b.md", ".hidden/c.md", "_nhap/d.md", "2024/_e.md",
                  "2024/.f.md", "2024/ghi-chu.txt", "elsewhere/g.md"):

@@ -7,9 +7,9 @@ import time
 import pytest
 
 from conftest import run_cli, tree_bytes
-from phucdong_site import freshness
-from phucdong_site.article_cache import read_checked
-from phucdong_site.theme import default_theme_dir
+from phucdong_site.cache import freshness
+from phucdong_site.files import read_checked
+from phucdong_site.render.theme import default_theme_dir
 
 UNCHANGED = "không có gì thay đổi"
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from phucdong_site.config import load_config
-from phucdong_site.content import parse_article
+from phucdong_site.content.article import parse_article
 from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.models import Article
 

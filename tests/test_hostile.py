@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from phucdong_site import markup
+from phucdong_site.content import markup
 
 GOOD = 'title: "Tin"\ndate: 2024-01-01'
 

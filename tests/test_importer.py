@@ -18,10 +18,10 @@ from legacy_pages import (BROKEN, HTML_FIXTURE, HTML_IMAGES, SEED, plain, read_s
 from PIL import Image
 
 from phucdong_site.config import load_config
-from phucdong_site.content import parse_article
-from phucdong_site.importer import read_page
-from phucdong_site.legacy_markdown import escape
-from phucdong_site.legacy_text import ImportProblem
+from phucdong_site.content.article import parse_article
+from phucdong_site.legacy.importer import read_page
+from phucdong_site.legacy.markdown_text import escape
+from phucdong_site.legacy.decode import ImportProblem
 
 IMPORTED = Path("content/imported")
 

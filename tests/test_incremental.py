@@ -11,10 +11,10 @@ from PIL import Image
 
 from conftest import REPO, run_cli, tree_bytes
 
-from phucdong_site.article_cache import ArticleCache
+from phucdong_site.cache.articles import ArticleCache
 from phucdong_site.config import load_config
-from phucdong_site.content import parse_article
-from phucdong_site.site import build
+from phucdong_site.content.article import parse_article
+from phucdong_site.pipeline.stages import build
 
 sys.path.insert(0, str(REPO / "bench"))
 from corpus import generate  # noqa: E402

@@ -5,11 +5,12 @@ import pytest
 
 from conftest import REPO
 
-from phucdong_site import parallel_render
+from phucdong_site.render import parallel as parallel_render
 from phucdong_site.config import load_config
 from phucdong_site.errors import ErrorList
-from phucdong_site.site import plan, site_environment
-from phucdong_site.theme import static_files
+from phucdong_site.pipeline.stages import plan
+from phucdong_site.render import site_environment
+from phucdong_site.render.theme import static_files
 
 sys.path.insert(0, str(REPO / "bench"))
 from corpus import generate  # noqa: E402
@@ -26,7 +27,7 @@ def planned_site(tmp_path_factory):
 
 
 def rendered(config, planned, jobs):
-    env = site_environment(config, static_files(config.site_dir), planned)
+    env = site_environment(config, static_files(config.site_dir), planned.site, planned.index)
     return {page.path: html for page, html in
             parallel_render.render_pages(planned.pages, env, jobs)}
 

@@ -10,9 +10,9 @@ from bs4 import BeautifulSoup
 from PIL import ExifTags, Image
 
 from conftest import tree_bytes
-from phucdong_site import imageproc
+from phucdong_site.photos import imageproc
 from phucdong_site.config import load_config
-from phucdong_site.site import build
+from phucdong_site.pipeline.stages import build
 from photo_samples import COMMENT, XMP, exif_with_gps_and_orientation, photo_like
 
 ARTICLE = """

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from phucdong_site import imageproc
+from phucdong_site.photos import imageproc
 from photo_samples import SWAPPED_RED_GREEN, exif_with_gps_and_orientation
 
 # The transform a viewer applies for each EXIF orientation (6: turn 90° clockwise).
@@ -76,7 +76,7 @@ def test_rgba_png_with_soft_edges_resizes_without_dark_fringes(tmp_path):
 
 
 def _rendition(width, height, fmt):
-    from phucdong_site.images import Rendition
+    from phucdong_site.photos.pictures import Rendition
     return Rendition("body", fmt, width, height, (0.0, 0.0, 1.0, 1.0), 90, f"k{width}{fmt}",
                      f"anh/x-{width}.{fmt}")
 

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.indexes import build_index
-from phucdong_site.indexes import tag_slug
-from phucdong_site.listings import (all_related, featured, most_viewed, neighbours, related,
+from phucdong_site.pages.indexes import build_index
+from phucdong_site.pages.indexes import tag_slug
+from phucdong_site.pages.listings import (all_related, featured, most_viewed, neighbours, related,
                                     related_index)
 from phucdong_site.models import Article, Site
-from phucdong_site.related_cache import related_lists
+from phucdong_site.cache.related import related_lists
 
 TZ = timezone(timedelta(hours=7))
 

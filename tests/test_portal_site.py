@@ -30,7 +30,7 @@ import xmlschema
 from bs4 import BeautifulSoup
 
 from conftest import REPO, run_cli
-from phucdong_site.slugs import slugify
+from phucdong_site.text import slugify
 
 SUB_PATH_URL = "https://example.org/phuong/"
 SCHEMA = Path(__file__).parent / "schemas" / "sitemap-0.9.xsd"

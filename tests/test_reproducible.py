@@ -45,17 +45,18 @@ def test_a_large_cold_build_renders_what_one_process_without_cache_renders(tmp_p
     """A cold build that parsed many articles saves their bodies to the cache before
     rendering and reads each page's body back from there: the pages are those rendered
     straight from the parsed articles."""
-    from phucdong_site import parallel_render
+    from phucdong_site.render import parallel as parallel_render
     from phucdong_site.config import load_config
-    from phucdong_site.site import build, plan, site_environment
-    from phucdong_site.theme import static_files
+    from phucdong_site.pipeline.stages import build, plan
+    from phucdong_site.render import site_environment
+    from phucdong_site.render.theme import static_files
     site = tmp_path / "site"
     generate(site, articles=260, seed=3)
     report = build(load_config(site, jobs=2))
     assert report.rendered == report.pages
     config = load_config(site, jobs=1)
     planned = plan(config)
-    env = site_environment(config, static_files(site), planned)
+    env = site_environment(config, static_files(site), planned.site, planned.index)
     articles = [page for page in planned.pages if page.template == "article.html"]
     assert len(articles) > 200
     for page, html in parallel_render.render_pages(articles, env, 1):

@@ -11,11 +11,11 @@ from pathlib import Path
 from hypothesis import given, strategies as st
 
 from conftest import tree_bytes
-from phucdong_site import search_index
+from phucdong_site.search import index as search_index
 from phucdong_site.models import Article
-from phucdong_site.body import Body
-from phucdong_site.search_index import INDEX_DIR, index_files, plain_text, search_key, words
-from phucdong_site.slugs import fold
+from phucdong_site.models import Body
+from phucdong_site.search.index import INDEX_DIR, index_files, plain_text, search_key, words
+from phucdong_site.text import fold
 
 TZ = timezone(timedelta(hours=7))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from phucdong_site.watcher import ChangeKind, Watcher, classify
+from phucdong_site.serve.watcher import ChangeKind, Watcher, classify
 
 
 @pytest.mark.parametrize("relative, kind", [

@@ -106,8 +106,8 @@ def build_site(work: Path, count: int) -> tuple[list[corpus.Article], dict[str, 
 def time_our_index(site: Path, out: Path) -> float:
     """Seconds our index takes to compute, alone (articles already loaded)."""
     from phucdong_site.config import load_config
-    from phucdong_site.content import load_site
-    from phucdong_site.search_index import index_files
+    from phucdong_site.content.load import load_site
+    from phucdong_site.search.index import index_files
 
     articles = load_site(load_config(site, out)).articles
     started = time.perf_counter()

@@ -10,9 +10,10 @@ from pathlib import Path
 from phucdong_site import __version__
 from phucdong_site.config import load_config
 from phucdong_site.errors import SiteError, UsageError
-from phucdong_site.progress import Progress, TerminalProgress, summary
-from phucdong_site.scaffold import new_article
-from phucdong_site.site import build, check
+from phucdong_site.console import QuietProgress, TerminalProgress, summary
+from phucdong_site.report import Progress
+from phucdong_site.content import new_article
+from phucdong_site.pipeline import build, check
 
 
 def _site_dir(value: str) -> Path:
@@ -43,8 +44,10 @@ def _add_verbosity(command: argparse.ArgumentParser) -> None:
 
 
 def _progress(args: argparse.Namespace) -> Progress:
-    """A live counter on a terminal, stage lines with -v, nothing with -q."""
-    return Progress() if args.quiet else TerminalProgress(sys.stderr, verbose=args.verbose)
+    """A live counter on a terminal, stage lines with -v, nothing with -q (but a wait)."""
+    if args.quiet:
+        return QuietProgress(sys.stderr)
+    return TerminalProgress(sys.stderr, verbose=args.verbose)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -100,16 +103,16 @@ def parser() -> argparse.ArgumentParser:
 
 def run_import(args: argparse.Namespace) -> int:
     # Imported here: the HTML parser it needs would slow every other command's start.
-    from phucdong_site import importer
+    from phucdong_site import legacy
 
-    out_dir = args.output or importer.default_output(Path("."))
-    config = load_config(importer.site_dir_for(out_dir))
+    out_dir = args.output or legacy.default_output(Path("."))
+    config = load_config(legacy.site_dir_for(out_dir))
 
-    def report(outcome: importer.Outcome) -> None:
+    def report(outcome: legacy.Outcome) -> None:
         stream = sys.stderr if outcome.status == "failed" else sys.stdout
-        print("\n".join(importer.outcome_lines(outcome)), file=stream, flush=True)
+        print("\n".join(legacy.outcome_lines(outcome)), file=stream, flush=True)
 
-    summary = importer.import_pages(args.inputs, out_dir, config, force=args.force, report=report)
+    summary = legacy.import_pages(args.inputs, out_dir, config, force=args.force, report=report)
     print(summary.line())
     return 1 if summary.count("failed") else 0
 
@@ -150,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{len(planned.site.articles)} bài viết: không có lỗi (no problems found)")
         return 0
     if args.command == "serve":
-        from phucdong_site.server import serve   # imports watchfiles: only serve needs it
+        from phucdong_site.serve import serve   # imports watchfiles: only serve needs it
         serve(site_dir, args.host, args.port, quiet=args.quiet, verbose=args.verbose,
               progress=_progress(args))
         return 0

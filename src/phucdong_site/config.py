@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
-from phucdong_site.slugs import is_slug
+from phucdong_site.text import is_slug
 
 CONFIG_NAME = "site.toml"
 

@@ -39,6 +39,10 @@ class ContentError(SiteError):
         text = f"{where}: {self.message}"
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
+    def __reduce__(self):
+        # Crosses from worker processes whole: rebuilt from its fields, not from str(self).
+        return type(self), (self.path, self.line, self.message, self.hint)
+
     def sort_key(self) -> tuple[str, int]:
         return (self.path, self.line or 0)
 

@@ -5,8 +5,70 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
-from phucdong_site.body import Body
+
+class BodySpans(Protocol):
+    """Where the build cache keeps bodies (cache.bodies.BodiesFile): spans read on use."""
+
+    name: str
+
+    def read(self, start: int, length: int) -> bytes: ...
+
+
+class Body:
+    """The HTML of a body. MD_LINKS: whether it may hold links to .md files (see
+    links.link_sources), None until someone looked."""
+
+    __slots__ = ("_text", "file", "start", "length", "md_links")
+
+    def __init__(self, text: str | None = None, *, file: BodySpans | str | None = None,
+                 start: int = 0, length: int = 0, md_links: bool | None = None):
+        self._text, self.file, self.start, self.length = text, file, start, length
+        self.md_links = md_links
+
+    @classmethod
+    def stored(cls, name: str, start: int, length: int, md_links: bool | None) -> Body:
+        """A body in the cache's bodies file NAME; the cache opens that file once loaded."""
+        return cls(file=name, start=start, length=length, md_links=md_links)
+
+    @property
+    def html(self) -> str:
+        """The text; a stored body is read each time, not kept: a page reads its body once,
+        and a cold build's workers would otherwise each keep what they rendered."""
+        if self._text is None:
+            assert not isinstance(self.file, str), "a stored body read before it was placed"
+            return self.file.read(self.start, self.length).decode("utf-8")
+        return self._text
+
+    @property
+    def loaded(self) -> bool:
+        return self._text is not None
+
+    def store(self, file: BodySpans, start: int, length: int) -> None:
+        """The body is now that span of FILE: its text leaves memory until read again."""
+        self.file, self.start, self.length, self._text = file, start, length, None
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or isinstance(other, Body) and self.html == other.html
+
+    def __hash__(self) -> int:
+        return hash(self.html)
+
+    def __repr__(self) -> str:
+        return f"Body({self.html[:40]!r}…)" if self.loaded else f"Body({self.file}@{self.start})"
+
+    def __reduce__(self):
+        # Written to the cache as its span when it has one (see ArticleCache.save); else,
+        # as in page keys, as its text.
+        if self.file is not None:
+            name = self.file if isinstance(self.file, str) else self.file.name
+            return Body.stored, (name, self.start, self.length, self.md_links)
+        return _body, (self.html, self.md_links)
+
+
+def _body(text: str, md_links: bool | None) -> Body:
+    return Body(text, md_links=md_links)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Worker processes of a build's pools: they die with the build.
+"""Other cores: worker pools and background children that die with the build.
 
 A build killed outright (SIGKILL, the OOM killer) cannot shut its pools down; its workers
 would live on, holding the output's lock inherited by fork, and the next build would wait
@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Generic, TypeVar
 
 _PR_SET_PDEATHSIG = 1
+T = TypeVar("T")
 
 
 def start_worker(parent: int) -> None:
@@ -25,3 +32,61 @@ def start_worker(parent: int) -> None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:   # the build died before prctl took effect
         os._exit(1)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (fewer than the machine's in a container)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:       # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_pool(workers: int, *, fork: bool = False) -> ProcessPoolExecutor:
+    """A pool of WORKERS processes that ignore Ctrl-C and die with the build; FORK: they
+    inherit this process's memory (what does not pickle) instead of the default start."""
+    context = multiprocessing.get_context("fork") if fork else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=start_worker, initargs=(os.getpid(),))
+
+
+class Background(Generic[T]):
+    """FUNCTION(*ARGS), started in a forked child; result() waits for it.
+
+    The arguments reach the child by fork, not by pickling. The result comes back through
+    an unnamed temporary file rather than a pipe: the child exits, and frees its memory,
+    as soon as it is done, not when the build gets round to reading. If the child fails
+    or dies, result() computes it here instead, so that a real error is raised where the
+    build can report it. FORK False (serve, whose threads do not mix with fork) computes
+    it in result(), in this process.
+    """
+
+    def __init__(self, function: Callable[..., T], *args: object, fork: bool = True):
+        self._function, self._args = function, args
+        self._process = None
+        if fork and "fork" in multiprocessing.get_all_start_methods():
+            self._file = tempfile.TemporaryFile()
+            context = multiprocessing.get_context("fork")
+            self._process = context.Process(target=_run, daemon=True,
+                                            args=(os.getpid(), self._file, function, args))
+            self._process.start()
+
+    def result(self) -> T:
+        if self._process is not None:
+            self._process.join()
+            done = self._process.exitcode == 0
+            self._process = None
+            with self._file:
+                if done:
+                    self._file.seek(0)
+                    return pickle.load(self._file)
+        return self._function(*self._args)
+
+
+def _run(parent: int, file, function: Callable, args: tuple) -> None:
+    start_worker(parent)
+    try:
+        pickle.dump(function(*args), file, protocol=pickle.HIGHEST_PROTOCOL)
+        file.flush()
+    except BaseException:
+        os._exit(1)     # silently: result() computes it again and the build reports why

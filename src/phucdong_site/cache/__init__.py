@@ -1,0 +1,14 @@
+from phucdong_site.cache.articles import ArticleCache, search_fragment
+from phucdong_site.cache.freshness import remember_build, scan_inputs, unchanged_build
+from phucdong_site.cache.pages import PageCache
+from phucdong_site.cache.related import related_lists
+
+__all__ = [
+    "ArticleCache",
+    "PageCache",
+    "related_lists",
+    "remember_build",
+    "scan_inputs",
+    "search_fragment",
+    "unchanged_build",
+]

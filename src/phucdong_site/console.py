@@ -1,0 +1,111 @@
+"""The terminal: the one module that draws what a build is doing.
+
+Hand-written rather than rich/tqdm: the build has three counters (files parsed, pages
+rendered, photos processed) and needs one redrawn line, which is thirty lines of code;
+a progress library would be the largest dependency of the tool for that. Redraws are
+throttled so that counting a page costs one integer addition and one clock read.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from phucdong_site.report import Progress
+
+# Stage names as the pipeline reports them, and how the editor reads them.
+STAGES = {
+    "parse": "đọc bài",
+    "render": "dựng trang",
+    "photos": "xử lý ảnh",
+}
+REDRAW_SECONDS = 0.1
+
+
+def waiting_line(out_dir: Path) -> str:
+    return f"waiting for another build of {out_dir} to finish…"
+
+
+class QuietProgress(Progress):
+    """-q: no counters, but a build that waits for another still says so."""
+
+    def __init__(self, stream: TextIO = sys.stderr):
+        self.stream = stream
+
+    def waiting(self, out_dir: Path) -> None:
+        print(waiting_line(out_dir), file=self.stream, flush=True)
+
+
+class TerminalProgress(Progress):
+    """Counts stages; redraws one line on a terminal, and prints stage lines when verbose."""
+
+    def __init__(self, stream: TextIO = sys.stderr, *, live: bool | None = None,
+                 verbose: bool = False):
+        self.stream = stream
+        self.live = stream.isatty() if live is None else live
+        self.verbose = verbose
+        self.counts: dict[str, tuple[int, int]] = {}    # stage -> (done, total)
+        self.current = ""
+        self.started = time.perf_counter()
+        self.next_draw = 0.0
+        self.drawn = False
+
+    def stage(self, name: str, total: int) -> None:
+        self._end_stage()
+        self.current = name
+        self.counts[name] = (0, total)
+        self.started = time.perf_counter()
+        self._draw(force=True)
+
+    def advance(self, count: int = 1) -> None:
+        done, total = self.counts[self.current]
+        self.counts[self.current] = (done + count, total)
+        if self.live and time.perf_counter() >= self.next_draw:
+            self._draw()
+
+    def waiting(self, out_dir: Path) -> None:
+        self._clear()
+        print(waiting_line(out_dir), file=self.stream, flush=True)
+
+    def finish(self) -> None:
+        self._end_stage()
+        self._clear()
+        self.current = ""
+
+    def _end_stage(self) -> None:
+        if not self.current:
+            return
+        if self.verbose:
+            done, _ = self.counts[self.current]
+            seconds = time.perf_counter() - self.started
+            self._clear()
+            print(f"{STAGES.get(self.current, self.current)}: {done} trong {seconds:.2f} s",
+                  file=self.stream, flush=True)
+        self._draw(force=True)
+
+    def line(self) -> str:
+        """The live line: every stage so far, e.g. "đọc bài 1000/1000 · dựng trang 12/1120"."""
+        return " · ".join(f"{STAGES.get(name, name)} {done}/{total}"
+                          for name, (done, total) in self.counts.items())
+
+    def _draw(self, force: bool = False) -> None:
+        if not self.live or not (force or time.perf_counter() >= self.next_draw):
+            return
+        self.next_draw = time.perf_counter() + REDRAW_SECONDS
+        # \r and clear-to-end-of-line: the line shrinks cleanly when a count gets shorter.
+        self.stream.write(f"\r{self.line()}\x1b[K")
+        self.stream.flush()
+        self.drawn = True
+
+    def _clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.drawn = False
+
+
+def summary(articles: int, pages: int, photos: int, seconds: float) -> str:
+    """The one-line summary of a build, in the editor's words."""
+    return f"{articles} bài viết, {pages} trang, {photos} ảnh trong {seconds:.1f} s"

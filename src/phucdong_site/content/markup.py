@@ -1,0 +1,210 @@
+"""Markdown bodies → HTML: photos become captioned figures; the first paragraph is the summary."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import signal
+import threading
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import markdown
+from markdown.serializers import to_html_string
+from markdown.treeprocessors import Treeprocessor
+
+from phucdong_site.models import Photo
+from phucdong_site.photos import PhotoProblem
+from phucdong_site.text import fold
+
+SUMMARY_LENGTH = 280
+# Python-Markdown is super-linear on some inputs (thousands of unclosed "[" take minutes);
+# no article an editor writes needs more than a fraction of a second.
+RENDER_SECONDS = 10.0
+
+
+class BodyTooComplex(Exception):
+    """The body could not be rendered within the time or nesting bound."""
+EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "sane_lists"]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyProblem:
+    src: str                     # the image reference that failed
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    html: str
+    first_paragraph: str         # plain text, for the summary
+    problems: tuple[BodyProblem, ...] = ()
+
+
+# Turns a body image's src into a Photo (raising PhotoProblem), or None for web addresses.
+Resolver = Callable[[str], Photo | None]
+
+
+def caption_text(caption: str) -> str:
+    """The caption as the old portal printed it: "Ảnh: …"."""
+    if fold(caption[:4]).lower().startswith("anh:"):
+        return caption
+    return f"Ảnh: {caption}"
+
+
+# Builds what shows a photo, e.g. a <picture>: (photo, alt text, eager) → element.
+# EAGER is true for the page's first photo only, which should load at once.
+PictureMaker = Callable[[Photo, str, bool], etree.Element]
+
+
+def _plain_img(photo: Photo, alt: str, eager: bool) -> etree.Element:
+    return etree.Element("img", {"alt": alt, "width": str(photo.width),
+                                 "height": str(photo.height)})
+
+
+def figure(photo: Photo, picture: etree.Element) -> etree.Element:
+    element = etree.Element("figure", {"class": "photo"})
+    element.append(picture)
+    if photo.caption:
+        etree.SubElement(element, "figcaption").text = caption_text(photo.caption)
+    return element
+
+
+class _Photos(Treeprocessor):
+    """Resolves body images, wraps lone ones in figures and appends unplaced photos."""
+
+    def __init__(self, md: markdown.Markdown):
+        super().__init__(md)
+        self.reset(lambda src: None, (), _plain_img)
+
+    def reset(self, resolve: Resolver, photos: tuple[Photo, ...],
+              picture_of: PictureMaker) -> None:
+        self.resolve, self.photos, self.picture_of = resolve, photos, picture_of
+        self.problems: list[BodyProblem] = []
+        self.first_paragraph = ""
+        self.shown = 0
+
+    def picture(self, photo: Photo, alt: str) -> etree.Element:
+        """The photo's element; the first one of the page in document order is eager."""
+        self.shown += 1
+        return self.picture_of(photo, alt, self.shown == 1)
+
+    def run(self, root: etree.Element) -> None:
+        captions = {photo.source: photo for photo in self.photos}
+        placed = set()
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag != "img":
+                    continue
+                src = child.get("src", "")
+                try:
+                    photo = self.resolve(src)
+                except PhotoProblem as problem:
+                    self.problems.append(BodyProblem(src, str(problem)))
+                    continue
+                if photo is None:
+                    continue
+                known = captions.get(photo.source)
+                if known is not None:
+                    photo, _ = known, placed.add(photo.source)
+                alt = child.get("alt", "")
+                if _alone_in_paragraph(parent, child):
+                    parent.tag, parent.attrib, parent.text = "figure", {"class": "photo"}, None
+                    parent.remove(child)
+                    parent.append(self.picture(photo, alt or photo.caption))
+                    caption = photo.caption or alt
+                    if caption:
+                        etree.SubElement(parent, "figcaption").text = caption_text(caption)
+                else:
+                    tail = child.tail
+                    parent[index] = self.picture(photo, alt or photo.caption)
+                    parent[index].tail = tail
+        for photo in self.photos:
+            if photo.source not in placed:
+                placed.add(photo.source)
+                root.append(figure(photo, self.picture(photo, photo.caption)))
+        self.first_paragraph = next(
+            (text for p in root.iter("p") if (text := _plain(p))), "")
+
+
+def _alone_in_paragraph(parent: etree.Element, child: etree.Element) -> bool:
+    return (parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip()
+            and not (child.tail or "").strip())
+
+
+def _plain(element: etree.Element) -> str:
+    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+
+
+@functools.cache
+def _converter() -> tuple[markdown.Markdown, _Photos]:
+    md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    photos = _Photos(md)
+    # After "inline" so images exist as elements; before "prettify" and serialisation.
+    md.treeprocessors.register(photos, "phucdong_photos", 5)
+    return md, photos
+
+
+class _Expired(BaseException):
+    # A BaseException, so that no "except Exception" inside a library swallows it.
+    pass
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float):
+    """Interrupt the block after SECONDS (main thread only, where signals are delivered)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
+                picture_of: PictureMaker) -> RenderedBody:
+    """HTML of a Markdown body, its first paragraph, and the image references that failed.
+
+    Raises BodyTooComplex when the body nests too deeply or takes too long to render.
+    """
+    md, processor = _converter()
+    md.reset()
+    processor.reset(resolve, photos, picture_of)
+    if text.strip():
+        try:
+            with _deadline(RENDER_SECONDS):
+                html = md.convert(text)
+        except _Expired:
+            _converter.cache_clear()      # interrupted mid-conversion: never reuse its state
+            raise BodyTooComplex(f"too complex to render within {RENDER_SECONDS:g} s "
+                                 "(for example thousands of unclosed '[' or '<'); simplify it")
+        except RecursionError:
+            _converter.cache_clear()
+            raise BodyTooComplex("nested too deeply (lists or quotes inside each other "
+                                 "hundreds of times); flatten it")
+    else:
+        # Python-Markdown returns early on a blank body, before any treeprocessor runs;
+        # a photo-only article still shows its photos.
+        root = etree.Element("div")
+        processor.run(root)
+        html = "\n".join(to_html_string(child) for child in root)
+    return RenderedBody(html=html, first_paragraph=processor.first_paragraph,
+                        problems=tuple(processor.problems))
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """TEXT cut at a word boundary to at most LIMIT characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return f"{cut}…"

@@ -1,0 +1,64 @@
+"""`new`: a fresh article file with every front-matter field written out, as a draft."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+from phucdong_site.config import SiteConfig
+from phucdong_site.errors import SiteError, UsageError
+from phucdong_site.text import slugify
+
+
+class ArticleExists(SiteError):
+    """The article file is already there; `new` never overwrites."""
+
+
+def article_text(title: str, moment: datetime, config: SiteConfig) -> str:
+    """The new article: complete front matter, a draft, and a placeholder paragraph."""
+    # json.dumps gives a double-quoted YAML string: colons, quotes and # in a title stay text.
+    quoted = json.dumps(title, ensure_ascii=False)
+    year = f"{moment:%Y}"
+    return f"""\
+---
+title: {quoted}
+date: {moment:%Y-%m-%d %H:%M}
+views: 0
+# Ảnh: bỏ dấu # ở bốn dòng dưới; đường dẫn tính từ bài viết hoặc từ content/.
+# Ảnh đầu tiên là ảnh đại diện của bài.
+# photos:
+#   - src: photos/{year}/ten-anh.jpg
+#     caption: "Chú thích ảnh"
+category: {config.default_category}
+tags: []
+featured: false
+# summary: "Tóm tắt ngắn; nếu bỏ trống, lấy đoạn đầu tiên của bài"
+draft: true   # đổi thành false khi bài đã sẵn sàng để đăng
+---
+
+Viết nội dung bài ở đây. Mỗi đoạn văn cách nhau một dòng trống.
+"""
+
+
+def new_article(config: SiteConfig, title: str, now: datetime | None = None) -> Path:
+    """Create content/YYYY/<slug>.md for TITLE and return its path; never overwrite."""
+    title = unicodedata.normalize("NFC", " ".join(title.split()))
+    if not title:
+        raise UsageError('new: the title is empty; write it in quotes, e.g. '
+                         'phucdong-site new "Hội nghị tổng kết năm 2024"')
+    slug = slugify(title)
+    if not slug:
+        raise UsageError(f'new: "{title}" has no letters or digits to make a file name from')
+    moment = (now or datetime.now(config.tz)).astimezone(config.tz)
+    path = config.content_dir / f"{moment:%Y}" / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # "x": create, or fail if the file exists, in one step (no check-then-write race).
+        with path.open("x", encoding="utf-8", newline="\n") as file:
+            file.write(article_text(title, moment, config))
+    except FileExistsError:
+        raise ArticleExists(f"{path}: already exists; nothing was written "
+                            "(open that file, or choose another title)") from None
+    return path

@@ -1,0 +1,258 @@
+"""`phucdong-site import`: legacy portal pages → article files under content/imported/.
+
+Safe to run again and again: a page whose title and date are already in the site is
+skipped, an existing file is never replaced without --force, and a page that cannot be read
+fully is reported by name and reason while the others are still imported.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from phucdong_site.config import SiteConfig
+from phucdong_site.errors import ContentError
+from phucdong_site.content import FrontMatterProblem, split
+from phucdong_site.legacy.html_page import parse_html_page
+from phucdong_site.legacy.markdown_text import article_text
+from phucdong_site.legacy.page import LegacyPage, parse_text_page
+from phucdong_site.legacy.photos import write_atomic, write_photos
+from phucdong_site.legacy.decode import ImportProblem, decode_page
+from phucdong_site.text import fold, slugify
+
+PAGE_SUFFIXES = {".txt", ".htm", ".html"}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one legacy page."""
+
+    source: str                  # as shown to the editor
+    status: str                  # "imported", "skipped" or "failed"
+    message: str                 # target file, or the reason
+    notes: tuple[str, ...] = ()  # missing photos, guesses made
+    error: ContentError | None = None
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    def line(self) -> str:
+        total = len(self.outcomes)
+        return (f"{total} {'page' if total == 1 else 'pages'}: {self.count('imported')} imported, "
+                f"{self.count('skipped')} skipped, {self.count('failed')} failed")
+
+
+def shown(path: Path) -> str:
+    """PATH relative to the current folder when it lies inside it, else as given."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def find_pages(inputs: Iterable[Path], out_dir: Path) -> tuple[list[Path], list[Outcome]]:
+    """Legacy pages named by INPUTS (files, or folders searched recursively), in order."""
+    pages: list[Path] = []
+    missing: list[Outcome] = []
+    out = out_dir.resolve()
+    for given in inputs:
+        if given.is_file():
+            pages.append(given)
+        elif given.is_dir():
+            for path in sorted(given.rglob("*")):
+                relative = path.relative_to(given)
+                if (path.suffix.lower() in PAGE_SUFFIXES and path.is_file()
+                        and not any(part.startswith(".") for part in relative.parts)
+                        and not path.resolve().is_relative_to(out)):
+                    pages.append(path)
+        else:
+            error = ContentError(shown(given), None, "no such file or folder")
+            missing.append(Outcome(shown(given), "failed", error.message, error=error))
+    unique = list(dict.fromkeys(pages))
+    return unique, missing
+
+
+def read_page(path: Path) -> LegacyPage:
+    """One legacy page, text or HTML; raises ImportProblem."""
+    data = path.read_bytes()
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    is_html = path.suffix.lower() in {".htm", ".html"} or head.startswith((b"<!doctype", b"<html"))
+    decoded = decode_page(data)
+    if is_html:
+        return parse_html_page(path, decoded.text, decoded.encoding)
+    return parse_text_page(path, decoded.text, decoded.encoding)
+
+
+def category_for(section: str, config: SiteConfig) -> tuple[str, str]:
+    """The category slug for a page's section line, and a note when it had to be guessed."""
+    key = _loose(section)
+    if not key:
+        return config.default_category, ""
+    names = {_loose(name): slug for slug, name in config.categories}
+    names.update({_loose(slug): slug for slug, _ in config.categories})
+    if key in names:
+        return names[key], ""
+    if key == _loose(config.section_title):
+        return config.default_category, ""
+    # "tin tức - sự kiện nổi bật" → "Tin tức - sự kiện": the longest name the section starts with.
+    for name in sorted(names, key=len, reverse=True):
+        if key.startswith(f"{name} "):
+            return names[name], ""
+    return config.default_category, (f"section \"{section}\" is not a category in site.toml; "
+                                     f"used {config.default_category}")
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", fold(text).lower()).strip()
+
+
+def _key(title: str, published: str) -> tuple[str, str]:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", title)).strip().casefold(), published
+
+
+def _date_key(value: object, tz: tzinfo) -> str | None:
+    """An article's date as "YYYY-MM-DD HH:MM" in the site's time zone, or None."""
+    text = str(value).strip()
+    if match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})\s*\|?\s*(?:(\d{1,2}):(\d{2}))?", text):
+        day, month, year, hour, minute = (int(x or 0) for x in match.groups())
+        return f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}"
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(tz)
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+class ArticleIndex:
+    """The articles already in the site, by title and date, to recognise a page seen before."""
+
+    def __init__(self, roots: Iterable[Path], tz: tzinfo):
+        self.tz = tz
+        self.by_key: dict[tuple[str, str], Path] = {}
+        for root in dict.fromkeys(root.resolve() for root in roots):
+            for path in sorted(root.rglob("*.md")) if root.is_dir() else ():
+                self._add_file(path)
+
+    def _add_file(self, path: Path) -> None:
+        try:
+            text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
+            meta = split(text.replace("\r\n", "\n")).metadata
+        except (OSError, UnicodeDecodeError, FrontMatterProblem):
+            return                   # `check` reports broken articles; here they match nothing
+        date = _date_key(meta.get("date", ""), self.tz)
+        if isinstance(meta.get("title"), str) and date:
+            self.by_key.setdefault(_key(meta["title"], date), path)
+
+    def find(self, page: LegacyPage) -> Path | None:
+        return self.by_key.get(_key(page.title, f"{page.published:%Y-%m-%d %H:%M}"))
+
+    def add(self, page: LegacyPage, path: Path) -> None:
+        self.by_key[_key(page.title, f"{page.published:%Y-%m-%d %H:%M}")] = path.resolve()
+
+
+def content_root(out_dir: Path) -> Path | None:
+    """The content/ folder OUT_DIR lies in, whose articles a page may already be among."""
+    for folder in (out_dir.resolve(), *out_dir.resolve().parents):
+        if folder.name == "content":
+            return folder
+    return None
+
+
+def import_pages(inputs: list[Path], out_dir: Path, config: SiteConfig, *, force: bool = False,
+                 report: Callable[[Outcome], None] = lambda outcome: None) -> Summary:
+    """Import every page of INPUTS into OUT_DIR, reporting each outcome as it happens."""
+    summary = Summary()
+    pages, missing = find_pages(inputs, out_dir)
+    for outcome in missing:
+        summary.outcomes.append(outcome)
+        report(outcome)
+    roots = [out_dir] + [root for root in [content_root(out_dir)] if root is not None]
+    index = ArticleIndex(roots, config.tz)
+    for path in pages:
+        outcome = _import_one(path, out_dir, config, index, force)
+        summary.outcomes.append(outcome)
+        report(outcome)
+    return summary
+
+
+def _import_one(path: Path, out_dir: Path, config: SiteConfig, index: ArticleIndex,
+                force: bool) -> Outcome:
+    name = shown(path)
+    try:
+        page = read_page(path)
+    except ImportProblem as problem:
+        error = ContentError(name, problem.line, problem.message)
+        return Outcome(name, "failed", problem.message, error=error)
+    except OSError as error:
+        problem = ContentError(name, None, f"cannot read ({error.strerror})")
+        return Outcome(name, "failed", problem.message, error=problem)
+    existing = index.find(page)
+    out = out_dir.resolve()
+    if existing is not None and not (force and existing.is_relative_to(out)):
+        why = "same title and date"
+        if force:
+            why += "; outside the import folder, so not replaced even with --force"
+        return Outcome(name, "skipped", f"already in the site as {shown(existing)} ({why})")
+    category, category_note = category_for(page.section, config)
+    target = existing if existing is not None else _free_target(page, out_dir)
+    try:
+        # Photos first: an article file never names photos that are not there yet.
+        photos, missing = write_photos(page, target, force)
+        slug = target.stem if target.stem != slugify(page.title) else None
+        write_atomic(target, article_text(page, category, photos, slug, path.name).encode())
+    except OSError as error:
+        where = shown(Path(error.filename)) if error.filename else shown(target)
+        problem = ContentError(name, None, f"cannot write {where} ({error.strerror or error})")
+        return Outcome(name, "failed", problem.message, error=problem)
+    index.add(page, target)
+    notes = [*page.warnings, *([category_note] if category_note else [])]
+    notes += [f"photo {number} missing ({why}); placeholder {shown(file)} stands in: replace it "
+              "with the original" for number, file, why in missing]
+    if page.encoding == "cp1258":
+        notes.insert(0, "read as Windows-1258 (legacy Vietnamese encoding)")
+    return Outcome(name, "imported", shown(target), tuple(notes))
+
+
+def _free_target(page: LegacyPage, out_dir: Path) -> Path:
+    """OUT_DIR/YYYY/slug.md, numbered when another article already has that name."""
+    base = slugify(page.title) or "bai-viet"
+    folder = out_dir / f"{page.published:%Y}"
+    number = 1
+    while True:
+        slug = base if number == 1 else f"{base}-{number}"
+        if not (folder / f"{slug}.md").exists() and not (folder / slug).exists():
+            return folder / f"{slug}.md"
+        number += 1
+
+
+def default_output(site_dir: Path) -> Path:
+    return site_dir / "content" / "imported"
+
+
+def site_dir_for(out_dir: Path) -> Path:
+    """The site an import folder belongs to: the one around its content/, else the current one."""
+    root = content_root(out_dir)
+    if root is not None and (root.parent / "site.toml").is_file():
+        return root.parent
+    return Path(".")
+
+
+def outcome_lines(outcome: Outcome) -> list[str]:
+    """How one outcome is printed; failures print like every other error of the tool."""
+    if outcome.error is not None:
+        return [str(outcome.error)]
+    joint = " →" if outcome.status == "imported" else ":"
+    return [f"{outcome.status}: {outcome.source}{joint} {outcome.message}",
+            *(f"  note: {note}" for note in outcome.notes)]
+

@@ -1,0 +1,372 @@
+"""Build into a staging folder beside the output, then swap it in whole, or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import hashlib
+import os
+import shutil
+import stat as _stat
+from pathlib import Path, PurePosixPath
+
+from phucdong_site.errors import ContentError, SiteError
+from phucdong_site.files import FileStamp
+from phucdong_site.output.lock import leftovers, lock_folder
+from phucdong_site.report import Progress
+
+MARKER = ".phucdong-site"        # marks a folder this tool built, so it may be replaced
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class OutputError(SiteError):
+    """The output folder cannot be written or replaced."""
+
+
+class Staging:
+    """A folder beside OUT that becomes OUT in one step on commit().
+
+    The output that commit() replaces is kept beside OUT as .OUT.previous, and the next
+    build stages in it again: only files that differ are replaced, and the rest are made
+    hard links of the current output's files, so an edit costs a few writes, not a
+    folder tree made and another removed. Nothing in a staged file is ever changed in
+    place (a new file is renamed over it), so the current output's files, which the
+    staged ones may be links of, are never touched.
+    """
+
+    def __init__(self, out_dir: Path, preview: bool = False,
+                 known_trees: dict[TreeId, frozenset[str]] | None = None,
+                 progress: Progress = Progress()):
+        """KNOWN_TREES: the files of the output and of the output before last as the last
+        commit() left them (its known_trees), so that staging in the latter need not list
+        its folders to find what this build no longer writes; without them, it does."""
+        # preview (serve): the output is a throwaway copy, so skip the flush to disk.
+        self.preview = preview
+        self.progress = progress
+        self.known_trees = dict(known_trees or {})
+        self._held: frozenset[str] | None = None    # what the recycled folder holds
+        self.out_dir = out_dir.absolute()
+        self.path = self.out_dir.with_name(f".{self.out_dir.name}.building-{os.getpid()}")
+        self.previous = self.out_dir.with_name(f".{self.out_dir.name}.previous")
+        self._out_prefix = f"{self.out_dir}/"
+        self._staging_prefix = f"{self.path}/"
+        self.written: dict[str, Path | None] = {}
+        self.recycled = False        # staging in the output before last: files may be there
+        self._folders: set[Path] = set()
+
+    def __enter__(self) -> Staging:
+        try:
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = lock_folder(self.out_dir.parent, self.out_dir, self.progress)
+        except OSError as error:
+            raise OutputError(f"{self.out_dir}: cannot create the output folder "
+                              f"({error.strerror})") from None
+        try:
+            check_replaceable(self.out_dir)
+            remove_leftovers(self.out_dir)
+            if self.previous.is_dir() and not self.previous.is_symlink():
+                self._held = self.known_trees.get(_tree_id(self.previous))
+                os.rename(self.previous, self.path)
+                self.recycled = True
+            else:
+                self.path.mkdir()
+            self.write_text(MARKER, "built by phucdong-site; safe to replace\n")
+        except OSError as error:
+            self.__exit__(None, None, None)
+            raise OutputError(f"{self.out_dir}: cannot create the output folder "
+                              f"({error.strerror})") from None
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, kind, error, tb) -> None:
+        # A failed build's staging folder goes: it may hold what filled the disk.
+        if self.path.exists():
+            shutil.rmtree(self.path, ignore_errors=True)
+        os.close(self._lock)
+
+    def _claim(self, relative: str, source: Path | None) -> Path:
+        self._mark(relative, source)
+        return self.path / relative
+
+    def _mark(self, relative: str, source: Path | None) -> None:
+        if relative in self.written:
+            other = self.written[relative]
+            raise ContentError(source or Path("?"), None,
+                               f"output: /{relative} is also written by "
+                               f"{other.as_posix() if other else 'the theme'}")
+        self.written[relative] = source
+
+    def write_text(self, relative: str, text: str, source: Path | None = None) -> None:
+        self.write_bytes(relative, text.encode("utf-8"), source)
+
+    def write_bytes(self, relative: str, data: bytes, source: Path | None = None) -> None:
+        """Write DATA; when the current output has the same bytes there, publish that file
+        again as a hard link: its mtime stays, so a deploy that syncs by size and time
+        uploads only what changed, and an unchanged site writes no file data at all."""
+        dest = self._claim(relative, source)
+        with self._writing(relative):
+            self._make_parent(dest)
+            if not self._reuse(relative, dest, lambda old: old == data, len(data)):
+                temporary = self._temporary(dest)
+                temporary.write_bytes(data)
+                self._put(temporary, dest)
+
+    def reuse(self, relative: str, sha256: str, stamp: FileStamp | None = None,
+              source: Path | None = None) -> FileStamp | None:
+        """Publish the current output's file RELATIVE again if its bytes still have SHA256
+        (a page whose inputs did not change), and return its stamp; None, claiming
+        nothing, if they do not. A file that still has STAMP, the one it had when this tool
+        wrote it, is not read: nothing here changes a file in place, and an edit by hand
+        changes its mtime."""
+        if relative in self.written:
+            self._claim(relative, source)           # reports the clash
+        if stamp is not None and self.recycled and self._still_staged(relative, stamp):
+            self.written[relative] = source
+            return stamp
+        dest = self.path / relative
+        with self._writing(relative):
+            self._make_parent(dest)
+            if self._reuse(relative, dest,
+                           lambda data: hashlib.sha256(data).hexdigest() == sha256,
+                           stamp=stamp):
+                self.written[relative] = source
+                return self.stamp(relative)
+        return None
+
+    def _still_staged(self, relative: str, stamp: FileStamp) -> bool:
+        """The current output's RELATIVE still has STAMP, and the recycled staging folder
+        holds that very file already (staged as its link last time): nothing to do. Most
+        pages of a rebuild are this; two lstat calls, no open, no path objects."""
+        try:
+            live = os.lstat(f"{self._out_prefix}{relative}")
+            staged = os.lstat(f"{self._staging_prefix}{relative}")
+        except OSError:
+            return False
+        return (_stat.S_ISREG(live.st_mode)
+                and FileStamp.from_stat(live) == stamp
+                and (staged.st_ino, staged.st_dev) == (live.st_ino, live.st_dev))
+
+    def stamp(self, relative: str) -> FileStamp:
+        """The stamp of the staged file RELATIVE, which it keeps once published."""
+        return FileStamp.from_stat(os.lstat(self.path / relative))
+
+    def _reuse(self, relative: str, dest: Path, same, size: int | None = None,
+               stamp: FileStamp | None = None) -> bool:
+        previous = self.out_dir / relative
+        try:
+            # O_NOFOLLOW: a symbolic link planted in the output is never followed.
+            fd = os.open(previous, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return False
+        try:
+            stat = os.fstat(fd)
+            if not _stat.S_ISREG(stat.st_mode) or size not in (None, stat.st_size):
+                return False
+            if stamp != FileStamp.from_stat(stat):
+                with os.fdopen(os.dup(fd), "rb") as file:
+                    if not same(file.read()):
+                        return False
+            if self.recycled and _same_file(dest, stat):
+                return True             # staged last time as a link of this very file
+            temporary = self._temporary(dest)
+            try:      # link the very file just compared, even if renamed meanwhile
+                os.link(f"/proc/self/fd/{fd}", temporary, follow_symlinks=True)
+            except OSError:
+                os.link(previous, temporary, follow_symlinks=False)
+            self._put(temporary, dest)
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+
+    def link(self, relative: str, file: Path, source: Path | None = None) -> None:
+        """Publish FILE, which is never modified in place (a cache entry), as a hard link:
+        no copy, and removing the old output later only drops a link. Copies across
+        filesystems."""
+        self._mark(relative, source)
+        with self._writing(relative):
+            if self.recycled and _same_file(f"{self._staging_prefix}{relative}", os.stat(file)):
+                return
+            dest = self.path / relative
+            self._make_parent(dest)
+            temporary = self._temporary(dest)
+            try:
+                os.link(file, temporary)
+            except OSError as error:
+                if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.ENOENT):
+                    raise
+                shutil.copyfile(file, temporary)
+            self._put(temporary, dest)
+
+    def copy(self, relative: str, file: Path, source: Path | None = None) -> None:
+        with self._writing(relative):
+            data = file.read_bytes()
+        self.write_bytes(relative, data, source)
+
+    def _make_parent(self, dest: Path) -> None:
+        """DEST's folder, which a recycled staging folder may hold as a file."""
+        folder = dest.parent
+        if folder in self._folders:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            for part in reversed([folder, *folder.parents]):
+                if part.is_relative_to(self.path) and part != self.path and (
+                        part.is_symlink() or part.exists() and not part.is_dir()):
+                    part.unlink()
+            folder.mkdir(parents=True, exist_ok=True)
+        self._folders.add(folder)
+
+    def _temporary(self, dest: Path) -> Path:
+        # A new staging folder has nothing to replace: write in place.
+        return dest.with_name(f".{dest.name}.new") if self.recycled else dest
+
+    @staticmethod
+    def _put(temporary: Path, dest: Path) -> None:
+        if temporary == dest:
+            return
+        try:
+            os.replace(temporary, dest)
+        except IsADirectoryError:
+            shutil.rmtree(dest)
+            os.replace(temporary, dest)
+
+    @contextlib.contextmanager
+    def _writing(self, relative: str):
+        """Turn a failed write (disk full, a file gone) into one line naming the output."""
+        try:
+            yield
+        except FileNotFoundError as error:
+            raise OutputError(f"{error.filename}: disappeared during the build; "
+                              "the previous output is unchanged") from None
+        except OSError as error:
+            raise OutputError(f"{self.out_dir}: cannot write {relative} ({error.strerror}); "
+                              "the previous output is unchanged") from None
+
+    def _remove_unwritten(self) -> None:
+        """Remove what the recycled folder held that this build did not write."""
+        if self._held is None:
+            self._remove_unlisted()
+            return
+        folders = set()
+        for relative in self._held - self.written.keys():
+            try:
+                os.unlink(self.path / relative)
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                continue        # gone, or a folder of this build's files now
+            folders.update(PurePosixPath(relative).parents)
+        folders.discard(PurePosixPath("."))
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            try:
+                os.rmdir(self.path / folder)
+            except OSError:
+                pass            # not empty: it holds this build's files
+
+    def _remove_unlisted(self) -> None:
+        """As _remove_unwritten, listing every folder: its files are not known."""
+        for folder, subfolders, files in os.walk(self.path, topdown=False):
+            relative = os.path.relpath(folder, self.path)
+            prefix = "" if relative == "." else relative + "/"
+            for name in files + [d for d in subfolders
+                                 if os.path.islink(os.path.join(folder, d))]:
+                if prefix + name not in self.written:
+                    os.unlink(os.path.join(folder, name))
+            if prefix and not os.listdir(folder):
+                os.rmdir(folder)
+
+    def commit(self) -> None:
+        """Make the staging folder the output; the old output is kept for the next build."""
+        if self.recycled:
+            with self._writing("the output"):
+                self._remove_unwritten()
+        if not self.preview:
+            _sync_filesystem(self.path)
+        if not self.out_dir.exists():
+            os.rename(self.path, self.out_dir)
+            self.known_trees = {_tree_id(self.out_dir): frozenset(self.written)}
+            return
+        replaced = self.known_trees.get(_tree_id(self.out_dir))
+        if not _exchange(self.path, self.out_dir):
+            # No atomic exchange on this system: two renames, with the old output kept
+            # until the new one is in place.
+            old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
+            os.rename(self.out_dir, old)
+            os.rename(self.path, self.out_dir)
+            os.rename(old, self.path)
+        os.rename(self.path, self.previous)
+        # Identified once renamed: a rename changes a folder's ctime, nothing else here does.
+        self.known_trees = {_tree_id(self.out_dir): frozenset(self.written)}
+        if replaced is not None:
+            self.known_trees[_tree_id(self.previous)] = replaced
+
+
+TreeId = tuple[int, int, int]        # (device, inode, ctime) of an output folder
+
+
+def _tree_id(path: Path) -> TreeId:
+    stat = os.lstat(path)
+    return (stat.st_dev, stat.st_ino, stat.st_ctime_ns)
+
+
+def _same_file(path: Path | str, stat: os.stat_result) -> bool:
+    try:
+        mine = os.lstat(path)
+    except OSError:
+        return False
+    return (mine.st_ino, mine.st_dev) == (stat.st_ino, stat.st_dev)
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """Refuse to replace a folder that is not a previous build of this tool."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder; choose another output")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise OutputError(f"{out_dir}: is not empty and was not built by phucdong-site; "
+                          "empty it or choose another output with -o")
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Remove the staging folders of builds that were killed before they could clean up.
+
+    Called with the output's lock held, so no live build owns them.
+    """
+    for path in leftovers(out_dir):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _sync_filesystem(root: Path) -> None:
+    # The swap must not reach the disk before the files it publishes: flush the output's
+    # filesystem once, rather than fsync each of thousands of files.
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        libc_name = ctypes.util.find_library("c")
+        syncfs = getattr(ctypes.CDLL(libc_name), "syncfs", None) if libc_name else None
+        if syncfs is None or syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)

@@ -1,0 +1,16 @@
+"""Pages: pure plans over the loaded site. Every URL (urls), the indexes (categories, tags,
+months), listings, one small planner per page type, JSON-LD, feeds and the sitemap."""
+
+from phucdong_site.pages.feeds import feed_files, robots, sitemap
+from phucdong_site.pages.indexes import (Category, CategoryLink, Month, SiteIndex, Tag,
+                                         build_index, tag_slug)
+from phucdong_site.pages.listings import all_related, related_inputs
+from phucdong_site.pages.plan import RELATED_COUNT, PageOutput, plan_pages
+from phucdong_site.pages.structured_data import Crumb, breadcrumb_list, news_article, script_json
+from phucdong_site.pages.urls import tag_url
+
+__all__ = [
+    "Category", "CategoryLink", "Crumb", "Month", "PageOutput", "RELATED_COUNT", "SiteIndex",
+    "Tag", "all_related", "breadcrumb_list", "build_index", "feed_files", "news_article",
+    "plan_pages", "related_inputs", "robots", "script_json", "sitemap", "tag_slug", "tag_url",
+]

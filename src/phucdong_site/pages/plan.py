@@ -1,0 +1,177 @@
+"""The plan of every HTML page: which file, from which template, showing what."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from phucdong_site.config import SiteConfig
+from phucdong_site.pages import urls
+from phucdong_site.pages.indexes import SiteIndex
+from phucdong_site.pages.listings import all_related, featured, most_viewed, neighbours, paginate
+from phucdong_site.models import Article, Site
+from phucdong_site.pages.structured_data import Crumb
+from phucdong_site.pages.urls import file_of
+
+HOME_FEATURED = 5                # one large, the rest beside it
+HOME_MOST_VIEWED = 5
+RELATED_COUNT = 5
+HOME = Crumb("Trang chủ", urls.HOME)
+
+
+@dataclass(frozen=True, slots=True)
+class PageOutput:
+    """One HTML file to write: where, from which template, with what."""
+
+    path: str                    # relative to the output folder
+    template: str
+    context: dict
+    source: Path | None = None   # the article it shows, for error messages
+    lastmod: datetime | None = field(default=None)   # newest article shown, for sitemap.xml
+    in_sitemap: bool = True      # False: a page with nothing of its own to find (404, search)
+
+    @property
+    def url(self) -> str:
+        """The page's URL path under the site root: "", "tin-tuc/", "404.html"."""
+        return self.path.removesuffix("index.html")
+
+
+def _newest(articles: Sequence[Article]) -> datetime | None:
+    return max((a.published for a in articles), default=None)
+
+
+def _listing(articles: Sequence[Article], config: SiteConfig, base: str, title: str,
+             trail: tuple[Crumb, ...], description: str, lastmod: datetime | None,
+             feed: str | None = None) -> list[PageOutput]:
+    """The pages of one paginated listing, each with its breadcrumbs.
+
+    A page's lastmod is its newest article; an empty listing's is LASTMOD (the site's newest).
+    """
+    pages = []
+    for page in paginate(articles, config.per_page, base, title):
+        crumbs = (HOME, *trail, Crumb(title, base))
+        if page.number > 1:
+            crumbs += (Crumb(f"Trang {page.number}", page.url),)
+        pages.append(PageOutput(file_of(page.url), "listing.html",
+                                {"page": page, "breadcrumbs": crumbs, "description": description,
+                                 "feed": feed},
+                                lastmod=_newest(page.articles) or lastmod))
+    return pages
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """What every planner of a page type may read: the site, its indexes, its settings."""
+
+    site: Site
+    config: SiteConfig
+    index: SiteIndex
+    related: Mapping[str, Sequence[Article]]    # each article's related articles, by URL
+    newest: datetime | None                     # the newest article's date: lastmod of
+                                                # pages that list the whole site
+
+
+def home_pages(s: Planned) -> list[PageOutput]:
+    """The home page and the site-wide listings: all news, nổi bật, đọc nhiều."""
+    articles, config = s.site.articles, s.config
+    important, popular = featured(articles), most_viewed(articles)
+    pages = [PageOutput(file_of(urls.HOME), "home.html", {
+        "featured": important[:HOME_FEATURED],
+        "latest": articles[:config.per_page],
+        "most_viewed": popular[:HOME_MOST_VIEWED],
+        "breadcrumbs": (HOME,)}, lastmod=s.newest)]
+    pages += _listing(articles, config, urls.NEWS, config.section_title, (),
+                      f"Tất cả tin bài, mới nhất trước – {config.name}", s.newest, feed="rss.xml")
+    pages += _listing(important, config, urls.FEATURED, "Tin nổi bật", (),
+                      f"Tin nổi bật – {config.name}", s.newest)
+    pages += _listing(popular, config, urls.MOST_VIEWED, "Tin đọc nhiều", (),
+                      f"Tin được đọc nhiều nhất – {config.name}", s.newest)
+    return pages
+
+
+def category_pages(s: Planned) -> list[PageOutput]:
+    """/chuyen-muc/ and each category's listing, with its feed."""
+    crumb = Crumb("Chuyên mục", urls.CATEGORIES)
+    pages = [PageOutput(file_of(urls.CATEGORIES), "categories.html",
+                        {"categories": s.index.categories, "breadcrumbs": (HOME, crumb)},
+                        lastmod=s.newest)]
+    for category in s.index.categories:
+        pages += _listing(category.articles, s.config, category.url, category.name, (crumb,),
+                          f"Tin bài chuyên mục {category.name} – {s.config.name}", s.newest,
+                          feed=f"{category.url}rss.xml")
+    return pages
+
+
+def tag_pages(s: Planned) -> list[PageOutput]:
+    """/tag/ and each tag's listing."""
+    crumb = Crumb("Từ khóa", urls.TAGS)
+    pages = [PageOutput(file_of(urls.TAGS), "tags.html",
+                        {"tags": s.index.tags, "breadcrumbs": (HOME, crumb)}, lastmod=s.newest)]
+    for tag in s.index.tags:
+        pages += _listing(tag.articles, s.config, tag.url, f"Từ khóa: {tag.name}", (crumb,),
+                          f"Tin bài có từ khóa {tag.name} – {s.config.name}", s.newest)
+    return pages
+
+
+def archive_pages(s: Planned) -> list[PageOutput]:
+    """/luu-tru/ and each month's listing."""
+    crumb = Crumb("Lưu trữ", urls.ARCHIVE)
+    pages = [PageOutput(file_of(urls.ARCHIVE), "archive.html",
+                        {"years": _years(s.index), "breadcrumbs": (HOME, crumb)},
+                        lastmod=s.newest)]
+    for month in s.index.months:
+        pages += _listing(month.articles, s.config, month.url, f"Lưu trữ {month.name.lower()}",
+                          (crumb,), f"Tin bài {month.name.lower()} – {s.config.name}", s.newest)
+    return pages
+
+
+def article_pages(s: Planned) -> list[PageOutput]:
+    """The article kind's pages: one per article, with its category, related articles and
+    the articles before and after it."""
+    around = neighbours(s.site.articles)
+    pages = []
+    for article in s.site.articles:
+        category = s.index.category_by_slug[article.category]
+        older, newer = around[article.url]
+        pages.append(PageOutput(file_of(article.url), "article.html", {
+            "article": article,
+            "category": category.link,
+            "breadcrumbs": (HOME, Crumb(category.name, category.url),
+                            Crumb(article.title, article.url)),
+            "related": s.related[article.url],
+            "older": older, "newer": newer,
+        }, article.source, lastmod=article.published))
+    return pages
+
+
+def utility_pages(s: Planned) -> list[PageOutput]:
+    """The search page and 404.html: no content of their own to index, and no date."""
+    return [PageOutput(file_of(urls.SEARCH), "search.html",
+                       {"breadcrumbs": (HOME, Crumb("Tìm kiếm", urls.SEARCH))}, in_sitemap=False),
+            PageOutput(urls.NOT_FOUND, "404.html", {"breadcrumbs": ()}, in_sitemap=False)]
+
+
+# Every page type's planner, in the order the site's pages are listed (the sitemap's order).
+PLANNERS: tuple[Callable[[Planned], list[PageOutput]], ...] = (
+    home_pages, category_pages, tag_pages, archive_pages, article_pages, utility_pages)
+
+
+def plan_pages(site: Site, config: SiteConfig, index: SiteIndex,
+               related_lists: Mapping[str, Sequence[Article]] | None = None
+               ) -> list[PageOutput]:
+    """Every HTML page of the site, in a fixed order. RELATED_LISTS: all_related() of the
+    site, when known already."""
+    if related_lists is None:
+        related_lists = all_related(site.articles, RELATED_COUNT)
+    planned = Planned(site, config, index, related_lists, _newest(site.articles))
+    return [page for planner in PLANNERS for page in planner(planned)]
+
+
+def _years(index: SiteIndex) -> list[tuple[int, list]]:
+    """The archive's months grouped by year, newest first."""
+    years: dict[int, list] = {}
+    for month in index.months:
+        years.setdefault(month.year, []).append(month)
+    return list(years.items())

@@ -1,0 +1,150 @@
+"""Find, check and inspect the photo files that articles refer to."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from PIL import ExifTags, Image, UnidentifiedImageError
+
+from phucdong_site.models import Photo
+from phucdong_site.files import FileStamp, settled, write_atomically
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+SOURCES_INDEX = "photos/sources.json"    # under the site's .cache/
+TURNED = {5, 6, 7, 8}            # EXIF orientations that swap width and height
+
+
+class PhotoProblem(ValueError):
+    """Why a photo reference cannot be used, in the editor's words."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoFile:
+    source: Path                 # relative to the site root
+    width: int                   # upright, once the EXIF orientation is applied
+    height: int
+    digest: str
+
+
+@dataclass
+class SourceIndex:
+    """What earlier builds learnt about photo files, so that an unchanged photo is neither
+    read nor opened again: upright sizes by content digest, and each file's digest with
+    the (size, mtime, inode) it had when hashed."""
+
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    files: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, cache_dir: Path) -> SourceIndex:
+        try:
+            raw = json.loads((cache_dir / SOURCES_INDEX).read_text(encoding="utf-8"))
+            sizes = {digest: (int(w), int(h)) for digest, (w, h) in raw["sizes"].items()}
+            files = {path: (int(size), int(mtime), int(inode), str(digest))
+                     for path, (size, mtime, inode, digest) in raw["files"].items()}
+            return cls(sizes, files)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()         # no cache or a damaged one: inspect everything again
+
+    def digest(self, full: Path, relative: Path) -> str:
+        """The sha256 of the file's bytes; read only if the file changed since last hashed.
+
+        A stamp is trusted, as git trusts its index, only if it was taken after the file's
+        last change had settled: a file written within the last two seconds is hashed again.
+        """
+        stamp = FileStamp.of(full)
+        key = relative.as_posix()
+        known = self.files.get(key)
+        if known is not None and known[:3] == stamp:
+            return known[3]
+        digest = hashlib.sha256(full.read_bytes()).hexdigest()
+        if settled(stamp.mtime_ns):
+            self.files[key] = (*stamp, digest)
+        return digest
+
+    def save(self, cache_dir: Path, photos: Iterable[Photo]) -> None:
+        """Write what is known of PHOTOS only: files no longer used are forgotten."""
+        used = {photo.digest for photo in photos}
+        paths = {photo.source.as_posix() for photo in photos}
+        index = {"sizes": {d: list(self.sizes[d]) for d in sorted(used & self.sizes.keys())},
+                 "files": {p: list(self.files[p]) for p in sorted(paths & self.files.keys())}}
+        write_atomically(cache_dir / SOURCES_INDEX, json.dumps(index, indent=0).encode())
+
+
+def locate(src: str, article: Path, site_dir: Path) -> Path:
+    """The photo file SRC names, relative to the site root; raises PhotoProblem.
+
+    SRC is relative to the article's folder, or else to content/. It must stay inside
+    content/, also once symbolic links are followed.
+    """
+    text = src.strip()
+    if not text:
+        raise PhotoProblem("is empty; write the photo's path, e.g. photos/2021/anh.jpg")
+    if "://" in text or text.startswith("//"):
+        raise PhotoProblem(f"{text} is a web address; put the photo in content/ and give its path")
+    posix = PurePosixPath(text.replace("\\", "/"))
+    if posix.is_absolute() or (len(text) > 1 and text[1] == ":"):
+        raise PhotoProblem(f"{text} is an absolute path; write it relative to the article "
+                           "or to content/")
+    content = (site_dir / "content").resolve()
+    bases = [(site_dir / article).parent.resolve(), content]
+    left_site = False
+    for base in bases:
+        candidate = Path(os.path.normpath(base / posix))
+        if not candidate.is_relative_to(content):
+            left_site = True
+            continue
+        if os.path.lexists(candidate):
+            real = candidate.resolve()
+            if not real.is_relative_to(content):
+                raise PhotoProblem(f"{text} is a link to a file outside the site; "
+                                   "copy the photo into content/")
+            if not real.is_file():
+                raise PhotoProblem(f"{text} is not a file")
+            return candidate.relative_to(site_dir.resolve())
+    if left_site:
+        raise PhotoProblem(f"{text} leaves the site; photos must be inside content/")
+    raise PhotoProblem(f"{text} does not exist")
+
+
+def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> PhotoFile:
+    """Upright size and digest of a photo file; raises PhotoProblem if Pillow cannot read it."""
+    full = site_dir / path
+    if known is not None and (digest := known.digest(full, path)) in known.sizes:
+        width, height = known.sizes[digest]
+        return PhotoFile(source=path, width=width, height=height, digest=digest)
+    digest = hashlib.sha256(full.read_bytes()).hexdigest()
+    shown = path.name
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; a photo that large
+        # is a mistake or an attack either way.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(full) as image:
+                width, height = image.size
+                if image.getexif().get(ExifTags.Base.Orientation) in TURNED:
+                    width, height = height, width
+                # Decoding at 1/8 scale finds truncated files without paying for a full decode.
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise PhotoProblem(f"{shown} is too large to process (over "
+                               f"{Image.MAX_IMAGE_PIXELS:,} pixels); resize it first")
+        except UnidentifiedImageError:
+            raise PhotoProblem(f"{shown} is not an image (expected a JPEG, PNG, WebP or GIF file)")
+        except (OSError, SyntaxError, ValueError) as error:
+            raise PhotoProblem(f"{shown} is damaged or truncated ({error})")
+    if known is not None:
+        known.sizes[digest] = (width, height)
+    return PhotoFile(source=path, width=width, height=height, digest=digest)
+
+
+def make_photo(src: str, caption: str, found: PhotoFile) -> Photo:
+    return Photo(src=src, source=found.source, caption=caption, width=found.width,
+                 height=found.height, digest=found.digest)

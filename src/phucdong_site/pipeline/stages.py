@@ -1,0 +1,325 @@
+"""The build pipeline, read top to bottom: load, plan, reuse-or-render, photos, search, texts
+and statics, commit, remember. check() stops before writing."""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+import jinja2
+
+from phucdong_site.workers import Background
+from phucdong_site.cache import ArticleCache, search_fragment
+from phucdong_site.files import read_checked, write_checked
+from phucdong_site.config import SiteConfig
+from phucdong_site.content import load_site
+from phucdong_site.content import Extra, KnownArticles
+from phucdong_site.photos import cover_image
+from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.pages import feed_files, robots, sitemap
+from phucdong_site.pages import SiteIndex, build_index
+from phucdong_site.content import broken_references, iter_outputs, link_sources
+from phucdong_site.models import Site
+from phucdong_site.output import Staging
+from phucdong_site.cache import PageCache, remember_build, scan_inputs, unchanged_build
+from phucdong_site.pages import RELATED_COUNT, PageOutput, plan_pages
+from phucdong_site.report import Progress
+from phucdong_site.content import build_time, public_site
+from phucdong_site.cache import related_lists
+from phucdong_site.photos import publish_photos
+from phucdong_site.photos import SourceIndex
+from phucdong_site.render import render_pages, site_environment
+from phucdong_site.search import fragment_path, postings_files
+from phucdong_site.render import StaticFile, static_files
+
+MANY_PARSED = 200                # articles parsed in one build that make it a large one
+OUTPUT_TREES = "output-files.pickle"   # under .cache/: the files of the output and the previous
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    articles: int
+    pages: int
+    photos: int
+    photos_processed: int        # photos decoded this time; 0 when the cache had everything
+    seconds: float
+    output_dir: Path
+    warnings: tuple[ContentError, ...] = ()   # problems that do not stop the build
+    unchanged: bool = False      # nothing had changed: the previous output was kept as it is
+    rendered: int = 0            # pages rendered this time; the others were published again
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a build publishes: the public articles, their indexes and every HTML page."""
+
+    site: Site
+    index: SiteIndex
+    pages: list[PageOutput]
+    next_publication: datetime | None = None    # when the first waiting article goes public
+
+
+def plan(config: SiteConfig, progress: Progress = Progress()) -> Plan:
+    """Load the content and plan every page; raises ErrorList with every content problem."""
+    site, next_publication = publishable(config, progress)
+    return plan_site(site, config, next_publication)
+
+
+def publishable(config: SiteConfig, progress: Progress = Progress(),
+                known: KnownArticles | None = None, extra: Extra | None = None,
+                sources: SourceIndex | None = None, jobs: int | None = None
+                ) -> tuple[Site, datetime | None]:
+    """The public articles, and when the first waiting one goes public.
+
+    Body links to .md files are pointed at their pages once the public articles are known.
+    """
+    loaded = load_site(config, progress, known, extra, sources, jobs)
+    now = build_time()
+    waiting = (article.published for article in loaded.articles if article.published > now)
+    return (link_sources(public_site(loaded, now, config.drafts), config),
+            min(waiting, default=None))
+
+
+def plan_site(site: Site, config: SiteConfig, next_publication: datetime | None,
+              remembered: bool = False) -> Plan:
+    """The indexes and pages of SITE; REMEMBERED: related lists from the build cache."""
+    index = build_index(site, config)
+    related = (related_lists(site.articles, RELATED_COUNT, config.cache_dir)
+               if remembered else None)
+    return Plan(site, index, plan_pages(site, config, index, related), next_publication)
+
+
+def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
+               published: Path | None = None) -> list[tuple[str, str]]:
+    """Feeds, sitemap.xml and robots.txt: (path, text).
+
+    PUBLISHED is the folder holding the processed photos, for the feeds' enclosure sizes.
+    """
+    absolute_url = env.globals["absolute_url"]      # the one the pages use
+    files = feed_files(planned.site, config, planned.index, absolute_url,
+                       lambda article: cover_image(article.cover, config.images, published)
+                       if article.cover else None)
+    public = [(page.url, page.lastmod) for page in planned.pages if page.in_sitemap]
+    files.append(("sitemap.xml", sitemap(public, absolute_url)))
+    files.append(("robots.txt", robots(config)))
+    return files
+
+
+def check(config: SiteConfig, progress: Progress = Progress()) -> Plan:
+    """Validate everything a build would, and every link and image in bodies; write nothing."""
+    errors = ErrorList()
+    try:
+        planned = plan(config, progress)
+        statics = static_files(config.site_dir)
+        env = site_environment(config, statics, planned.site, planned.index)
+        progress.stage("render", len(planned.pages))
+        files: list[tuple[str, str]] = []
+        try:
+            for _ in render_pages(planned.pages, env, 1):
+                progress.advance()
+            files = text_files(planned, config, env)
+        except ErrorList as problems:
+            errors.extend(problems.errors)
+        written = [*(page.path for page in planned.pages), *(path for path, _ in files)]
+        outputs = iter_outputs(written, planned.site,
+                               (static.output_path for static in statics.values()), config.images)
+        errors.extend(broken_references(planned.site, config, outputs))
+    finally:
+        progress.finish()
+    errors.raise_if_any()
+    return planned
+
+
+def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool = False,
+          known: KnownArticles | None = None) -> BuildReport:
+    """Build the site into config.output_dir, replacing it only if everything succeeded.
+
+    serve passes preview=True (no flush to disk, old output removed in the background,
+    no forked workers beside its threads) and KNOWN, its memo of unchanged articles
+    between rebuilds; else the build cache answers for them.
+    """
+    # Tens of thousands of articles, cache entries and pages, alive until the end and
+    # without reference cycles: the collector's repeated passes over them were ~8% of a
+    # one-edit rebuild of 10,000 articles. What cycles the build leaves go after it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(config, progress, preview, known)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(config: SiteConfig, progress: Progress, preview: bool,
+           known: KnownArticles | None) -> BuildReport:
+    started = time.perf_counter()
+    inputs = None if preview else scan_inputs(config)
+    if inputs is not None and (last := unchanged_build(config, inputs, build_time())):
+        return BuildReport(articles=last.articles, pages=last.pages, photos=last.photos,
+                           photos_processed=0, seconds=time.perf_counter() - started,
+                           output_dir=config.output_dir, warnings=last.problems(),
+                           unchanged=True)
+    sources = SourceIndex.load(config.cache_dir)
+    cache = ArticleCache(config)
+    try:
+        site, next_publication = load(config, progress, cache, known, sources)
+        search = start_search(site, cache, background=not preview)
+        planned = plan_site(site, config, next_publication, remembered=True)
+        statics = static_files(config.site_dir)
+        env = site_environment(config, statics, planned.site, planned.index)
+        trees = read_checked(config.cache_dir / OUTPUT_TREES)
+        with Staging(config.output_dir, preview=preview,
+                     known_trees=trees if isinstance(trees, dict) else None,
+                     progress=progress) as staging:
+            page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled),
+                                   cache.article_digest)
+            rendered = reuse_or_render(planned.pages, env, staging, page_cache, progress,
+                                       1 if preview else config.jobs)
+            search.start()       # if not yet: beside the photos, once the render is done
+            photos = publish_photos(site.photos, config, staging.link, _photo_steps(progress))
+            write_search(search, staging)
+            write_texts_and_statics(planned, config, env, statics, staging)
+            staging.commit()
+    finally:
+        progress.finish()
+    remember(config, inputs, planned, staging, sources, cache, page_cache)
+    return BuildReport(articles=len(site.articles), pages=len(planned.pages),
+                       photos=len(site.photos), photos_processed=photos.processed,
+                       seconds=time.perf_counter() - started, output_dir=config.output_dir,
+                       warnings=planned.index.warnings, rendered=rendered)
+
+
+def load(config: SiteConfig, progress: Progress, cache: ArticleCache,
+         known: KnownArticles | None, sources: SourceIndex) -> tuple[Site, datetime | None]:
+    """The public articles: KNOWN's or the build cache's, the rest parsed (with their search
+    fragments, on every core). After a large parse, the parsed bodies go to the cache and
+    leave memory before the render workers are forked (each page reads its own body)."""
+    if known is None:
+        loaded = publishable(config, progress, cache, partial(search_fragment, cache.fragments),
+                             sources)
+    else:
+        loaded = publishable(config, progress, known, None, sources, jobs=1)
+    if not _few_parsed(cache, loaded[0]):
+        cache.save()
+        _return_freed_memory()
+    return loaded
+
+
+def _few_parsed(cache: ArticleCache, site: Site) -> bool:
+    return cache.stored <= max(MANY_PARSED, len(site.articles) // 10)
+
+
+@dataclass(slots=True)
+class Search:
+    """The search index under way: each article's fragment (its file in the build cache,
+    or its text) and the postings, made in a forked child or else when written."""
+
+    fragments: list[Path | str]
+    terms: list
+    background: bool
+    postings: Background | None = None
+
+    def start(self) -> None:
+        if self.postings is None:
+            self.postings = Background(postings_files, self.terms, fork=self.background)
+
+
+def start_search(site: Site, cache: ArticleCache, background: bool) -> Search:
+    """The search entries of every article; the postings need only those: made on another
+    core while this one plans the pages and sorts out which to render. Unless many articles
+    were parsed: then many pages will be rendered, the render workers have the cores, and
+    the child starts after them rather than hold its memory beside theirs."""
+    searched = [cache.search_entry(article) for article in site.articles]
+    search = Search([fragment for fragment, _ in searched], [terms for _, terms in searched],
+                    background)
+    if _few_parsed(cache, site):
+        search.start()
+    return search
+
+
+def reuse_or_render(pages: list[PageOutput], env: jinja2.Environment, staging: Staging,
+                    page_cache: PageCache, progress: Progress, jobs: int | None) -> int:
+    """Every page into STAGING: published again when its inputs are those of a page the
+    output holds, else rendered (over JOBS workers; forked workers and serve's threads do
+    not mix: serve passes 1). Returns how many were rendered."""
+    progress.stage("render", len(pages))
+    keys, todo = {}, []
+    for page in pages:
+        keys[page.path] = key = page_cache.key(page.path, page.template, page.context)
+        known = page_cache.unchanged(page.path, key)
+        if known is not None and (stamp := staging.reuse(page.path, known[1], known[2],
+                                                          page.source)):
+            page_cache.record(page.path, key, known[1], stamp)
+            progress.advance()
+        else:
+            todo.append(page)
+    for page, html in render_pages(todo, env, jobs):
+        data = html.encode()
+        staging.write_bytes(page.path, data, page.source)
+        page_cache.record(page.path, keys[page.path], hashlib.sha256(data).hexdigest(),
+                          staging.stamp(page.path))
+        progress.advance()
+    return len(todo)
+
+
+def write_search(search: Search, staging: Staging) -> None:
+    """The search index: each article's fragment (a link of the cache's file where there is
+    one), then the postings."""
+    search.start()
+    for doc_id, fragment in enumerate(search.fragments):
+        if isinstance(fragment, Path):
+            staging.link(fragment_path(doc_id), fragment)
+        else:
+            staging.write_text(fragment_path(doc_id), fragment)
+    for relative, text in search.postings.result().items():
+        staging.write_text(relative, text)
+
+
+def write_texts_and_statics(planned: Plan, config: SiteConfig, env: jinja2.Environment,
+                            statics: dict[str, StaticFile], staging: Staging) -> None:
+    """Feeds, sitemap.xml and robots.txt (after the photos: feeds give their sizes), and
+    the theme's static files."""
+    for path, text in text_files(planned, config, env, staging.path):
+        staging.write_text(path, text)
+    for static in statics.values():
+        staging.copy(static.output_path, static.source)
+
+
+def remember(config: SiteConfig, inputs, planned: Plan, staging: Staging,
+             sources: SourceIndex, cache: ArticleCache, page_cache: PageCache) -> None:
+    """What the next build reuses: the output's files, photo sources, parsed articles, page
+    keys, and (unless serve's) every input's stamp."""
+    write_checked(config.cache_dir / OUTPUT_TREES, staging.known_trees)
+    sources.save(config.cache_dir, planned.site.photos)
+    cache.save()
+    page_cache.save()
+    if inputs is not None:
+        remember_build(config, inputs, planned.next_publication, len(planned.site.articles),
+                       len(planned.pages), len(planned.site.photos), planned.index.warnings,
+                       staging.written)
+
+
+def _return_freed_memory() -> None:
+    """Give the memory freed so far back to the system (glibc keeps it otherwise, and
+    forked workers would share, and count, it). With the bodies saved first, a cold
+    10,000-article build's main process peaked at 269 MB instead of 330 MB."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass                     # not glibc: the memory stays with this process
+
+
+def _photo_steps(progress: Progress):
+    """The photo pool's (done, total) reports as progress stages and steps."""
+    def report(done: int, total: int) -> None:
+        if done == 0:
+            progress.stage("photos", total)
+        else:
+            progress.advance()
+    return report

@@ -1,0 +1,106 @@
+"""Render pages over every core.
+
+The Jinja environment and the planned pages hold closures and the whole site, which do not
+pickle; forked workers inherit them instead, and receive only ranges of page numbers. Each
+worker returns its pages' HTML, or its template problem.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import as_completed
+
+import jinja2
+
+from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.pages import PageOutput
+from phucdong_site.render.jinja import render
+from phucdong_site.workers import available_cores, worker_pool
+
+MIN_PER_WORKER = 200             # fewer pages render faster than a worker starts
+CHUNKS_PER_WORKER = 32            # small: this process renders too, between writes
+
+_inherited: tuple[list[PageOutput], jinja2.Environment] | None = None
+
+
+def render_pages(pages: list[PageOutput], env: jinja2.Environment, jobs: int | None = 1
+                 ) -> Iterator[tuple[PageOutput, str]]:
+    """Each page rendered, in no set order; at the end, an ErrorList with every template
+    problem (one broken template line fails every page: reported once).
+
+    JOBS None means one worker per core; workers are forked, so callers that run threads
+    (serve) pass 1."""
+    errors, seen = ErrorList(), set()
+
+    def note(problem: ContentError) -> None:
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            errors.append(problem)
+
+    workers = min(jobs or available_cores(), len(pages) // MIN_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for page in pages:
+            try:
+                yield page, _render(page, env)
+            except ContentError as problem:
+                note(problem)
+    else:
+        for numbers, results in _in_pool(pages, env, workers):
+            for number, result in zip(numbers, results):
+                if isinstance(result, str):
+                    yield pages[number], result
+                else:
+                    note(result)
+    errors.raise_if_any()
+
+
+def _render(page: PageOutput, env: jinja2.Environment) -> str:
+    return render(env, page.template, page.source,
+                  page_path=page.path.removesuffix("index.html"), **page.context)
+
+
+def _in_pool(pages, env, workers):
+    """Ranges of PAGES rendered by WORKERS - 1 forked workers and by this process, which
+    would otherwise only wait for them: one process fewer holding its own copies of the
+    site's pages (each worker's reads copy them, page by page), and no idle core."""
+    global _inherited
+    _inherited = (pages, env)
+    size = -(-len(pages) // (workers * CHUNKS_PER_WORKER))
+    ranges = deque(range(start, min(start + size, len(pages)))
+                   for start in range(0, len(pages), size))
+    pool = worker_pool(workers - 1, fork=True)
+    pending: dict = {}
+
+    def keep_workers_busy() -> None:
+        while ranges and len(pending) < 2 * (workers - 1):
+            numbers = ranges.popleft()
+            pending[pool.submit(_render_range, numbers.start, numbers.stop)] = numbers
+
+    try:
+        keep_workers_busy()
+        while ranges:
+            numbers = ranges.popleft()
+            yield numbers, _render_range(numbers.start, numbers.stop)
+            # Dropped once read: a finished future holds its pages' HTML.
+            for future in [future for future in pending if future.done()]:
+                yield pending.pop(future), future.result()
+            keep_workers_busy()
+        for future in as_completed(list(pending)):
+            yield pending.pop(future), future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _inherited = None
+
+
+def _render_range(start: int, stop: int) -> list[str | ContentError]:
+    assert _inherited is not None
+    pages, env = _inherited
+    results: list[str | ContentError] = []
+    for page in pages[start:stop]:
+        try:
+            results.append(_render(page, env))
+        except ContentError as problem:
+            results.append(problem)
+    return results

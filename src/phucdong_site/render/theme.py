@@ -1,0 +1,58 @@
+"""Where the default theme is, and the site's own overrides of it, file by file."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+
+# src/phucdong_site/render/theme.py → the checkout holding templates/ and static/
+REPOSITORY = Path(__file__).resolve().parents[3]
+
+
+def default_theme_dir(name: str) -> Path:
+    """The packaged templates/ or static/; in a source checkout, the repository's own."""
+    packaged = Path(str(resources.files("phucdong_site"))) / name
+    if packaged.is_dir():
+        return packaged
+    return REPOSITORY / name
+
+
+def template_dirs(site_dir: Path) -> list[Path]:
+    """The site's templates/ first, so that each of its files overrides the default one."""
+    dirs = [site_dir / "templates", default_theme_dir("templates")]
+    return [d for d in dict.fromkeys(d.resolve() for d in dirs) if d.is_dir()]
+
+
+# Static files published at a fixed path too, under their output path as name. A service
+# worker's scope is its folder: the search page's one lives beside it, unfingerprinted.
+FIXED_PATHS = {"js/search-sw.js": "tim-kiem/sw.js"}
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    name: str                    # css/site.css
+    source: Path
+    output_path: str             # static/css/site.3f2a9c1d.css: fingerprinted, cached forever
+
+
+def static_files(site_dir: Path) -> dict[str, StaticFile]:
+    """Every static file by name; the site's static/ overrides the default theme's."""
+    found: dict[str, Path] = {}
+    for root in (default_theme_dir("static"), site_dir / "static"):
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    found[path.relative_to(root).as_posix()] = path
+    files = {}
+    for name, path in found.items():
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        stem, dot, suffix = name.rpartition(".")
+        fingerprinted = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
+        files[name] = StaticFile(name, path, f"static/{fingerprinted}")
+    for name, output_path in FIXED_PATHS.items():
+        if name in files:
+            files[output_path] = StaticFile(output_path, files[name].source, output_path)
+    return files

@@ -1,0 +1,26 @@
+"""How the pipeline tells what it is doing, without printing: the Progress protocol.
+
+The core never prints (console.py draws for the command line; serve and tests pass their
+own or none). The base class is the protocol and also its silent implementation, for a
+build nobody watches (library use, tests).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class Progress:
+    """What a build reports as it goes: stages with counts, and a wait for the output."""
+
+    def stage(self, name: str, total: int) -> None:
+        """A new stage NAME ("parse", "render", "photos") begins, with TOTAL items to do."""
+
+    def advance(self, count: int = 1) -> None:
+        """COUNT more items of the current stage are done."""
+
+    def waiting(self, out_dir: Path) -> None:
+        """Another build holds OUT_DIR's lock: this one waits until it is done."""
+
+    def finish(self) -> None:
+        """The build ended (well or not): leave the terminal clean."""

@@ -1,0 +1,244 @@
+"""The search index of /tim-kiem/: sharded JSON files that static/js/search.js reads.
+
+A visitor's phone should download only what one query needs, so the index is split:
+
+    tim-kiem/chi-muc/meta.json          what exists: vocabulary files, shard files, a version
+    tim-kiem/chi-muc/v/<hex>.json       vocabulary of the folded terms starting with one
+                                        character: term -> [shard number, document count]
+    tim-kiem/chi-muc/s/<n>.json         postings of a range of folded terms, ~SHARD_BYTES each:
+                                        folded term -> lower-case spelling -> postings
+    tim-kiem/chi-muc/f/<id>.json        one article: url, title, date, summary, body text
+
+Terms are folded exactly like slugs.fold (tones, marks and "đ" removed) and lower-cased, so
+"phuc dong", "Phúc Đồng" and "PHÚC ĐỒNG" meet on "phuc dong"; each spelling keeps its own
+postings so that a query typed with accents can rank exact spellings first.
+
+A posting is one integer per article: (id - previous id) * 8 + field mask (title 1,
+summary 2, body 4). Ids follow the site's order, newest first, so a smaller id is more
+recent and recency needs no other data. Output is a pure function of the articles:
+sorted keys, no timestamps, byte-identical from build to build.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import unicodedata
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from html.parser import HTMLParser
+
+from phucdong_site.models import Article
+from phucdong_site.text import fold
+
+INDEX_DIR = "tim-kiem/chi-muc/"
+SHARD_BYTES = 24_000             # target size of one postings shard, before compression
+MAX_TERM_LENGTH = 40             # longer "words" are codes or garbage, not search terms
+FRAGMENT_BODY_CHARS = 20_000     # body text kept for snippets; the index covers all of it
+TITLE, SUMMARY, BODY = 1, 2, 4
+
+
+# Combining marks live in planes 0 and 1 and in the variation selectors of plane 14.
+_MARK_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
+
+
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
+
+
+@functools.cache
+def _marks() -> tuple[frozenset[str], re.Pattern[str]]:
+    """Every combining mark, and the word pattern that takes them in.
+
+    Python's re has no class for combining marks (\\p{M} in search.js), so it is built once
+    from the Unicode database, as ranges. A class of hundreds of ranges is slow to match
+    (it was most of a cold build's search indexing), and text in NFC rarely holds a mark:
+    words() uses it only for text that does.
+    """
+    codes = [code for plane in _MARK_PLANES for code in plane
+             if unicodedata.category(chr(code))[0] == "M"]
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    marks = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return frozenset(map(chr, codes)), re.compile(f"(?:[^\\W_]|[{marks}])+")
+
+
+def words(text: str) -> list[str]:
+    """The words of TEXT in NFC: runs of letters, digits and combining marks.
+
+    Must agree with tokens() in static/js/search.js (/[\\p{L}\\p{N}\\p{M}]+/gu)."""
+    text = unicodedata.normalize("NFC", text)
+    marks, with_marks = _marks()
+    if marks.isdisjoint(text):          # then the two patterns find the same words
+        return _LETTERS_AND_DIGITS.findall(text)
+    return with_marks.findall(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def search_key(word: str) -> str:
+    """The folded, lower-case form a word is indexed and looked up under."""
+    return fold(word).lower()
+
+
+# Inline elements join their text to the words around them; any other tag separates words.
+_INLINE = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span "
+                    "strong sub sup time u var wbr".split())
+
+
+class _TextOf(HTMLParser):
+    """Collects the text of an HTML fragment, with a space where blocks meet."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag not in _INLINE:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _INLINE:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _postings(ids_and_masks: Iterable[int]) -> list[int]:
+    """Postings as the index stores them, from ascending doc id * 8 + field mask values."""
+    encoded, previous = [], 0
+    for value in ids_and_masks:
+        encoded.append(value - previous)
+        previous = value & ~7
+    return encoded
+
+
+def _shards(entries: dict[str, dict[str, list[int]]]) -> list[dict[str, dict[str, list[int]]]]:
+    """Consecutive runs of the sorted terms, each about SHARD_BYTES when serialised."""
+    shards: list[dict[str, dict[str, list[int]]]] = [{}]
+    size = 0
+    for term in sorted(entries):
+        cost = len(_dump({term: entries[term]}).encode())
+        if shards[-1] and size + cost > SHARD_BYTES:
+            shards.append({})
+            size = 0
+        shards[-1][term] = entries[term]
+        size += cost
+    return shards
+
+
+def fragment(article: Article, body: str) -> dict[str, str]:
+    return {"u": article.url, "t": article.title, "d": f"{article.published:%d/%m/%Y}",
+            "i": article.published.isoformat(), "s": article.summary,
+            "b": body[:FRAGMENT_BODY_CHARS]}
+
+
+# What one article adds to the index: its fragment file's text (what a result shows),
+# and each (search key, spelling) with the mask of the fields it occurs in, as the keys
+# and the spellings each joined by newlines, and one byte of mask per pair. Kept in this
+# shape, not a dict of tuples, because the build cache holds one per article: 10,000 dicts
+# of a few hundred tuples were 400 MB in memory and most of the cache's loading time.
+ArticleTerms = tuple[str, str, str, bytes]
+
+
+def article_terms(article: Article) -> ArticleTerms:
+    """The index entries of one article; a pure function of its URL, date, title, summary
+    and body, so a build cache may keep them beside the parsed article."""
+    body = plain_text(article.body_html)
+    terms: dict[tuple[str, str], int] = {}
+    for field, text in ((TITLE, article.title), (SUMMARY, article.summary), (BODY, body)):
+        for word in dict.fromkeys(words(text)):     # each word once, in order
+            key = search_key(word)
+            if len(key) > MAX_TERM_LENGTH:
+                continue
+            spelling = (key, word.lower())
+            terms[spelling] = terms.get(spelling, 0) | field
+    return (_dump(fragment(article, body)), "\n".join(key for key, _ in terms),
+            "\n".join(spelling for _, spelling in terms), bytes(terms.values()))
+
+
+def fragment_path(doc_id: int) -> str:
+    return f"{INDEX_DIR}f/{doc_id}.json"
+
+
+def index_files(articles: Iterable[Article],
+                terms_of: Callable[[Article], ArticleTerms] = article_terms) -> dict[str, str]:
+    """Every file of the search index, by path relative to the output folder."""
+    files: dict[str, str] = {}
+    terms: list[SearchTerms] = []
+    for doc_id, article in enumerate(articles):
+        shown, *article_search_terms = terms_of(article)
+        files[fragment_path(doc_id)] = shown
+        terms.append((text_digest(shown), *article_search_terms))
+    files.update(postings_files(terms))
+    return files
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# An article's entry once its fragment is a file: the sha256 of the fragment's text, and
+# the keys, spellings and masks of ArticleTerms.
+SearchTerms = tuple[str, str, str, bytes]
+
+
+def postings_files(terms: Sequence[SearchTerms]) -> dict[str, str]:
+    """The index's files other than the fragments: postings shards, vocabularies and
+    meta.json, from each article's terms in site order (its doc id)."""
+    files: dict[str, str] = {}
+    # term -> spelling -> doc id * 8 + field mask, ascending. Arrays, not dicts of ints: the
+    # 1.9 million postings of 10,000 articles grew the process by 63 MB as dicts, 22 MB so.
+    postings: dict[str, dict[str, array]] = {}
+    for doc_id, (_, keys, spellings, masks) in enumerate(terms):
+        for key, spelling, mask in zip(keys.split("\n"), spellings.split("\n"), masks):
+            of_key = postings.get(key)
+            if of_key is None:
+                of_key = postings[key] = {}
+            values = of_key.get(spelling)
+            if values is None:
+                values = of_key[spelling] = array("L")
+            values.append(doc_id * 8 + mask)
+
+    entries = {term: {spelling: _postings(masks) for spelling, masks in spellings.items()}
+               for term, spellings in postings.items()}
+    vocabulary: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for number, shard in enumerate(_shards(entries)):
+        if not shard:
+            continue
+        files[f"{INDEX_DIR}s/{number}.json"] = _dump(shard)
+        for term in shard:
+            holders = {value >> 3 for values in postings[term].values() for value in values}
+            vocabulary[f"{ord(term[0]):x}"][term] = [number, len(holders)]
+    for key, vocabulary_terms in vocabulary.items():
+        files[f"{INDEX_DIR}v/{key}.json"] = _dump(vocabulary_terms)
+
+    # The version changes whenever any index file does; the script adds it to each request
+    # so that a browser never mixes files of two builds. Fragments count by their digests.
+    digest = hashlib.sha256()
+    for doc_id, (fragment_digest, *_) in enumerate(terms):
+        digest.update(f"{fragment_path(doc_id)}\0{fragment_digest}\0".encode())
+    for path in sorted(files):
+        digest.update(path.encode() + b"\0" + files[path].encode() + b"\0")
+    meta = {"version": digest.hexdigest()[:16], "documents": len(terms),
+            "vocabulary": sorted(vocabulary)}
+    files[f"{INDEX_DIR}meta.json"] = _dump(meta)
+    return files

@@ -1,0 +1,3 @@
+from phucdong_site.serve.server import serve
+
+__all__ = ["serve"]

@@ -1,0 +1,416 @@
+"""`serve`: build, serve the output on 127.0.0.1, rebuild on change, reload open pages.
+
+The live-reload script and the error overlay are added to HTML responses here, as they
+are sent; they are never written into any output folder. The script listens on a
+Server-Sent-Events stream and reloads the page whenever a rebuild finishes: after a
+success the page shows the new text, after a failure it shows the previous good page
+with the list of problems over it, and the next successful rebuild clears that list.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import signal
+import socket
+import sys
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from phucdong_site.config import SiteConfig, load_config
+from phucdong_site.errors import ErrorList, SiteError
+from phucdong_site.files import FileStamp
+from phucdong_site.console import summary
+from phucdong_site.report import Progress
+from phucdong_site.pipeline import build
+from phucdong_site.models import Article
+from phucdong_site.serve.watcher import Change, ChangeKind, Watcher
+
+PREFIX = "/_phucdong/"           # the server's own endpoints; no page URL starts with "_"
+EVENTS = f"{PREFIX}events"
+STATUS = f"{PREFIX}status"
+KEEPALIVE_SECONDS = 15           # a comment on the event stream finds closed tabs
+SERVE_DIR = "serve"              # under .cache/: see serve_output_dir()
+ERROR_HEADING = "Chưa cập nhật được trang: có lỗi cần sửa"
+ERROR_NOTE = ("Trang đang hiển thị là bản đúng gần nhất. Sửa các lỗi dưới đây rồi lưu tệp; "
+              "trang sẽ tự tải lại.")
+SOURCE_SUFFIXES = {".md", ".toml", ".html", ".css", ".js", ".jpg", ".jpeg", ".png", ".webp",
+                   ".gif", ".svg", ".xml", ".txt"}
+TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
+              ".xml": "application/xml", ".json": "application/json", ".txt": "text/plain",
+              ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json"}
+
+LIVE_RELOAD_SCRIPT = f"""<script data-phucdong-serve>
+/* phucdong-site serve: reload this page when the site has been rebuilt (never in build output) */
+(function () {{
+  var seen = null, source = new EventSource("{EVENTS}");
+  source.onmessage = function (event) {{
+    if (seen === null) {{ seen = window.phucdongServeVersion = event.data; }}
+    else if (event.data !== seen) {{ source.close(); location.reload(); }}
+  }};
+}})();
+</script>"""
+
+
+def serve_output_dir(config: SiteConfig) -> Path:
+    """Where serve builds: .cache/serve/, never build/.
+
+    A served build has base_url http://127.0.0.1:PORT/ and includes drafts; in build/ it
+    could be published by mistake. .cache/ is the tool's own folder, git-ignored and safe
+    to delete, and keeping the last served site there makes the next start show a page
+    at once even if the content is broken at that moment.
+    """
+    return config.cache_dir / SERVE_DIR
+
+
+@dataclass
+class BuildState:
+    """The outcome of the last build, shared by the rebuild thread and request threads."""
+
+    token: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    generation: int = 0          # finished builds, failed ones included
+    errors: tuple[str, ...] = ()  # the problems of the last build; () when it succeeded
+    closed: bool = False
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    @property
+    def version(self) -> str:
+        """What the page script compares: a new value means "reload"."""
+        return f"{self.token}-{self.generation}"
+
+    def finished(self, errors: tuple[str, ...]) -> None:
+        with self.changed:
+            self.generation += 1
+            self.errors = errors
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    def wait_for_change(self, version: str, timeout: float) -> str:
+        with self.changed:
+            self.changed.wait_for(lambda: self.closed or self.version != version, timeout)
+            return self.version
+
+
+def error_lines(error: BaseException) -> tuple[str, ...]:
+    """One entry per problem, file:line: field: message (with its hint)."""
+    if isinstance(error, ErrorList):
+        return tuple(str(problem) for problem in error.errors)
+    if isinstance(error, SiteError):
+        return tuple(error.lines())
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return (f"{where}{error.strerror or error}",)
+    return (f"internal error: {type(error).__name__}: {error}",)
+
+
+def overlay(errors: tuple[str, ...]) -> str:
+    """The error list shown over the last good page; every text escaped."""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in errors)
+    return f"""<div id="phucdong-serve-errors" role="alert" lang="vi" style="position:fixed;\
+inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;\
+font:16px/1.5 system-ui,sans-serif;padding:2rem">
+<h1 style="color:#ff8a80;font-size:1.4rem;margin:0 0 .5rem">{html.escape(ERROR_HEADING)}</h1>
+<p style="margin:0 0 1rem">{html.escape(ERROR_NOTE)}</p>
+<ol style="font:15px/1.6 ui-monospace,monospace;white-space:pre-wrap;padding-left:1.5rem">\
+{items}</ol>
+</div>"""
+
+
+ERROR_PAGE = ('<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+              '<title>Lỗi</title></head><body></body></html>')
+
+
+def inject(page: str, errors: tuple[str, ...]) -> str:
+    """PAGE with the live-reload script (and the error overlay) before </body>."""
+    extra = (overlay(errors) if errors else "") + LIVE_RELOAD_SCRIPT
+    at = page.lower().rfind("</body>")
+    return f"{page[:at]}{extra}{page[at:]}" if at >= 0 else page + extra
+
+
+def content_type(path: Path) -> str:
+    suffix = path.suffix.lower()
+    kind = TEXT_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind in {"application/xml", "application/json",
+                                            "image/svg+xml", "application/manifest+json"}:
+        return f"{kind}; charset=utf-8"
+    return kind
+
+
+class Handler(BaseHTTPRequestHandler):
+    """GET/HEAD of the output folder with pretty URLs, plus the event stream and status."""
+
+    server: SiteServer
+    protocol_version = "HTTP/1.0"
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def log_message(self, format: str, *args) -> None:
+        if self.server.verbose:
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    def _respond(self, head: bool) -> None:
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        if path == EVENTS:
+            return self._events()
+        if path == STATUS:
+            return self._status(head)
+        parts = [part for part in path.split("/") if part not in ("", ".")]
+        if "\x00" in path or any(part == ".." or part.startswith(".") for part in parts):
+            return self._not_found(head)
+        root = self.server.root
+        file = root.joinpath(*parts)
+        if file.is_dir():
+            if not path.endswith("/"):
+                query = f"?{url.query}" if url.query else ""
+                return self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", head,
+                                  {"Location": f"{url.path}/{query}"})
+            file = file / "index.html"
+        if not file.is_file():
+            return self._not_found(head)
+        self._send_file(HTTPStatus.OK, file, head)
+
+    def _not_found(self, head: bool) -> None:
+        page = self.server.root / "404.html"
+        if page.is_file():
+            return self._send_file(HTTPStatus.NOT_FOUND, page, head)
+        self._send_html(HTTPStatus.NOT_FOUND, ERROR_PAGE, head)
+
+    def _send_file(self, status: HTTPStatus, file: Path, head: bool) -> None:
+        try:
+            data = file.read_bytes()
+        except OSError:          # swapped out by a rebuild between the check and the read
+            return self._send_html(HTTPStatus.NOT_FOUND, ERROR_PAGE, head)
+        if file.suffix.lower() == ".html":
+            return self._send_html(status, data.decode("utf-8", "replace"), head)
+        self._send(status, data, content_type(file), head)
+
+    def _send_html(self, status: HTTPStatus, page: str, head: bool) -> None:
+        body = inject(page, self.server.state.errors).encode("utf-8")
+        self._send(status, body, "text/html; charset=utf-8", head)
+
+    def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool,
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _status(self, head: bool) -> None:
+        state = self.server.state
+        body = json.dumps({"version": state.version, "builds": state.generation,
+                           "ok": not state.errors, "errors": list(state.errors)},
+                          ensure_ascii=False).encode("utf-8")
+        self._send(HTTPStatus.OK, body, "application/json; charset=utf-8", head)
+
+    def _events(self) -> None:
+        state = self.server.state
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        version = state.version
+        try:
+            self.wfile.write(f"retry: 500\ndata: {version}\n\n".encode())
+            self.wfile.flush()
+            while not state.closed:
+                new = state.wait_for_change(version, KEEPALIVE_SECONDS)
+                message = f"data: {new}\n\n" if new != version else ": keepalive\n\n"
+                version = new
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass                 # the tab was closed or reloaded
+
+
+class SiteServer(ThreadingHTTPServer):
+    daemon_threads = True        # open event streams must not keep the process alive
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], root: Path, state: BuildState, verbose: bool):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, Handler)
+        self.root, self.state, self.verbose = root, state, verbose
+
+    def handle_error(self, request, client_address) -> None:
+        # A tab closed while its page was being sent is normal; anything else is one line
+        # in the terminal, not a traceback in the editor's face.
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            print(f"serve: {type(error).__name__}: {error} (request from {client_address[0]})",
+                  file=sys.stderr, flush=True)
+
+
+def site_url(host: str, port: int) -> str:
+    """The address to open: a wildcard host (all interfaces) is opened as this computer."""
+    shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
+
+
+class ArticleMemo:
+    """Parsed articles, remembered between rebuilds for every article file left unchanged
+    (loading's KnownArticles).
+
+    Parsing (Markdown, YAML, photo checks) is most of a rebuild; an edit changes one file.
+    A parsed article depends on its text, the config, and the photo files it names, so an
+    entry is used only while the file's stat and the config are the same, the watcher's
+    report of an .md file drops that entry, and any other change under content/ (a photo
+    added, replaced or removed) drops them all.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[Path, tuple[FileStamp, Article]] = {}
+        self.config: SiteConfig | None = None
+
+    def using(self, config: SiteConfig) -> ArticleMemo:
+        """The memo for a build with CONFIG: what was parsed with another config goes."""
+        if config != self.config:
+            self.known.clear()
+            self.config = config
+        return self
+
+    def _key(self, path: Path) -> Path:
+        assert self.config is not None, "using(config) first"
+        return path.relative_to(self.config.site_dir)
+
+    def lookup(self, path: Path) -> tuple[Article | None, FileStamp]:
+        stamp = FileStamp.of(path)
+        known = self.known.get(self._key(path))
+        return (known[1] if known and known[0] == stamp else None), stamp
+
+    def store(self, path: Path, token: object, article: Article, extra: object) -> None:
+        assert isinstance(token, FileStamp)
+        self.known[self._key(path)] = (token, article)
+
+    def keep_only(self, paths: Iterable[Path]) -> None:
+        present = {self._key(path) for path in paths}
+        for key in [key for key in self.known if key not in present]:
+            del self.known[key]
+
+    def forget(self, changes: tuple[Change, ...]) -> None:
+        for change in changes:
+            if change.kind is ChangeKind.CONTENT and change.path.suffix.lower() == ".md":
+                self.known.pop(change.path, None)
+            elif change.kind is ChangeKind.CONTENT:
+                self.known.clear()
+                return
+
+
+class Rebuilder:
+    """Builds the served site and records the outcome; prints what happened."""
+
+    def __init__(self, site_dir: Path, output_dir: Path, base_url: str, state: BuildState, *,
+                 quiet: bool, verbose: bool, progress: Progress):
+        self.site_dir, self.output_dir, self.base_url = site_dir, output_dir, base_url
+        self.state, self.quiet, self.verbose, self.progress = state, quiet, verbose, progress
+        self.memo = ArticleMemo()
+
+    def config(self) -> SiteConfig:
+        """site.toml read again (it may have changed), with the preview's settings."""
+        # Drafts are shown: the editor previews the article they are writing.
+        return load_config(self.site_dir, self.output_dir, base_url=self.base_url, drafts=True)
+
+    def run(self, changes: tuple[Change, ...] = ()) -> bool:
+        """One build; True when it succeeded. Never raises for anything an editor can cause."""
+        self.memo.forget(changes)
+        try:
+            config = self.config()
+            report = build(config, self.progress, preview=True, known=self.memo.using(config))
+        except Exception as error:  # noqa: BLE001 - an editor's mistake, or even a bug of
+            errors = error_lines(error)  # ours, must not stop the preview
+        else:
+            self.state.finished(())
+            if not self.quiet:
+                what = "Đã dựng lại" if changes else "Đã dựng"
+                print(f"{what}{_changed(changes, self.site_dir, self.verbose)}: "
+                      f"{summary(report.articles, report.pages, report.photos, report.seconds)}",
+                      flush=True)
+            return True
+        self.state.finished(errors)
+        print(f"Lỗi khi dựng{_changed(changes, self.site_dir, self.verbose)} — trang cũ vẫn được giữ:",
+              file=sys.stderr)
+        for line in errors:
+            print(line, file=sys.stderr)
+        print(f"{len(errors)} lỗi; sửa rồi lưu tệp để dựng lại", file=sys.stderr, flush=True)
+        return False
+
+
+def _changed(changes: tuple[Change, ...], site_dir: Path, verbose: bool) -> str:
+    if not changes:
+        return ""
+    # Leave out what an editor's save left behind and removed again (sed's and other
+    # tools' temporary files): the line names the files the editor changed.
+    names = sorted({change.path.as_posix() for change in changes
+                    if (site_dir / change.path).exists()
+                    or change.path.suffix.lower() in SOURCE_SUFFIXES}) or ["…"]
+    if len(names) > 3 and not verbose:
+        names = names[:3] + [f"… (+{len(names) - 3})"]
+    return f" ({', '.join(names)})"
+
+
+def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = False,
+          verbose: bool = False, progress: Progress = Progress()) -> None:
+    """Serve SITE_DIR until interrupted (Ctrl+C or SIGTERM)."""
+    output_dir = serve_output_dir(load_config(site_dir))   # a broken site.toml stops here
+    state = BuildState()
+    try:
+        server = SiteServer((host, port), output_dir, state, verbose)
+    except OSError as error:
+        raise SiteError(f"cannot listen on {host}:{port}: {error.strerror or error}"
+                        + (" (another program uses it; try --port 0)" if port else "")) from None
+    url = site_url(host, server.server_address[1])
+    rebuilder = Rebuilder(site_dir, output_dir, url, state, quiet=quiet, verbose=verbose,
+                          progress=progress)
+    watcher = Watcher(site_dir)
+    worker = threading.Thread(target=_rebuild_loop, args=(watcher, rebuilder), daemon=True,
+                              name="rebuild")
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        watcher.start()          # before the first build: a save during it is not lost
+        rebuilder.run()
+        worker.start()
+        print(f"Xem trang tại {url}  (Ctrl+C để dừng)", flush=True)
+        server.serve_forever(poll_interval=0.25)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        watcher.stop()
+        state.close()
+        if worker.is_alive():
+            # A rebuild cut short leaves only its staging folder, which the next run removes.
+            worker.join(timeout=10)
+        server.server_close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _rebuild_loop(watcher: Watcher, rebuilder: Rebuilder) -> None:
+    while not watcher.stopping.is_set():
+        batch = watcher.next_batch(timeout=0.25)
+        if batch:
+            rebuilder.run(batch)
+
