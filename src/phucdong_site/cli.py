@@ -9,11 +9,11 @@ from pathlib import Path
 
 from phucdong_site import __version__
 from phucdong_site.config import load_config
-from phucdong_site.errors import SiteError, UsageError
 from phucdong_site.console import QuietProgress, TerminalProgress, summary
-from phucdong_site.report import Progress
 from phucdong_site.content import new_article
+from phucdong_site.errors import SiteError, UsageError
 from phucdong_site.pipeline import build, check
+from phucdong_site.report import Progress
 
 
 def _site_dir(value: str) -> Path:
@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{len(planned.site.articles)} bài viết: không có lỗi (no problems found)")
         return 0
     if args.command == "serve":
-        from phucdong_site.serve import serve   # imports watchfiles: only serve needs it
+        from phucdong_site.serve import serve  # imports watchfiles: only serve needs it
         serve(site_dir, args.host, args.port, quiet=args.quiet, verbose=args.verbose,
               progress=_progress(args))
         return 0

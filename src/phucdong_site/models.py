@@ -99,7 +99,6 @@ class Article:
     extra: tuple[tuple[str, object], ...] = ()   # unknown front-matter keys, for templates
     images: tuple[Photo, ...] = ()   # every photo file the page shows, body images included
     url_line: int = 1            # the line of slug: (or title:), where URL clashes are reported
-    og_image: str = ""           # 1200×630 JPEG of the first photo, under the site root (og:image)
     # The article's path under the site root: YYYY/MM/slug/. Made once: listings, related
     # blocks and page keys ask for it a hundred thousand times in a build of 10,000.
     url: str = field(init=False, repr=False, compare=False)

@@ -23,9 +23,8 @@ from pathlib import Path
 from phucdong_site.cache.digests import config_digest, generator_digest
 from phucdong_site.config import SiteConfig
 from phucdong_site.files import MAGIC, FileStamp, read_checked, write_checked
-from phucdong_site.pages import Category, CategoryLink, Month, Tag
 from phucdong_site.models import Article, ListingPage, Photo
-from phucdong_site.pages import Crumb
+from phucdong_site.pages import Category, CategoryLink, Crumb, Month, Tag
 from phucdong_site.render import template_dirs
 
 FILE = "pages.pickle"     # under the site's .cache/: {page path: (key, sha256 of bytes, stamp)}

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from phucdong_site.files import read_checked, write_checked
-from phucdong_site.pages import all_related, related_inputs
 from phucdong_site.models import Article
+from phucdong_site.pages import all_related, related_inputs
 
 FILE = "related.pickle"          # under .cache/: (related_inputs, {url: [related urls]})
 

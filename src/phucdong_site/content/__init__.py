@@ -1,5 +1,16 @@
+"""Content: files → frozen models. The article kind's field table and validators, front
+matter with lines, Markdown bodies, loading (known articles answered without parsing, the
+rest over every core), drafts and scheduled articles, .md links, and `new`."""
+
 from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, split
-from phucdong_site.content.links import broken_references, iter_outputs, link_sources
+from phucdong_site.content.links import (
+                                         DRAFT_HINT,
+                                         DRAFT_PROBLEM,
+                                         IGNORED_SCHEMES,
+                                         link_sources,
+                                         references,
+                                         source_target,
+)
 from phucdong_site.content.load import load_site
 from phucdong_site.content.markup import caption_text
 from phucdong_site.content.parallel import Extra, KnownArticles
@@ -7,16 +18,7 @@ from phucdong_site.content.publishing import build_time, public_site
 from phucdong_site.content.scaffold import new_article
 
 __all__ = [
-    "Extra",
-    "FrontMatterProblem",
-    "KnownArticles",
-    "broken_references",
-    "build_time",
-    "caption_text",
-    "iter_outputs",
-    "link_sources",
-    "load_site",
-    "new_article",
-    "public_site",
-    "split",
+    "DRAFT_HINT", "DRAFT_PROBLEM", "Extra", "FrontMatterProblem", "IGNORED_SCHEMES",
+    "KnownArticles", "build_time", "caption_text", "link_sources", "load_site", "new_article",
+    "public_site", "references", "source_target", "split",
 ]

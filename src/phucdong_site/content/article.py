@@ -16,8 +16,15 @@ from phucdong_site.content.hints import field_hint
 from phucdong_site.content.markup import BodyTooComplex, render_body, shorten
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
 from phucdong_site.models import Article, Body, Photo
-from phucdong_site.photos import picture, renditions
-from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex, inspect, locate, make_photo
+from phucdong_site.photos import (
+    PhotoFile,
+    PhotoProblem,
+    SourceIndex,
+    inspect,
+    locate,
+    make_photo,
+    picture,
+)
 from phucdong_site.text import is_slug, slugify
 
 KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured",
@@ -136,7 +143,6 @@ def parse_article(path: Path, config: SiteConfig,
                    summary=summary or shorten(body.first_paragraph),
                    body=Body(body.html), extra=extra,
                    images=images,
-                   og_image=renditions(images[0], config.images).og.path if images else "",
                    url_line=parts.lines.get("slug") or parts.lines.get("title") or 1)
 
 

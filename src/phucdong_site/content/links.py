@@ -1,9 +1,9 @@
-"""Links and image references inside article bodies: point .md links at pages, check the rest.
+"""Links inside article bodies: .md links pointed at the articles' pages.
 
 An editor links to another article the way their editor previews it, `[xem](../2020/abc.md)`,
 or by its address on the site, `/2020/05/abc/`. The first is turned into the page's address
-when the site is built; `check` verifies that every internal link and image of every body
-leads to a file the build writes.
+when the site is built (link_sources); `check` verifies that every internal link and image
+of every body leads to a file the build writes (pipeline/check.py).
 """
 
 from __future__ import annotations
@@ -11,17 +11,13 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
-from phucdong_site.models import Body
-from phucdong_site.config import ImageConfig, SiteConfig
-from phucdong_site.errors import ContentError
-from phucdong_site.photos import renditions
-from phucdong_site.models import Article, Site
+from phucdong_site.config import SiteConfig
+from phucdong_site.models import Article, Body, Site
 
 # Attributes that make the browser fetch or open another address.
 LINK_ATTRIBUTES = {("a", "href"), ("img", "src"), ("source", "src"), ("video", "src"),
@@ -101,84 +97,3 @@ def link_sources(site: Site, config: SiteConfig) -> Site:
             article, body=Body(body, md_links=article.body.md_links))
 
     return replace(site, articles=tuple(rewrite(article) for article in site.articles))
-
-
-def broken_references(site: Site, config: SiteConfig, outputs: Iterable[str]) -> list[ContentError]:
-    """Every link or image in a body that leads to nothing the build writes."""
-    written = set(outputs)
-    site_root = urlsplit(config.base_url)
-    errors = []
-    for article in site.articles:
-        page_url = f"{config.base_url}{article.url}"
-        seen = set()
-        for tag, attribute, value in references(article.body_html):
-            if value in seen:
-                continue
-            seen.add(value)
-            problem = _problem(value, page_url, site_root, config.base_path, written, article,
-                               config)
-            if problem:
-                field = "link" if attribute == "href" else "image"
-                line = _line_of(config.site_dir / article.source, value)
-                hint = (DRAFT_HINT if problem.endswith(DRAFT_PROBLEM) else _hint(value))
-                errors.append(ContentError(article.source, line, f"{field}: {problem}", hint))
-    return errors
-
-
-def _problem(value: str, page_url: str, site_root, base_path: str, written: set[str],
-             article: Article, config: SiteConfig) -> str:
-    if not value or value.startswith("#"):
-        return ""
-    parts = urlsplit(value)
-    if parts.scheme.lower() in IGNORED_SCHEMES:
-        return ""
-    if parts.path.lower().endswith(".md") and not parts.scheme and not parts.netloc:
-        target = source_target(value, article, config)
-        if target is None:
-            return f"{value} does not exist"
-        return f"{value} {DRAFT_PROBLEM}"
-    absolute = urlsplit(urljoin(page_url, value))
-    if absolute.netloc != site_root.netloc or absolute.scheme not in {"http", "https"}:
-        return ""                # another website: not ours to check offline
-    path = unquote(absolute.path)
-    if not path.startswith(base_path):
-        return f"{value} is outside the site (it does not start with {base_path})"
-    relative = path[len(base_path):]
-    if _exists(relative, written):
-        return ""
-    return f"{value} does not exist on the site"
-
-
-def _exists(relative: str, written: set[str]) -> bool:
-    if relative == "" or relative.endswith("/"):
-        return f"{relative}index.html" in written
-    return relative in written or f"{relative}/index.html" in written
-
-
-def _hint(value: str) -> str:
-    if value.lower().split("#")[0].endswith(".md"):
-        return "link to another article by its file, relative to this one, e.g. ../2020/ten-bai.md"
-    if value.startswith(("photos/", "anh/")) or value.lower().endswith(
-            (".jpg", ".jpeg", ".png", ".webp", ".gif")):
-        return "write images as ![mô tả](photos/…/anh.jpg); the path is relative to the article or to content/"
-    return "copy the address from the page in the preview (make serve), or link the article's .md file"
-
-
-def _line_of(path: Path, needle: str) -> int | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    for candidate in (needle, html.escape(needle, quote=False)):
-        index = text.find(candidate)
-        if index >= 0:
-            return text.count("\n", 0, index) + 1
-    return None
-
-
-def iter_outputs(pages: Iterable[str], site: Site, statics: Iterable[str],
-                 images: ImageConfig) -> Iterator[str]:
-    """Every file a build writes, relative to the output folder."""
-    yield from pages
-    yield from (item.path for photo in site.photos for item in renditions(photo, images).all)
-    yield from statics

@@ -17,9 +17,18 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from PIL import Image
 
-from phucdong_site.legacy.page import (Block, DateLine, Figure, LegacyPage, Paragraph, caption_of,
-                                       finish_page, parse_date_line, views_of)
 from phucdong_site.legacy.decode import ImportProblem, clean_line
+from phucdong_site.legacy.page import (
+    Block,
+    DateLine,
+    Figure,
+    LegacyPage,
+    Paragraph,
+    caption_of,
+    finish_page,
+    parse_date_line,
+    views_of,
+)
 
 # Class or id fragments of the article body on the portal and on common CMSs, best first.
 BODY_HINTS = ("news-content", "news-detail-content", "article-content", "detail-content",

@@ -15,13 +15,13 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.errors import ContentError
 from phucdong_site.content import FrontMatterProblem, split
+from phucdong_site.errors import ContentError
+from phucdong_site.legacy.decode import ImportProblem, decode_page
 from phucdong_site.legacy.html_page import parse_html_page
 from phucdong_site.legacy.markdown_text import article_text
 from phucdong_site.legacy.page import LegacyPage, parse_text_page
 from phucdong_site.legacy.photos import write_atomic, write_photos
-from phucdong_site.legacy.decode import ImportProblem, decode_page
 from phucdong_site.text import fold, slugify
 
 PAGE_SUFFIXES = {".txt", ".htm", ".html"}

@@ -11,9 +11,8 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.photos import CoverImage
-from phucdong_site.pages.indexes import SiteIndex
 from phucdong_site.models import Article, Site
+from phucdong_site.pages.indexes import SiteIndex
 
 FEED_SIZE = 20                   # the latest articles each feed carries
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -24,7 +23,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 ET.register_namespace("atom", ATOM_NS)
 
-Cover = Callable[[Article], "CoverImage | None"]
+Cover = Callable[[Article], "CoverImage | None"]   # photos.CoverImage
 Absolute = Callable[[str], str]
 
 

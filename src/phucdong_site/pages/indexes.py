@@ -6,12 +6,11 @@ import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from phucdong_site.text import collation_key
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError
 from phucdong_site.models import Article, Site
 from phucdong_site.pages.urls import category_url, month_url, tag_url
-from phucdong_site.text import slugify
+from phucdong_site.text import collation_key, slugify
 
 
 @dataclass(frozen=True, slots=True)

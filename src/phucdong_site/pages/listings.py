@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from phucdong_site.models import Article, ListingPage
 from phucdong_site.pages.indexes import tag_slug
 from phucdong_site.pages.urls import page_url
-from phucdong_site.models import Article, ListingPage
 
 
 def paginate(articles: Sequence[Article], per_page: int, base: str, title: str) -> list[ListingPage]:

@@ -8,10 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
+from phucdong_site.models import Article, Site
 from phucdong_site.pages import urls
 from phucdong_site.pages.indexes import SiteIndex
 from phucdong_site.pages.listings import all_related, featured, most_viewed, neighbours, paginate
-from phucdong_site.models import Article, Site
 from phucdong_site.pages.structured_data import Crumb
 from phucdong_site.pages.urls import file_of
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.photos import CoverImage
 from phucdong_site.models import Article
+from phucdong_site.photos import CoverImage
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 from phucdong_site.photos.covers import CoverImage, cover_image
-from phucdong_site.photos.publish import publish_photos
 from phucdong_site.photos.pictures import picture, picture_html, renditions
+from phucdong_site.photos.publish import publish_photos
 from phucdong_site.photos.sources import (
     IMAGE_SUFFIXES,
     PhotoFile,

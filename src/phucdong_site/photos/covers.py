@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from phucdong_site.config import ImageConfig
-from phucdong_site.photos.pictures import renditions
 from phucdong_site.models import Photo
+from phucdong_site.photos.pictures import renditions
 
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".webp": "image/webp", ".gif": "image/gif"}

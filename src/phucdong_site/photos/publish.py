@@ -18,12 +18,12 @@ from pathlib import Path
 
 from PIL import features
 
-from phucdong_site.photos import imageproc
 from phucdong_site.config import SiteConfig
-from phucdong_site.files import write_atomically
 from phucdong_site.errors import ContentError, ErrorList, SiteError
-from phucdong_site.photos.pictures import EXTENSION, Rendition, renditions
+from phucdong_site.files import write_atomically
 from phucdong_site.models import Photo
+from phucdong_site.photos import imageproc
+from phucdong_site.photos.pictures import EXTENSION, Rendition, renditions
 from phucdong_site.workers import available_cores, worker_pool
 
 CACHE_FOLDER = "photos"

@@ -12,8 +12,8 @@ from pathlib import Path, PurePosixPath
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from phucdong_site.models import Photo
 from phucdong_site.files import FileStamp, settled, write_atomically
+from phucdong_site.models import Photo
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 SOURCES_INDEX = "photos/sources.json"    # under the site's .cache/

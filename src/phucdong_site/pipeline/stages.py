@@ -14,29 +14,43 @@ from pathlib import Path
 
 import jinja2
 
-from phucdong_site.workers import Background
-from phucdong_site.cache import ArticleCache, search_fragment
-from phucdong_site.files import read_checked, write_checked
+from phucdong_site.cache import (
+    ArticleCache,
+    PageCache,
+    related_lists,
+    remember_build,
+    scan_inputs,
+    search_fragment,
+    unchanged_build,
+)
 from phucdong_site.config import SiteConfig
-from phucdong_site.content import load_site
-from phucdong_site.content import Extra, KnownArticles
-from phucdong_site.photos import cover_image
-from phucdong_site.errors import ContentError, ErrorList
-from phucdong_site.pages import feed_files, robots, sitemap
-from phucdong_site.pages import SiteIndex, build_index
-from phucdong_site.content import broken_references, iter_outputs, link_sources
+from phucdong_site.content import (
+    Extra,
+    KnownArticles,
+    build_time,
+    link_sources,
+    load_site,
+    public_site,
+)
+from phucdong_site.errors import ContentError
+from phucdong_site.files import read_checked, write_checked
 from phucdong_site.models import Site
 from phucdong_site.output import Staging
-from phucdong_site.cache import PageCache, remember_build, scan_inputs, unchanged_build
-from phucdong_site.pages import RELATED_COUNT, PageOutput, plan_pages
+from phucdong_site.pages import (
+    RELATED_COUNT,
+    PageOutput,
+    SiteIndex,
+    build_index,
+    feed_files,
+    plan_pages,
+    robots,
+    sitemap,
+)
+from phucdong_site.photos import SourceIndex, cover_image, publish_photos
+from phucdong_site.render import StaticFile, render_pages, site_environment, static_files
 from phucdong_site.report import Progress
-from phucdong_site.content import build_time, public_site
-from phucdong_site.cache import related_lists
-from phucdong_site.photos import publish_photos
-from phucdong_site.photos import SourceIndex
-from phucdong_site.render import render_pages, site_environment
 from phucdong_site.search import fragment_path, postings_files
-from phucdong_site.render import StaticFile, static_files
+from phucdong_site.workers import Background
 
 MANY_PARSED = 200                # articles parsed in one build that make it a large one
 OUTPUT_TREES = "output-files.pickle"   # under .cache/: the files of the output and the previous
@@ -109,31 +123,6 @@ def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
     files.append(("sitemap.xml", sitemap(public, absolute_url)))
     files.append(("robots.txt", robots(config)))
     return files
-
-
-def check(config: SiteConfig, progress: Progress = Progress()) -> Plan:
-    """Validate everything a build would, and every link and image in bodies; write nothing."""
-    errors = ErrorList()
-    try:
-        planned = plan(config, progress)
-        statics = static_files(config.site_dir)
-        env = site_environment(config, statics, planned.site, planned.index)
-        progress.stage("render", len(planned.pages))
-        files: list[tuple[str, str]] = []
-        try:
-            for _ in render_pages(planned.pages, env, 1):
-                progress.advance()
-            files = text_files(planned, config, env)
-        except ErrorList as problems:
-            errors.extend(problems.errors)
-        written = [*(page.path for page in planned.pages), *(path for path, _ in files)]
-        outputs = iter_outputs(written, planned.site,
-                               (static.output_path for static in statics.values()), config.images)
-        errors.extend(broken_references(planned.site, config, outputs))
-    finally:
-        progress.finish()
-    errors.raise_if_any()
-    return planned
 
 
 def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool = False,

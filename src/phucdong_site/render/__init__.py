@@ -1,7 +1,7 @@
 """Render: the one Jinja environment, the theme, template globals, pages over every core."""
 
-from phucdong_site.render.jinja import environment, render
 from phucdong_site.render.globals import site_environment
+from phucdong_site.render.jinja import environment, render
 from phucdong_site.render.parallel import render_pages
 from phucdong_site.render.theme import (
     StaticFile,

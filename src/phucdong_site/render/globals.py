@@ -8,8 +8,15 @@ import jinja2
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.models import Article, Photo, Site
-from phucdong_site.pages import (Crumb, SiteIndex, breadcrumb_list, news_article, script_json,
-                                 tag_slug, tag_url)
+from phucdong_site.pages import (
+    Crumb,
+    SiteIndex,
+    breadcrumb_list,
+    news_article,
+    script_json,
+    tag_slug,
+    tag_url,
+)
 from phucdong_site.photos import cover_image
 from phucdong_site.render.jinja import environment
 from phucdong_site.render.theme import StaticFile

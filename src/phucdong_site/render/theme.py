@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-
 # src/phucdong_site/render/theme.py → the checkout holding templates/ and static/
 REPOSITORY = Path(__file__).resolve().parents[3]
 

@@ -25,12 +25,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from phucdong_site.config import SiteConfig, load_config
+from phucdong_site.console import summary
 from phucdong_site.errors import ErrorList, SiteError
 from phucdong_site.files import FileStamp
-from phucdong_site.console import summary
-from phucdong_site.report import Progress
-from phucdong_site.pipeline import build
 from phucdong_site.models import Article
+from phucdong_site.pipeline import build
+from phucdong_site.report import Progress
 from phucdong_site.serve.watcher import Change, ChangeKind, Watcher
 
 PREFIX = "/_phucdong/"           # the server's own endpoints; no page URL starts with "_"

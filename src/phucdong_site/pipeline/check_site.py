@@ -1,0 +1,132 @@
+"""`check`: everything a build validates, and every link and image of every body, writing
+nothing. A body's link must lead to a file the build writes; a .md link to a published
+article."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from phucdong_site.config import ImageConfig, SiteConfig
+from phucdong_site.content import (
+    DRAFT_HINT,
+    DRAFT_PROBLEM,
+    IGNORED_SCHEMES,
+    references,
+    source_target,
+)
+from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.models import Article, Site
+from phucdong_site.photos import renditions
+from phucdong_site.pipeline.stages import Plan, plan, text_files
+from phucdong_site.render import render_pages, site_environment, static_files
+from phucdong_site.report import Progress
+
+
+def check(config: SiteConfig, progress: Progress = Progress()) -> Plan:
+    """Validate everything a build would, and every link and image in bodies; write nothing."""
+    errors = ErrorList()
+    try:
+        planned = plan(config, progress)
+        statics = static_files(config.site_dir)
+        env = site_environment(config, statics, planned.site, planned.index)
+        progress.stage("render", len(planned.pages))
+        files: list[tuple[str, str]] = []
+        try:
+            for _ in render_pages(planned.pages, env, 1):
+                progress.advance()
+            files = text_files(planned, config, env)
+        except ErrorList as problems:
+            errors.extend(problems.errors)
+        written = [*(page.path for page in planned.pages), *(path for path, _ in files)]
+        outputs = iter_outputs(written, planned.site,
+                               (static.output_path for static in statics.values()), config.images)
+        errors.extend(broken_references(planned.site, config, outputs))
+    finally:
+        progress.finish()
+    errors.raise_if_any()
+    return planned
+
+
+
+def broken_references(site: Site, config: SiteConfig, outputs: Iterable[str]) -> list[ContentError]:
+    """Every link or image in a body that leads to nothing the build writes."""
+    written = set(outputs)
+    site_root = urlsplit(config.base_url)
+    errors = []
+    for article in site.articles:
+        page_url = f"{config.base_url}{article.url}"
+        seen = set()
+        for tag, attribute, value in references(article.body_html):
+            if value in seen:
+                continue
+            seen.add(value)
+            problem = _problem(value, page_url, site_root, config.base_path, written, article,
+                               config)
+            if problem:
+                field = "link" if attribute == "href" else "image"
+                line = _line_of(config.site_dir / article.source, value)
+                hint = (DRAFT_HINT if problem.endswith(DRAFT_PROBLEM) else _hint(value))
+                errors.append(ContentError(article.source, line, f"{field}: {problem}", hint))
+    return errors
+
+
+def _problem(value: str, page_url: str, site_root, base_path: str, written: set[str],
+             article: Article, config: SiteConfig) -> str:
+    if not value or value.startswith("#"):
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme.lower() in IGNORED_SCHEMES:
+        return ""
+    if parts.path.lower().endswith(".md") and not parts.scheme and not parts.netloc:
+        target = source_target(value, article, config)
+        if target is None:
+            return f"{value} does not exist"
+        return f"{value} {DRAFT_PROBLEM}"
+    absolute = urlsplit(urljoin(page_url, value))
+    if absolute.netloc != site_root.netloc or absolute.scheme not in {"http", "https"}:
+        return ""                # another website: not ours to check offline
+    path = unquote(absolute.path)
+    if not path.startswith(base_path):
+        return f"{value} is outside the site (it does not start with {base_path})"
+    relative = path[len(base_path):]
+    if _exists(relative, written):
+        return ""
+    return f"{value} does not exist on the site"
+
+
+def _exists(relative: str, written: set[str]) -> bool:
+    if relative == "" or relative.endswith("/"):
+        return f"{relative}index.html" in written
+    return relative in written or f"{relative}/index.html" in written
+
+
+def _hint(value: str) -> str:
+    if value.lower().split("#")[0].endswith(".md"):
+        return "link to another article by its file, relative to this one, e.g. ../2020/ten-bai.md"
+    if value.startswith(("photos/", "anh/")) or value.lower().endswith(
+            (".jpg", ".jpeg", ".png", ".webp", ".gif")):
+        return "write images as ![mô tả](photos/…/anh.jpg); the path is relative to the article or to content/"
+    return "copy the address from the page in the preview (make serve), or link the article's .md file"
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for candidate in (needle, html.escape(needle, quote=False)):
+        index = text.find(candidate)
+        if index >= 0:
+            return text.count("\n", 0, index) + 1
+    return None
+
+
+def iter_outputs(pages: Iterable[str], site: Site, statics: Iterable[str],
+                 images: ImageConfig) -> Iterator[str]:
+    """Every file a build writes, relative to the output folder."""
+    yield from pages
+    yield from (item.path for photo in site.photos for item in renditions(photo, images).all)
+    yield from statics
