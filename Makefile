@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve clean test-tools bench-photos bench-search fuzz bench
+.PHONY: build test serve clean test-tools bench-photos bench-search fuzz bench golden
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -44,7 +44,12 @@ bench-search: $(STAMP) test-tools
 
 # A long property-based run over the loader, renderer and file names (not part of `make test`).
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q tests/test_fuzz_loader.py
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q tests/content/test_fuzz_loader.py
+
+# Rewrite tests/sites/sample-golden/ from a fresh build of tests/sites/sample/, after a change
+# that is meant to change the output; review `git diff tests/sites` before committing it.
+golden: $(STAMP)
+	$(BIN)/python -m pytest -q tests/end_to_end/test_golden.py --regen-golden
 
 clean:
 	rm -rf build .build.previous .cache

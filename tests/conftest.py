@@ -83,6 +83,18 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="rewrite the golden output trees (tests/sites/*-golden/) from a fresh "
+                          "build instead of comparing with them; review the diff before committing")
+
+
+@pytest.fixture
+def regen_golden(request) -> bool:
+    """Whether this run rewrites golden trees (pytest --regen-golden) instead of comparing."""
+    return request.config.getoption("--regen-golden")
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> ScratchSite:
     root = tmp_path / "site"

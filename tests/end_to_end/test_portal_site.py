@@ -33,7 +33,7 @@ from conftest import REPO, run_cli
 from phucdong_site.text import slugify
 
 SUB_PATH_URL = "https://example.org/phuong/"
-SCHEMA = Path(__file__).parent / "schemas" / "sitemap-0.9.xsd"
+SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "sitemap-0.9.xsd"
 FEED_SIZE = 20
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 VIETNAM_OFFSET = timedelta(hours=7)   # the generated site's dates are Asia/Ho_Chi_Minh
