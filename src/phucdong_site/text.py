@@ -1,6 +1,7 @@
-"""Vietnamese text: ASCII slugs, accent-free keys, and the order a Vietnamese reader expects.
+"""Vietnamese text: ASCII slugs, accent-free keys, captions, and the order a Vietnamese
+reader expects.
 
-Slugs and folding come first; the sort keys (collation) follow.
+Slugs, folding and captions come first; the sort keys (collation) follow.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
 
 def is_slug(text: str) -> bool:
     return re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", text) is not None
+
+
+def caption_text(caption: str) -> str:
+    """A photo's caption as the old portal printed it: "Ảnh: …"."""
+    if fold(caption[:4]).lower().startswith("anh:"):
+        return caption
+    return f"Ảnh: {caption}"
 
 
 # Collation.
@@ -108,8 +116,3 @@ def collation_key(text: str) -> tuple:
         else:
             current.append(letter)
     return (tuple(syllables), tuple(upper for _, _, upper in letters), text)
-
-
-def sort_vietnamese(items, key=lambda item: item):
-    """ITEMS sorted by the Vietnamese order of KEY(item)."""
-    return sorted(items, key=lambda item: collation_key(key(item)))

@@ -85,13 +85,17 @@ def problems(root: Path) -> list[str]:
             found.append(f"{path.relative_to(root)}: {mine} is in no layer")
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        reported: set[int] = set()           # one problem an import statement
         for target, line, in_function in imports(tree, module, path.name == "__init__.py"):
+            if line in reported:
+                continue
             if target not in known_modules and target.rpartition(".")[0] in known_modules:
                 continue         # a name imported from a module, checked as that module
             theirs = part_of(target)
             where = f"{path.relative_to(root)}:{line}: imports {target}"
             if theirs == mine or target == "phucdong_site":
                 continue
+            before = len(found)
             if theirs not in RANK:
                 found.append(f"{where}: {theirs} is in no layer")
             elif RANK[theirs] > RANK[mine] or (RANK[theirs] == RANK[mine] and mine not in FLOOR):
@@ -101,6 +105,8 @@ def problems(root: Path) -> list[str]:
                 found.append(f"{where}: across wings, import from phucdong_site.{theirs}")
             elif in_function and (mine, f"phucdong_site.{theirs}") not in LAZY:
                 found.append(f"{where}: inside a function")
+            if len(found) > before:
+                reported.add(line)
     return found
 
 

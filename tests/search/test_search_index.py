@@ -12,6 +12,7 @@ from hypothesis import given, strategies as st
 
 from conftest import tree_bytes
 from phucdong_site.search import index as search_index
+from phucdong_site.search import words as search_words
 from phucdong_site.models import Article
 from phucdong_site.models import Body
 from phucdong_site.search.index import INDEX_DIR, index_files, plain_text, search_key, words
@@ -53,7 +54,7 @@ def test_words_are_runs_of_letters_digits_and_marks():
 
 
 def test_words_know_every_combining_mark_of_unicode():
-    marks, pattern = search_index._marks()
+    marks, pattern = search_words._marks()
     for code in range(sys.maxunicode + 1):
         ch = chr(code)
         assert (ch in marks) == (unicodedata.category(ch)[0] == "M"), f"U+{code:04X}"

@@ -8,10 +8,11 @@ would write the same bytes again, so it reports the recorded build instead of re
 anything else, a stamp, a file more or less, a hand-edited output file, runs the build.
 
 Stamps are (size, mtime, inode) and, for inputs, the change time too, which no tool can
-set back. A stamp taken within SETTLED_NS of an edit is not trusted (file-system clocks
-are coarse: an edit in the same tick could leave the same stamp), so such a build is not
-recorded. The margin is ten times the coarsest tick of Linux's own file systems (10 ms),
-or two seconds where every stamp is a whole second (FAT, some network file systems).
+set back, and the file's type: richer than files.FileStamp, since a no-change build
+promises more than "same bytes". A build whose newest input has not settled (files.settled:
+an edit in the same clock tick could leave the same stamp) is not recorded. The margin is
+ten times the coarsest tick of Linux's own file systems (10 ms), or files.SETTLED_NS (two
+seconds) where every stamp is a whole second (FAT, some network file systems).
 
 While another build of the same output runs, or a killed one left its staging folder, the
 answer is no: the build then waits for the lock, or cleans up.
@@ -35,13 +36,12 @@ import PIL
 from phucdong_site.cache.digests import config_digest, generator_digest
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError
-from phucdong_site.files import read_checked, write_checked
+from phucdong_site.files import SETTLED_NS, read_checked, settled, write_checked
 from phucdong_site.output import quiet_output
 from phucdong_site.render import default_theme_dir
 
 FILE = "fresh.pickle"            # under the site's .cache/
-SETTLED_NS = 100_000_000
-WHOLE_SECONDS_SETTLED_NS = 2_000_000_000
+FINE_CLOCK_SETTLED_NS = 100_000_000     # where stamps are seen to keep sub-second times
 
 Stamps = dict[str, tuple[int, ...]]
 
@@ -63,10 +63,10 @@ class Record:
     articles: int
     pages: int
     photos: int
-    warnings: tuple[tuple, ...]          # ContentError's arguments (exceptions do not unpickle)
+    warnings: tuple[ContentError, ...]
 
     def problems(self) -> tuple[ContentError, ...]:
-        return tuple(ContentError(*warning) for warning in self.warnings)
+        return self.warnings
 
 
 def scan_inputs(config: SiteConfig) -> Inputs:
@@ -85,8 +85,8 @@ def scan_inputs(config: SiteConfig) -> Inputs:
     files = [stamp for stamp in stamps.values() if stamp[0] >= 0]
     newest = max((max(stamp[1], stamp[2]) for stamp in files), default=0)
     coarse = bool(files) and all(stamp[1] % 1_000_000_000 == 0 for stamp in files)
-    margin = WHOLE_SECONDS_SETTLED_NS if coarse else SETTLED_NS
-    return Inputs(context, stamps, settled=started - newest > margin)
+    margin = SETTLED_NS if coarse else FINE_CLOCK_SETTLED_NS
+    return Inputs(context, stamps, settled=settled(newest, started, margin))
 
 
 def unchanged_build(config: SiteConfig, inputs: Inputs, now: datetime) -> Record | None:
@@ -104,7 +104,7 @@ def unchanged_build(config: SiteConfig, inputs: Inputs, now: datetime) -> Record
 
 
 def remember_build(config: SiteConfig, inputs: Inputs, next_publication: datetime | None,
-             articles: int, pages: int, photos: int,
+                   articles: int, pages: int, photos: int,
              warnings: tuple[ContentError, ...], written: Iterable[str] = ()) -> None:
     """Record a finished build; called once its output is in place. WRITTEN: the files
     the build put in the output (relative paths), which then need not be listed."""
@@ -117,7 +117,7 @@ def remember_build(config: SiteConfig, inputs: Inputs, next_publication: datetim
         _stamp_tree(config.output_dir, "", output, inputs=False)
     write_checked(config.cache_dir / FILE, Record(
         inputs, next_publication, output, articles, pages, photos,
-        tuple((w.path, w.line, w.message, w.hint) for w in warnings)))
+        tuple(warnings)))
 
 
 def forget(config: SiteConfig) -> None:

@@ -12,13 +12,12 @@ from phucdong_site.content.links import (
                                          source_target,
 )
 from phucdong_site.content.load import load_site
-from phucdong_site.content.markup import caption_text
 from phucdong_site.content.parallel import Extra, KnownArticles
 from phucdong_site.content.publishing import build_time, public_site
 from phucdong_site.content.scaffold import new_article
 
 __all__ = [
     "DRAFT_HINT", "DRAFT_PROBLEM", "Extra", "FrontMatterProblem", "IGNORED_SCHEMES",
-    "KnownArticles", "build_time", "caption_text", "link_sources", "load_site", "new_article",
+    "KnownArticles", "build_time", "link_sources", "load_site", "new_article",
     "public_site", "references", "source_target", "split",
 ]

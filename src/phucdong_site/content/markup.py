@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from phucdong_site.models import Photo
 from phucdong_site.photos import PhotoProblem
-from phucdong_site.text import fold
+from phucdong_site.text import caption_text
 
 SUMMARY_LENGTH = 280
 # Python-Markdown is super-linear on some inputs (thousands of unclosed "[" take minutes);
@@ -45,13 +45,6 @@ class RenderedBody:
 
 # Turns a body image's src into a Photo (raising PhotoProblem), or None for web addresses.
 Resolver = Callable[[str], Photo | None]
-
-
-def caption_text(caption: str) -> str:
-    """The caption as the old portal printed it: "Ảnh: …"."""
-    if fold(caption[:4]).lower().startswith("anh:"):
-        return caption
-    return f"Ảnh: {caption}"
 
 
 # Builds what shows a photo, e.g. a <picture>: (photo, alt text, eager) → element.

@@ -10,10 +10,10 @@ import jinja2
 import markupsafe
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.content import caption_text
 from phucdong_site.errors import ContentError
 from phucdong_site.photos import picture_html, renditions
 from phucdong_site.render.theme import StaticFile, template_dirs
+from phucdong_site.text import caption_text
 
 
 def format_date(moment: datetime) -> str:
