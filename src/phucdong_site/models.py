@@ -18,7 +18,7 @@ class BodySpans(Protocol):
 
 class Body:
     """The HTML of a body. MD_LINKS: whether it may hold links to .md files (see
-    links.link_sources), None until someone looked."""
+    content.links.link_sources), None until someone looked."""
 
     __slots__ = ("_text", "file", "start", "length", "md_links")
 

@@ -105,7 +105,7 @@ def unchanged_build(config: SiteConfig, inputs: Inputs, now: datetime) -> Record
 
 def remember_build(config: SiteConfig, inputs: Inputs, next_publication: datetime | None,
                    articles: int, pages: int, photos: int,
-             warnings: tuple[ContentError, ...], written: Iterable[str] = ()) -> None:
+                   warnings: tuple[ContentError, ...], written: Iterable[str] = ()) -> None:
     """Record a finished build; called once its output is in place. WRITTEN: the files
     the build put in the output (relative paths), which then need not be listed."""
     if not inputs.settled:

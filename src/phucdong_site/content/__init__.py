@@ -4,12 +4,12 @@ rest over every core), drafts and scheduled articles, .md links, and `new`."""
 
 from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, split
 from phucdong_site.content.links import (
-                                         DRAFT_HINT,
-                                         DRAFT_PROBLEM,
-                                         IGNORED_SCHEMES,
-                                         link_sources,
-                                         references,
-                                         source_target,
+    DRAFT_HINT,
+    DRAFT_PROBLEM,
+    IGNORED_SCHEMES,
+    link_sources,
+    references,
+    source_target,
 )
 from phucdong_site.content.load import load_site
 from phucdong_site.content.parallel import Extra, KnownArticles

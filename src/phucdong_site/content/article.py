@@ -148,7 +148,7 @@ def parse_article(path: Path, config: SiteConfig,
 
 def distinct_photos(photos: Iterable[Photo]) -> tuple[Photo, ...]:
     """One Photo per file. Two files with the same bytes stay two: their published names
-    differ, though photo_cache.py processes their content once."""
+    differ, though photos/publish.py processes their content once."""
     return tuple({(photo.digest, photo.source): photo for photo in photos}.values())
 
 

@@ -12,7 +12,7 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """Safe YAML that leaves dates as text, so content.py can report bad ones itself."""
+    """Safe YAML that leaves dates as text, so content/article.py can report bad ones itself."""
 
 
 # PyYAML would turn 2021-02-31 into an exception of its own and "2021-01-07 18:11" into

@@ -3,7 +3,7 @@
 An editor links to another article the way their editor previews it, `[xem](../2020/abc.md)`,
 or by its address on the site, `/2020/05/abc/`. The first is turned into the page's address
 when the site is built (link_sources); `check` verifies that every internal link and image
-of every body leads to a file the build writes (pipeline/check.py).
+of every body leads to a file the build writes (pipeline/check_site.py).
 """
 
 from __future__ import annotations

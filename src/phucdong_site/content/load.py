@@ -33,7 +33,6 @@ def discover(content_dir: Path) -> list[Path]:
     return sorted(found)
 
 
-
 def load_site(config: SiteConfig, progress: Progress = Progress(),
               known: KnownArticles | None = None, extra: Extra | None = None,
               sources: SourceIndex | None = None, jobs: int | None = None) -> Site:

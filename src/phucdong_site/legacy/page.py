@@ -2,7 +2,7 @@
 
 Pages saved as text have the seed's shape: the section line, the title, "Ngày đăng dd/mm/yyyy
 | HH:MM | Lượt xem: N", then paragraphs, with a line "Ảnh: …" where each photo stood. HTML
-pages (legacy_html.py) are reduced to the same blocks, so both share the checks below.
+pages (html_page.py) are reduced to the same blocks, so both share the checks below.
 """
 
 from __future__ import annotations

@@ -3,13 +3,13 @@ months), listings, one small planner per page type, JSON-LD, feeds and the sitem
 
 from phucdong_site.pages.feeds import feed_files, robots, sitemap
 from phucdong_site.pages.indexes import (
-                                         Category,
-                                         CategoryLink,
-                                         Month,
-                                         SiteIndex,
-                                         Tag,
-                                         build_index,
-                                         tag_slug,
+    Category,
+    CategoryLink,
+    Month,
+    SiteIndex,
+    Tag,
+    build_index,
+    tag_slug,
 )
 from phucdong_site.pages.listings import all_related, related_inputs
 from phucdong_site.pages.plan import RELATED_COUNT, PageOutput, plan_pages

@@ -1,6 +1,6 @@
 """The pixel work: one decode of a photo → every rendition it needs, encoded without metadata.
 
-Runs in worker processes (photo_cache.py), so it takes and returns plain picklable data.
+Runs in worker processes (publish.py), so it takes and returns plain picklable data.
 """
 
 from __future__ import annotations

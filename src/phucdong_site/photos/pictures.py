@@ -3,7 +3,7 @@
 Every published copy (a Rendition) is named by a hash of everything that produces its bytes:
 the source's content digest, the operation, the settings and the versions of this pipeline and
 its encoders. Names are therefore known before any pixel is touched, pages can be rendered
-first, and the same hash keys the cache (photo_cache.py).
+first, and the same hash keys the cache (publish.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Photo renditions made once: a content-keyed cache under .cache/photos/, filled by a pool.
 
-A rendition's key (images.py) hashes everything that produces its bytes, so a cached file
+A rendition's key (pictures.py) hashes everything that produces its bytes, so a cached file
 is reused whatever the article, the file name or the build; a photo whose renditions are all
 cached is never opened. Files are written atomically and checked against their recorded size
 and CRC-32 before use (damage, not tampering, is what a local cache must survive), so a

@@ -50,7 +50,6 @@ def check(config: SiteConfig, progress: Progress = Progress()) -> Plan:
     return planned
 
 
-
 def broken_references(site: Site, config: SiteConfig, outputs: Iterable[str]) -> list[ContentError]:
     """Every link or image in a body that leads to nothing the build writes."""
     written = set(outputs)

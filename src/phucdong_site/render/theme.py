@@ -28,6 +28,7 @@ def template_dirs(site_dir: Path) -> list[Path]:
 # Static files published at a fixed path too, under their output path as name. A service
 # worker's scope is its folder: the search page's one lives beside it, unfingerprinted.
 FIXED_PATHS = {"js/search-sw.js": "tim-kiem/sw.js"}
+FIXED = "fixed:"                 # their names in static_files(): "fixed:tim-kiem/sw.js"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,6 @@ def static_files(site_dir: Path) -> dict[str, StaticFile]:
         fingerprinted = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
         files[name] = StaticFile(name, path, f"static/{fingerprinted}")
     for name, output_path in FIXED_PATHS.items():
-        if name in files:
-            files[output_path] = StaticFile(output_path, files[name].source, output_path)
+        if name in files:            # named apart from every file under static/
+            files[f"{FIXED}{output_path}"] = StaticFile(name, files[name].source, output_path)
     return files
