@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test serve clean test-tools bench-photos bench-search fuzz bench golden
+.PHONY: build test serve clean test-tools bench-photos bench-search fuzz bench golden messages
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -56,6 +56,18 @@ fuzz: $(TEST_STAMP)
 # that is meant to change the output; review `git diff tests/sites` before committing it.
 golden: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q tests/end_to_end/test_golden.py --regen-golden
+
+# The message catalogs: extract every _("...") of the generator, and argparse's own words
+# ("usage:", "options"), update locale/vi, compile it. Translate the new entries of the .po
+# (msgstr ""), then run this again; tests/floor/test_language.py keeps .po and .mo in step.
+LOCALE := src/phucdong_site/locale
+messages: $(TEST_STAMP)
+	$(BIN)/pybabel extract --quiet --no-location --sort-output --project=phucdong-site \
+	  -o $(LOCALE)/phucdong_site.pot src/phucdong_site \
+	  "$$($(BIN)/python -c 'import argparse; print(argparse.__file__)')"
+	$(BIN)/pybabel update --quiet --no-fuzzy-matching --ignore-obsolete -D phucdong_site \
+	  -i $(LOCALE)/phucdong_site.pot -d $(LOCALE) -l vi
+	$(BIN)/pybabel compile --statistics -D phucdong_site -d $(LOCALE) -l vi
 
 clean:
 	rm -rf build .build.previous .cache

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "phucdong_site"
-FLOOR = {"errors", "config", "models", "text", "files", "workers", "report", "__init__"}
+FLOOR = {"errors", "config", "models", "text", "files", "workers", "report", "language",
+         "__init__"}
 LAYERS = [                       # (layer, its wings or modules), lowest first
     ("floor", FLOOR),
     ("leaf", {"photos", "search"}),
