@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test serve clean test-tools bench-photos bench-search fuzz bench golden messages
+.PHONY: build check new test serve clean test-tools bench-photos bench-search fuzz bench golden messages
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -19,8 +19,28 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(TEST_STAMP)
 
+# The editor's commands, typed from the site folder in a fresh terminal; each installs the
+# generator alone on first use (never the test tools).
 build: $(STAMP)
 	$(BIN)/phucdong-site build
+
+check: $(STAMP)
+	$(BIN)/phucdong-site check
+
+# make new TITLE="Tiêu đề bài viết": creates content/YYYY/<slug>.md and prints its path.
+# Titles carry quotes, colons, `$` and Vietnamese letters: the title reaches the shell
+# through the environment, word for word ($(value) keeps make from expanding a `$` in it),
+# and is never pasted into the command line. TITLE itself is not exported, so make never
+# expands it either.
+unexport TITLE
+new: export NEW_TITLE := $(value TITLE)
+ifneq ($(filter new,$(MAKECMDGOALS)),)
+ifeq ($(strip $(value TITLE)),)
+$(error Thiếu tiêu đề: make new TITLE="Tiêu đề bài viết")
+endif
+endif
+new: $(STAMP)
+	$(BIN)/phucdong-site new "$$NEW_TITLE"
 
 test: $(TEST_STAMP) test-tools
 	$(BIN)/python -m pytest
