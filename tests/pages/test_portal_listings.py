@@ -98,8 +98,14 @@ def test_neighbours_are_older_and_newer_in_time():
 
 
 def test_most_viewed_orders_by_views_then_newest():
-    site = newest_first([make(1, views=5), make(2, views=50), make(3, views=5), make(4)])
+    site = newest_first([make(1, views=5), make(2, views=50), make(3, views=5), make(4, views=1)])
     assert [a.slug for a in most_viewed(site)] == ["bai-2", "bai-3", "bai-1", "bai-4"]
+
+
+def test_most_viewed_leaves_out_articles_whose_views_are_not_counted():
+    site = newest_first([make(1, views=5), make(2), make(3, views=50), make(4)])
+    assert [a.slug for a in most_viewed(site)] == ["bai-3", "bai-1"]
+    assert most_viewed(newest_first([make(1), make(2)])) == []
 
 
 def test_featured_keeps_newest_first():

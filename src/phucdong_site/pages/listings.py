@@ -33,8 +33,14 @@ def featured(articles: Sequence[Article]) -> list[Article]:
 
 
 def most_viewed(articles: Sequence[Article]) -> list[Article]:
-    """The "đọc nhiều" order: most views first; then newest; then by URL, for ties."""
-    return sorted(articles, key=lambda a: (-a.views, -a.published.timestamp(), a.url))
+    """The "đọc nhiều" ranking: the articles with counted views, most views first; then
+    newest; then by URL, for ties.
+
+    views: 0 is every new article's default, "not counted yet" rather than "read by nobody":
+    ranked, such articles would fill the list by date alone, so they are left out, and a
+    site without counted views has an empty ranking."""
+    counted = (article for article in articles if article.views > 0)
+    return sorted(counted, key=lambda a: (-a.views, -a.published.timestamp(), a.url))
 
 
 def neighbours(articles: Sequence[Article]) -> dict[str, tuple[Article | None, Article | None]]:
