@@ -129,3 +129,52 @@ def test_article_page_without_photos_weighs_under_40_kb_compressed(page, server)
     print(f"\narticle page without photos: {raw} bytes, {compressed} bytes gzip "
           f"({len(bodies)} files)")
     assert compressed < 40_000
+
+
+def test_article_text_is_left_aligned_on_a_phone(page, server):
+    # Justified text without hyphenation leaves holes between words in a 360 px column.
+    page.goto(server.url(ARTICLE_WITHOUT_PHOTOS))          # the fixture's viewport: 360×800
+    aligned = page.evaluate("""[...document.querySelectorAll('.article-body, .article-body p')]
+                               .map(e => getComputedStyle(e).textAlign)""")
+    assert len(aligned) > 1 and "justify" not in aligned, aligned
+
+
+BREADCRUMB_LAYOUT = """() => {
+  const list = document.querySelector('.breadcrumbs ol');
+  const items = [...list.children].map(li => {
+    const text = li.querySelector('a, span'), box = li.getBoundingClientRect(),
+          own = text.getBoundingClientRect();
+    return {li: {left: box.left, top: box.top, bottom: box.bottom},
+            text: {left: own.left, right: own.right, top: own.top, width: own.width,
+                   truncated: text.scrollWidth > text.clientWidth,
+                   overflow: getComputedStyle(text).textOverflow},
+            separator: getComputedStyle(li, '::before').content};
+  });
+  return {height: list.getBoundingClientRect().height,
+          right: list.getBoundingClientRect().right,
+          line: parseFloat(getComputedStyle(list).lineHeight),
+          font: parseFloat(getComputedStyle(list).fontSize), items};
+}"""
+
+
+@pytest.mark.parametrize("path", [ARTICLE_WITH_PHOTOS, "tin-tuc/page/2/"])
+def test_breadcrumbs_stay_on_one_line_at_360_px_with_each_separator_beside_its_item(
+        page, server, path):
+    page.goto(server.url(path))                            # the fixture's viewport: 360×800
+    layout = page.evaluate(BREADCRUMB_LAYOUT)
+    items = layout["items"]
+    assert len(items) >= 3
+    assert layout["height"] <= layout["line"] * 1.2, layout       # one line, not two
+    assert len({round(item["li"]["top"]) for item in items}) == 1, items
+    for before, item in zip(items, items[1:]):
+        # Each separator is drawn at the start of the item it leads to, on its line, and
+        # that item shows some text after it: a separator never ends a line.
+        assert item["separator"] not in ("none", "normal"), item
+        assert item["text"]["left"] > item["li"]["left"], item
+        assert abs(item["text"]["top"] - before["text"]["top"]) < layout["line"] / 2, \
+            (before, item)
+        assert item["text"]["width"] >= 2 * layout["font"], item
+    last = items[-1]["text"]
+    assert last["right"] <= layout["right"] + 0.5
+    if path == ARTICLE_WITH_PHOTOS:        # the long title is cut short with an ellipsis
+        assert last["truncated"] and last["overflow"] == "ellipsis", last
