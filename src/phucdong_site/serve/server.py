@@ -115,15 +115,25 @@ def error_lines(error: BaseException) -> tuple[str, ...]:
 
 
 def overlay(errors: tuple[str, ...]) -> str:
-    """The error list shown over the last good page; every text escaped."""
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in errors)
-    return f"""<div id="phucdong-serve-errors" role="alert" lang="vi" style="position:fixed;\
-inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;\
-font:16px/1.5 system-ui,sans-serif;padding:2rem">
-<h1 style="color:#ff8a80;font-size:1.4rem;margin:0 0 .5rem">{html.escape(ERROR_HEADING)}</h1>
-<p style="margin:0 0 1rem">{html.escape(ERROR_NOTE)}</p>
-<ol style="font:15px/1.6 ui-monospace,monospace;white-space:pre-wrap;padding-left:1.5rem">\
-{items}</ol>
+    """The error list shown over the last good page; every text escaped.
+
+    Opaque and above everything (the largest z-index, after the page's own elements), so it
+    reads the same over any page; it scrolls by itself when the list is long. Its styles are
+    inline and start from `all: initial` (the box) and `all: revert` (its parts), so the
+    page's stylesheet, whatever the theme, does not reach into it. Sizes are in px and em:
+    the page's root font size does not change them."""
+    item = "all:revert;display:list-item;margin:0 0 .75em"
+    items = "".join(f'<li style="{item}">{html.escape(line)}</li>' for line in errors)
+    return f"""<div id="phucdong-serve-errors" role="alert" lang="vi" tabindex="-1" autofocus \
+style="all:initial;display:block;position:fixed;top:0;right:0;bottom:0;left:0;\
+z-index:2147483647;box-sizing:border-box;overflow:auto;overscroll-behavior:contain;\
+background:#1b1b1b;color:#fff;color-scheme:dark;font:16px/1.5 system-ui,sans-serif;\
+text-align:left;overflow-wrap:anywhere;padding:24px clamp(16px,4vw,32px)">
+<h1 style="all:revert;display:block;margin:0 0 .5em;font:700 1.375em/1.3 system-ui,sans-serif;\
+color:#ffb4a9">{html.escape(ERROR_HEADING)}</h1>
+<p style="all:revert;display:block;margin:0 0 1em">{html.escape(ERROR_NOTE)}</p>
+<ol style="all:revert;display:block;margin:0;padding:0 0 0 1.75em;list-style:decimal;\
+font:15px/1.6 ui-monospace,monospace;white-space:pre-wrap">{items}</ol>
 </div>"""
 
 
