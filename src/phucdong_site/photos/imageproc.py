@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
+from phucdong_site.language import _
 from phucdong_site.photos.pictures import Rendition
 
 # Decodes done by this process; tests read it to prove that a warm build decodes nothing.
@@ -55,12 +56,12 @@ def decode(path: Path, scale: float = 1.0) -> Image.Image:
                 image.draft(image.mode, size)
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise ProcessingProblem(f"is too large to process ({error})")
+            raise ProcessingProblem(_("is too large to process ({reason})").format(reason=error))
         except FileNotFoundError:
-            raise ProcessingProblem("disappeared during the build; the previous output is "
-                                    "unchanged")
+            raise ProcessingProblem(_("disappeared during the build; the previous output is "
+                                      "unchanged"))
         except (OSError, SyntaxError, ValueError) as error:
-            raise ProcessingProblem(f"cannot be decoded ({error})")
+            raise ProcessingProblem(_("cannot be decoded ({reason})").format(reason=error))
     if orientation != 1:
         ImageOps.exif_transpose(image, in_place=True)
     image = to_srgb(image)
@@ -130,8 +131,10 @@ def render_all(path: Path, outputs: list[Rendition], width: int, height: int) ->
     """
     base = decode(path, needed_scale(outputs, width, height))
     if abs(base.width / base.height - width / height) > 0.02 * width / height:
-        raise ProcessingProblem(f"changed shape since it was inspected "
-                                f"({base.width}×{base.height}, expected {width}×{height})")
+        raise ProcessingProblem(_("changed shape since it was inspected ({width}×{height}, "
+                                  "expected {expected_width}×{expected_height})").format(
+                                      width=base.width, height=base.height,
+                                      expected_width=width, expected_height=height))
     results: dict[str, bytes] = {}
     resized: dict[tuple, Image.Image] = {}
     # Largest first, so that a small size can be made from a made one at least twice its
@@ -145,7 +148,7 @@ def render_all(path: Path, outputs: list[Rendition], width: int, height: int) ->
 
 
 def _resize(base: Image.Image, item: Rendition, made: dict[tuple, Image.Image]) -> Image.Image:
-    larger = [image for (width, _, crop), image in made.items()
+    larger = [image for (width, _height, crop), image in made.items()
               if crop == item.crop and width >= 2 * item.width]
     if larger:
         source = min(larger, key=lambda image: image.width)

@@ -21,6 +21,7 @@ from PIL import features
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, ErrorList, SiteError
 from phucdong_site.files import write_atomically
+from phucdong_site.language import _
 from phucdong_site.models import Photo
 from phucdong_site.photos import imageproc
 from phucdong_site.photos.pictures import EXTENSION, Rendition, renditions
@@ -167,8 +168,8 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, publish: Publish
                    progress: Progress | None = None) -> PhotoReport:
     """Write every rendition of PHOTOS, from the cache or freshly made; raises ErrorList."""
     if "webp" in config.images.formats and not features.check("webp"):
-        raise SiteError('this Pillow was built without WebP: install Pillow from PyPI, or set '
-                        'formats = ["jpeg"] in the [images] table of site.toml')
+        raise SiteError(_('this Pillow was built without WebP: install Pillow from PyPI, or set '
+                          'formats = ["jpeg"] in the [images] table of site.toml'))
     cache = OutputCache.open(config.cache_dir)
     plans: dict[str, tuple[Photo, Rendition]] = {}      # output path → what makes it
     for photo in photos:
@@ -187,7 +188,8 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, publish: Publish
     for result in _run(tasks, jobs, progress):
         decodes += result.decodes
         if result.problem:
-            errors.append(ContentError(result.shown, None, f"photo: {result.problem}"))
+            errors.append(ContentError(result.shown, None,
+                                       _("photo: {problem}").format(problem=result.problem)))
         for key, size, crc in result.stored:
             cache.entries[key] = (size, crc)
     errors.raise_if_any()
@@ -199,11 +201,13 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, publish: Publish
                                         photo.width, photo.height, (item,), cache.root)], 1, None)
             decodes += result.decodes
             if result.problem:
-                raise ErrorList([ContentError(result.shown, None, f"photo: {result.problem}")])
+                raise ErrorList([ContentError(result.shown, None, _("photo: {problem}")
+                                              .format(problem=result.problem))])
             cache.entries[item.key] = result.stored[0][1:]
             file = cache.verified(item)
             if file is None:
-                raise OSError(f"{cache.file(item)}: the photo cache cannot be read back")
+                raise OSError(_("{file}: the photo cache cannot be read back")
+                              .format(file=cache.file(item)))
         publish(path, file, photo.source)
-    cache.save({item.key for _, item in plans.values()})
+    cache.save({item.key for _photo, item in plans.values()})
     return PhotoReport(files=len(plans), processed=len(tasks), decodes=decodes)

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from phucdong_site.files import FileStamp, settled, write_atomically
+from phucdong_site.language import _
 from phucdong_site.models import Photo
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
@@ -85,13 +86,14 @@ def locate(src: str, article: Path, site_dir: Path) -> Path:
     """
     text = src.strip()
     if not text:
-        raise PhotoProblem("is empty; write the photo's path, e.g. photos/2021/anh.jpg")
+        raise PhotoProblem(_("is empty; write the photo's path, e.g. photos/2021/anh.jpg"))
     if "://" in text or text.startswith("//"):
-        raise PhotoProblem(f"{text} is a web address; put the photo in content/ and give its path")
+        raise PhotoProblem(_("{path} is a web address; put the photo in content/ and give its "
+                             "path").format(path=text))
     posix = PurePosixPath(text.replace("\\", "/"))
     if posix.is_absolute() or (len(text) > 1 and text[1] == ":"):
-        raise PhotoProblem(f"{text} is an absolute path; write it relative to the article "
-                           "or to content/")
+        raise PhotoProblem(_("{path} is an absolute path; write it relative to the article "
+                             "or to content/").format(path=text))
     content = (site_dir / "content").resolve()
     bases = [(site_dir / article).parent.resolve(), content]
     left_site = False
@@ -103,14 +105,15 @@ def locate(src: str, article: Path, site_dir: Path) -> Path:
         if os.path.lexists(candidate):
             real = candidate.resolve()
             if not real.is_relative_to(content):
-                raise PhotoProblem(f"{text} is a link to a file outside the site; "
-                                   "copy the photo into content/")
+                raise PhotoProblem(_("{path} is a link to a file outside the site; copy the "
+                                     "photo into content/").format(path=text))
             if not real.is_file():
-                raise PhotoProblem(f"{text} is not a file")
+                raise PhotoProblem(_("{path} is not a file").format(path=text))
             return candidate.relative_to(site_dir.resolve())
     if left_site:
-        raise PhotoProblem(f"{text} leaves the site; photos must be inside content/")
-    raise PhotoProblem(f"{text} does not exist")
+        raise PhotoProblem(_("{path} leaves the site; photos must be inside content/")
+                           .format(path=text))
+    raise PhotoProblem(_("{path} does not exist").format(path=text))
 
 
 def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> PhotoFile:
@@ -134,12 +137,15 @@ def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> Pho
                 image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
                 image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise PhotoProblem(f"{shown} is too large to process (over "
-                               f"{Image.MAX_IMAGE_PIXELS:,} pixels); resize it first")
+            raise PhotoProblem(_("{name} is too large to process (over {limit:,} pixels); "
+                                 "resize it first").format(name=shown,
+                                                           limit=Image.MAX_IMAGE_PIXELS))
         except UnidentifiedImageError:
-            raise PhotoProblem(f"{shown} is not an image (expected a JPEG, PNG, WebP or GIF file)")
+            raise PhotoProblem(_("{name} is not an image (expected a JPEG, PNG, WebP or GIF "
+                                 "file)").format(name=shown))
         except (OSError, SyntaxError, ValueError) as error:
-            raise PhotoProblem(f"{shown} is damaged or truncated ({error})")
+            raise PhotoProblem(_("{name} is damaged or truncated ({reason})")
+                               .format(name=shown, reason=error))
     if known is not None:
         known.sizes[digest] = (width, height)
     return PhotoFile(source=path, width=width, height=height, digest=digest)
