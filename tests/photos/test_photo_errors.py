@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from conftest import tree_bytes
-from photo_samples import photo_like
+from photo_samples import heic_bytes, photo_like
 
 GOOD = """
     title: "Bài tốt"
@@ -47,6 +47,12 @@ def _jpeg_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def _half_a_heic() -> bytes:
+    """The first half of a phone's photo (HEIC), as an interrupted copy leaves it."""
+    data = heic_bytes(photo_like((600, 400), seed=40))
+    return data[: len(data) // 2]
+
+
 def _garbage(size: int) -> bytes:
     """Deterministic junk with JPEG markers in it, as a bad copy leaves in the scan data."""
     return random.Random(7).randbytes(size)
@@ -62,6 +68,8 @@ CASES = {
                      "notes.jpg", "notes.jpg is not an image"),
     "truncated": (lambda site: _write(site, "cut.jpg", _jpeg_bytes()[:6000]),
                   "cut.jpg", "cut.jpg is damaged or truncated"),
+    "truncated HEIC": (lambda site: _write(site, "cut.heic", _half_a_heic()),
+                       "cut.heic", "cut.heic is damaged or truncated ("),
     "corrupt": (lambda site: _write(site, "noise.jpg", _jpeg_bytes()[:3000] + _garbage(9000)),
                 "noise.jpg", "noise.jpg is damaged or truncated"),
     "decompression bomb": (lambda site: _write(site, "bomb.png", bomb_png()),

@@ -46,8 +46,10 @@ def decode(path: Path, scale: float = 1.0) -> Image.Image:
         try:
             image = Image.open(path)
             DECODES += 1
-            if getattr(image, "n_frames", 1) > 1:
-                image.seek(0)            # an animated GIF or WebP: its first frame
+            if getattr(image, "n_frames", 1) > 1 and image.format != "HEIF":
+                # An animated GIF or WebP: its first frame. A HEIF file opens on its primary
+                # image, which inspection measured, and which need not be the first.
+                image.seek(0)
             orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
             if image.format == "JPEG" and scale < 1:
                 # JPEG draft mode decodes straight at 1/2, 1/4 or 1/8 size (DCT scaling),
@@ -62,7 +64,7 @@ def decode(path: Path, scale: float = 1.0) -> Image.Image:
                                       "unchanged"))
         except (OSError, SyntaxError, ValueError) as error:
             raise ProcessingProblem(_("cannot be decoded ({reason})").format(reason=error))
-    if orientation != 1:
+    if orientation != 1:         # never for HEIF: pillow-heif applies its rotation itself
         ImageOps.exif_transpose(image, in_place=True)
     image = to_srgb(image)
     image.info = {}              # EXIF, GPS, XMP, comments: none may reach an output

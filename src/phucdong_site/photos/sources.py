@@ -10,15 +10,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import pillow_heif
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from phucdong_site.files import FileStamp, settled, write_atomically
 from phucdong_site.language import _
 from phucdong_site.models import Photo
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+# HEIC is what phones (iPhones by default) save; Pillow reads it only through this plugin.
+# Registered here, at import, because every module of the photos wing imports this one
+# (through photos/__init__.py): the build and each worker process that decodes photos.
+pillow_heif.register_heif_opener()
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif"}
 SOURCES_INDEX = "photos/sources.json"    # under the site's .cache/
 TURNED = {5, 6, 7, 8}            # EXIF orientations that swap width and height
+# The ftyp brands of HEIF files (ISO/IEC 23008-12), to tell a damaged photo from an MP4 video.
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs",
+               b"mif1", b"mif2", b"msf1"}
 
 
 class PhotoProblem(ValueError):
@@ -134,13 +143,19 @@ def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> Pho
                 if image.getexif().get(ExifTags.Base.Orientation) in TURNED:
                     width, height = height, width
                 # Decoding at 1/8 scale finds truncated files without paying for a full decode.
-                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                # JPEG only: a HEIF "draft" decodes the embedded thumbnail instead, which
+                # says nothing of the photo itself.
+                if image.format == "JPEG":
+                    image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
                 image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise PhotoProblem(_("{name} is too large to process (over {limit:,} pixels); "
                                  "resize it first").format(name=shown,
                                                            limit=Image.MAX_IMAGE_PIXELS))
         except UnidentifiedImageError:
+            if (reason := _heif_damage(full)) is not None:
+                raise PhotoProblem(_("{name} is damaged or truncated ({reason})")
+                                   .format(name=shown, reason=reason))
             raise PhotoProblem(_("{name} is not an image (expected a JPEG, PNG, WebP or GIF "
                                  "file)").format(name=shown))
         except (OSError, SyntaxError, ValueError) as error:
@@ -149,6 +164,27 @@ def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> Pho
     if known is not None:
         known.sizes[digest] = (width, height)
     return PhotoFile(source=path, width=width, height=height, digest=digest)
+
+
+def _heif_damage(full: Path) -> str | None:
+    """Why libheif refuses FULL if it starts like a HEIF file (a photo cut short by a copy
+    loses the end its header points to, and Pillow then cannot even identify it); else None."""
+    try:
+        with open(full, "rb") as file:
+            head = file.read(64)
+    except OSError:
+        return None
+    size = int.from_bytes(head[:4], "big")
+    if head[4:8] != b"ftyp" or size < 16:
+        return None
+    brands = {head[8:12]} | {head[i:i + 4] for i in range(16, min(size, len(head)) - 3, 4)}
+    if not brands & HEIF_BRANDS:
+        return None
+    try:
+        pillow_heif.open_heif(full, convert_hdr_to_8bit=True)
+    except (OSError, ValueError, RuntimeError, EOFError) as error:
+        return str(error).strip()
+    return _("HEIF file that cannot be opened")
 
 
 def make_photo(src: str, caption: str, found: PhotoFile) -> Photo:
