@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import unicodedata
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 from phucdong_site.files import FileStamp, settled, write_atomically
 from phucdong_site.language import _
 from phucdong_site.models import Photo
+from phucdong_site.text import fold
 
 # HEIC is what phones (iPhones by default) save; Pillow reads it only through this plugin.
 # Registered here, at import, because every module of the photos wing imports this one
@@ -31,7 +34,11 @@ HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"
 
 
 class PhotoProblem(ValueError):
-    """Why a photo reference cannot be used, in the editor's words."""
+    """Why a photo reference cannot be used, in the editor's words; HINT: what may fix it."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,7 @@ def locate(src: str, article: Path, site_dir: Path) -> Path:
     content = (site_dir / "content").resolve()
     bases = [(site_dir / article).parent.resolve(), content]
     left_site = False
+    searched: list[Path] = []
     for base in bases:
         candidate = Path(os.path.normpath(base / posix))
         if not candidate.is_relative_to(content):
@@ -119,10 +127,85 @@ def locate(src: str, article: Path, site_dir: Path) -> Path:
             if not real.is_file():
                 raise PhotoProblem(_("{path} is not a file").format(path=text))
             return candidate.relative_to(site_dir.resolve())
-    if left_site:
+        searched.append(candidate)
+    # "Leaves the site" only if every reading of SRC does: "../x.jpg" in content/2021/ may
+    # be a missing content/x.jpg, and a near miss there deserves its hint.
+    if left_site and not searched:
         raise PhotoProblem(_("{path} leaves the site; photos must be inside content/")
                            .format(path=text))
-    raise PhotoProblem(_("{path} does not exist").format(path=text))
+    raise PhotoProblem(_("{path} does not exist").format(path=text),
+                       hint=_near_miss_hint(posix, searched))
+
+
+def _near_miss_hint(written: PurePosixPath, searched: list[Path]) -> str:
+    """"did you mean …?" naming a file beside a searched path whose name differs only in
+    case, accents or image extension; "" if there is none."""
+    for candidate in searched:
+        found = similar_name(candidate)
+        if found is None:
+            continue
+        if unicodedata.normalize("NFC", found) == unicodedata.normalize("NFC", candidate.name):
+            # The same letters, with the accents stored as separate marks (NFD): they look
+            # identical, so "did you mean" would only puzzle.
+            return _("the file's name has its accents stored as separate marks, as some Mac "
+                     "and Windows tools save names; retype the name of the file")
+        shown = written.parent / found if written.parent != PurePosixPath(".") else found
+        return _("did you mean {path}?").format(path=shown)
+    return ""
+
+
+def _name_key(name: str) -> tuple[str, str]:
+    """(stem, kind of extension) with case, accents and đ folded away; every image
+    extension (.jpg, .JPEG, .heic, ...) is one kind, so that any may stand for another."""
+    stem, suffix = os.path.splitext(name)
+    suffix = suffix.lower()
+    kind = "image" if suffix in IMAGE_SUFFIXES or suffix == "" else fold(suffix).casefold()
+    # Most names are plain ASCII (slugs), which folding would leave as they are.
+    return (stem if stem.isascii() else fold(stem)).casefold(), kind
+
+
+@functools.lru_cache(maxsize=4)
+def _folder_names(folder: str, stamp: tuple[int, int, int]) -> dict[tuple[str, str], list[str]]:
+    """The names in FOLDER by _name_key. STAMP (the folder's mtime, inode and device)
+    changes when a name is added or removed, and with it the listing (serve runs for days)."""
+    names: dict[tuple[str, str], list[str]] = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            names.setdefault(_name_key(entry.name), []).append(entry.name)
+    return names
+
+
+def similar_name(path: Path) -> str | None:
+    """The name of a file beside the missing PATH that differs only in letter case, accents
+    (đ/d included) or image extension; the closest if several, None if none.
+
+    The folder is listed once and each name compared by key, never pairwise: a folder of
+    100,000 photos costs one listing, however many references miss in it.
+    """
+    folder = path.parent
+    try:
+        info = folder.stat()
+        names = _folder_names(str(folder), (info.st_mtime_ns, info.st_ino, info.st_dev))
+    except OSError:
+        return None          # no such folder: nothing beside it to suggest
+    wanted = path.name
+    matches = [name for name in names.get(_name_key(wanted), ())
+               if name != wanted and (folder / name).is_file()]
+    if not matches:
+        return None
+
+    def distance(name: str) -> tuple[bool, bool, str]:
+        # Only case or accents differ first, then .jpeg for .jpg, then any other image.
+        same_letters = fold(name).casefold() == fold(wanted).casefold()
+        same_type = _image_type(name) == _image_type(wanted)
+        return (not same_letters, not same_type, name)
+
+    return min(matches, key=distance)
+
+
+def _image_type(name: str) -> str:
+    suffix = os.path.splitext(name)[1].lower()
+    return {".jpeg": ".jpg", ".heif": ".heic"}.get(suffix, suffix)
 
 
 def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> PhotoFile:
