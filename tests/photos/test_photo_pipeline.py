@@ -165,7 +165,8 @@ def test_damaged_cache_entry_is_detected_and_remade(site):
     assert tree_bytes(site.out) == good
 
 
-def test_parallel_build_matches_a_serial_one(site, tmp_path):
+def test_parallel_build_matches_a_serial_one(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "vi")         # the summary an editor reads, by default
     for seed in range(4):
         photo_like((900, 600), seed=10 + seed).save(site.content / f"p{seed}.jpg", quality=90)
         site.article(f"2024/a{seed}.md", ARTICLE.format(src=f"../p{seed}.jpg")
@@ -223,8 +224,8 @@ def test_card_shows_a_16_9_cover_and_the_article_an_og_image(site):
     with Image.open(site.out / card["src"].lstrip("/")) as image:
         assert image.size == (960, 540)
     meta = page(site).select_one("meta[property='og:image']")
-    assert meta["content"].startswith("https://phucdong.example/anh/")
-    with Image.open(site.out / meta["content"].removeprefix("https://phucdong.example/")) as og:
+    assert meta["content"].startswith("https://phucdong.gov.vn/anh/")
+    with Image.open(site.out / meta["content"].removeprefix("https://phucdong.gov.vn/")) as og:
         assert (og.format, og.size) == ("JPEG", (1200, 630))
 
 
@@ -253,7 +254,7 @@ def test_image_settings_from_site_toml_are_used(site):
     assert not list((site.out / "anh").glob("*.webp"))
 
 
-def test_progress_shows_on_a_terminal_and_stays_quiet_otherwise(site):
+def test_progress_shows_on_a_terminal_and_stays_quiet_otherwise(site, monkeypatch):
     import os
     import pty
     import subprocess
@@ -266,6 +267,7 @@ def test_progress_shows_on_a_terminal_and_stays_quiet_otherwise(site):
     assert "\r" not in piped.stdout
 
     (site.root / ".cache").rename(site.root / ".cache-old")      # photos to process again
+    monkeypatch.setenv("LANGUAGE", "vi")         # the progress an editor sees, by default
     main, terminal = pty.openpty()
     process = subprocess.run([sys.executable, "-m", "phucdong_site", "build", str(site.root)],
                              stdin=terminal, stdout=terminal, stderr=terminal, timeout=120)
