@@ -82,11 +82,11 @@ golden: $(TEST_STAMP)
 # (msgstr ""), then run this again; tests/floor/test_language.py keeps .po and .mo in step.
 LOCALE := src/phucdong_site/locale
 messages: $(TEST_STAMP)
-	$(BIN)/pybabel extract --quiet --no-location --sort-output --project=phucdong-site \
-	  -o $(LOCALE)/phucdong_site.pot src/phucdong_site \
+	$(BIN)/pybabel extract --no-location --sort-output --project=phucdong-site \
+	  -o $(VENV)/phucdong_site.pot src/phucdong_site \
 	  "$$($(BIN)/python -c 'import argparse; print(argparse.__file__)')"
-	$(BIN)/pybabel update --quiet --no-fuzzy-matching --ignore-obsolete -D phucdong_site \
-	  -i $(LOCALE)/phucdong_site.pot -d $(LOCALE) -l vi
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --width=100 -D phucdong_site \
+	  -i $(VENV)/phucdong_site.pot -d $(LOCALE) -l vi
 	$(BIN)/pybabel compile --statistics -D phucdong_site -d $(LOCALE) -l vi
 
 clean:

@@ -87,7 +87,7 @@ def _title(rng: random.Random, index: int) -> str:
 
 
 def generate(root: Path, articles: int = 300, seed: int = 2021, per_page: int = 10,
-             base_url: str = "https://phucdong.example/") -> list[GeneratedArticle]:
+             base_url: str = "https://phucdong.gov.vn/") -> list[GeneratedArticle]:
     """Write a site of ARTICLES generated articles under ROOT; return what was written."""
     rng = random.Random(seed)
     root = Path(root)

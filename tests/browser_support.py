@@ -95,7 +95,7 @@ def demo_site(tmp_path_factory) -> DemoSite:
     _write_demo_articles(site)
     served = root.parent / "www"
     out = served / SUB_PATH.strip("/")
-    result = site.build("-o", str(out), "--base-url", f"https://phucdong.example{SUB_PATH}")
+    result = site.build("-o", str(out), "--base-url", f"https://phucdong.gov.vn{SUB_PATH}")
     assert result.returncode == 0, result.stderr
     return DemoSite(site, out)
 

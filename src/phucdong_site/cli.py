@@ -8,39 +8,68 @@ import traceback
 from pathlib import Path
 
 from phucdong_site import __version__
-from phucdong_site.config import load_config
+from phucdong_site.config import SiteConfig, address_warning, find_site, load_config
 from phucdong_site.console import QuietProgress, TerminalProgress, summary
 from phucdong_site.content import new_article
-from phucdong_site.errors import SiteError, UsageError
+from phucdong_site.errors import SiteError, UsageError, hint_label, warning_label
+from phucdong_site.language import LANGUAGES, _, choose, ngettext, speaking
+from phucdong_site.models import LeftOut
 from phucdong_site.pipeline import build, check
 from phucdong_site.report import Progress
 
 
-def _site_dir(value: str) -> Path:
-    path = Path(value)
-    if not path.is_dir():
-        raise UsageError(f"{value}: no such folder (SITE_DIR is the folder holding site.toml "
-                         "and content/)")
-    return path
+def _site_dir(value: str | None, command: str) -> Path:
+    """SITE_DIR as given, or the site holding the current folder (found upward)."""
+    if value is not None:
+        path = Path(value)
+        if not path.is_dir():
+            raise UsageError(_("{folder}: no such folder (SITE_DIR is the folder holding "
+                               "site.toml and content/)").format(folder=value))
+        return path
+    found = find_site(Path("."))
+    if found is None:
+        raise UsageError(_("no site.toml in {folder} or in any folder above it: open the "
+                           "terminal in the site's folder (the one holding site.toml and "
+                           "content/), or name that folder: phucdong-site {command} FOLDER")
+                         .format(folder=Path.cwd(), command=command))
+    return found
 
 
 def _base_url(value: str) -> str:
     if not value.startswith(("http://", "https://")):
-        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) URL")
+        raise argparse.ArgumentTypeError(_("{value} is not an http(s) URL").format(
+            value=repr(value)))
     return value if value.endswith("/") else f"{value}/"
 
 
 def _port(value: str) -> int:
     if not value.isdigit() or int(value) > 65535:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535; 0 picks a free one)")
+        raise argparse.ArgumentTypeError(_("{value} is not a port number (0-65535; 0 picks a "
+                                           "free one)").format(value=repr(value)))
     return int(value)
+
+
+def _requested_language(argv: list[str]) -> str | None:
+    """--lang, read before argparse so that its own messages come in that language too."""
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        if word.startswith("--lang="):
+            value = word.partition("=")[2]
+        elif word == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        else:
+            continue
+        return value if value in LANGUAGES else None
+    return None
 
 
 def _add_verbosity(command: argparse.ArgumentParser) -> None:
     group = command.add_mutually_exclusive_group()
-    group.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    group.add_argument("-q", "--quiet", action="store_true", help=_("print only errors"))
     group.add_argument("-v", "--verbose", action="store_true",
-                       help="print each stage with its timing (and, for serve, each request)")
+                       help=_("print each stage with its timing (and, for serve, each "
+                              "request)"))
 
 
 def _progress(args: argparse.Namespace) -> Progress:
@@ -50,54 +79,73 @@ def _progress(args: argparse.Namespace) -> Progress:
     return TerminalProgress(sys.stderr, verbose=args.verbose)
 
 
+def _add_common(command: argparse.ArgumentParser, *, site: bool = True) -> None:
+    if site:
+        command.add_argument("site_dir", nargs="?", default=None, metavar="SITE_DIR",
+                             help=_("the site's folder (default: the one holding the current "
+                                    "folder, found by its site.toml)"))
+    # Also accepted after the command; default=SUPPRESS keeps the root's value.
+    command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                         help=_("language of the messages: vi (default) or en"))
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="phucdong-site",
-        description="Build the news site of phường Phúc Đồng from Markdown articles.")
+        description=_("Build the news site of phường Phúc Đồng from Markdown articles."))
     root.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    root.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
-    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    root.add_argument("--debug", action="store_true",
+                      help=_("show a traceback on internal errors"))
+    root.add_argument("--lang", choices=LANGUAGES, default=None,
+                      help=_("language of the messages: vi (default) or en"))
+    commands = root.add_subparsers(dest="command", required=True, metavar=_("COMMAND"))
 
-    build_cmd = commands.add_parser("build", help="build the site into build/ (or -o OUT)")
-    build_cmd.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
+    build_cmd = commands.add_parser("build", help=_("build the site into build/ (or -o OUT)"))
+    _add_common(build_cmd)
     build_cmd.add_argument("-o", "--output", type=Path, metavar="OUT",
-                           help="output folder (default: SITE_DIR/build)")
+                           help=_("output folder (default: SITE_DIR/build)"))
     build_cmd.add_argument("--jobs", type=int, default=None, metavar="N",
-                           help="worker processes (default: one per core)")
-    build_cmd.add_argument("--drafts", action="store_true", help="include draft articles, marked")
+                           help=_("worker processes (default: one per core)"))
+    build_cmd.add_argument("--drafts", action="store_true",
+                           help=_("include draft and scheduled articles, marked"))
     build_cmd.add_argument("--base-url", type=_base_url, metavar="URL",
-                           help="override base_url from site.toml")
+                           help=_("the address the site is published at (overrides base_url "
+                                  "in site.toml)"))
     _add_verbosity(build_cmd)
 
     check_cmd = commands.add_parser(
-        "check", help="validate content, photos, internal links and images; write nothing")
-    check_cmd.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
-    check_cmd.add_argument("--drafts", action="store_true", help="check draft articles too")
+        "check", help=_("validate content, photos, internal links and images; write nothing"))
+    _add_common(check_cmd)
+    check_cmd.add_argument("--drafts", action="store_true", help=_("check draft articles too"))
     _add_verbosity(check_cmd)
 
     serve_cmd = commands.add_parser(
-        "serve", help="preview: build, serve on 127.0.0.1, rebuild and reload pages on change")
-    serve_cmd.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
+        "serve", help=_("preview: build, serve on 127.0.0.1, rebuild and reload pages on "
+                        "change"))
+    _add_common(serve_cmd)
     serve_cmd.add_argument("--port", type=_port, default=8000, metavar="P",
-                           help="port to listen on (default 8000; 0 picks a free one)")
+                           help=_("port to listen on (default 8000; 0 picks a free one)"))
     serve_cmd.add_argument("--host", default="127.0.0.1", metavar="H",
-                           help="address to listen on (default 127.0.0.1: this computer only)")
+                           help=_("address to listen on (default 127.0.0.1: this computer "
+                                  "only)"))
     _add_verbosity(serve_cmd)
 
-    new_cmd = commands.add_parser("new", help='start an article: new "Tiêu đề bài viết"')
-    new_cmd.add_argument("title", metavar="TITLE", help="the article's title, in quotes")
-    new_cmd.add_argument("site_dir", nargs="?", default=None, metavar="SITE_DIR")
+    new_cmd = commands.add_parser("new", help=_('start an article: new "Tiêu đề bài viết"'))
+    new_cmd.add_argument("title", metavar="TITLE", help=_("the article's title, in quotes"))
+    _add_common(new_cmd)
     new_cmd.add_argument("--site", dest="site_option", metavar="DIR",
-                         help="the site folder (default: the current folder)")
+                         help=_("the site's folder (default: the one holding the current "
+                                "folder)"))
 
     import_cmd = commands.add_parser(
-        "import", help="turn pages saved from the old portal (text or HTML) into articles")
+        "import", help=_("turn pages saved from the old portal (text or HTML) into articles"))
     import_cmd.add_argument("inputs", nargs="+", type=Path, metavar="FILE",
-                            help="legacy pages (.txt, .html), or folders holding them")
+                            help=_("legacy pages (.txt, .html), or folders holding them"))
+    _add_common(import_cmd, site=False)
     import_cmd.add_argument("-o", "--output", type=Path, metavar="DIR",
-                            help="where to write the articles (default: content/imported)")
+                            help=_("where to write the articles (default: content/imported)"))
     import_cmd.add_argument("--force", action="store_true",
-                            help="replace articles that an earlier import wrote into DIR")
+                            help=_("replace articles that an earlier import wrote into DIR"))
     return root
 
 
@@ -105,8 +153,9 @@ def run_import(args: argparse.Namespace) -> int:
     # Imported here: the HTML parser it needs would slow every other command's start.
     from phucdong_site import legacy
 
-    out_dir = args.output or legacy.default_output(Path("."))
-    config = load_config(legacy.site_dir_for(out_dir))
+    site = find_site(Path(".")) or Path(".")
+    out_dir = args.output or legacy.default_output(site)
+    config = load_config(legacy.site_dir_for(out_dir, site))
 
     def report(outcome: legacy.Outcome) -> None:
         stream = sys.stderr if outcome.status == "failed" else sys.stdout
@@ -121,36 +170,66 @@ def print_warnings(warnings) -> None:
     """Problems that did not stop the build, on stderr, each marked as a warning."""
     for warning in warnings:
         where = f"{warning.path}:{warning.line}" if warning.line else warning.path
-        print(f"{where}: warning: {warning.message}", file=sys.stderr)
+        print(f"{where}: {warning_label()}: {warning.message}", file=sys.stderr)
         if warning.hint:
-            print(f"  hint: {warning.hint}", file=sys.stderr)
+            print(f"  {hint_label()}: {warning.hint}", file=sys.stderr)
+
+
+def left_out_line(left_out: LeftOut, config: SiteConfig) -> str:
+    """Why an article may be missing: drafts and scheduled ones, and the next date."""
+    parts = []
+    if left_out.drafts:
+        parts.append(ngettext("{count} draft", "{count} drafts", left_out.drafts).format(
+            count=left_out.drafts))
+    if left_out.scheduled:
+        parts.append(ngettext("{count} scheduled article", "{count} scheduled articles",
+                              left_out.scheduled).format(count=left_out.scheduled))
+    if not parts:
+        return ""
+    line = _("not published: {which}").format(which=", ".join(parts))
+    if left_out.scheduled and left_out.next_publication is not None:
+        moment = left_out.next_publication.astimezone(config.tz)
+        line += "; " + _("the next goes public at {time} on {date}, at the first build after "
+                         "that").format(time=f"{moment:%H:%M}", date=f"{moment:%d/%m/%Y}")
+    if left_out.drafts:
+        line += " " + _("(drafts: draft: true; see them with make serve or build --drafts)")
+    return line
 
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "import":
         return run_import(args)
     if args.command == "new" and args.site_dir and args.site_option:
-        raise UsageError("new: give the site folder once, either after the title or with --site")
-    site_dir = _site_dir(getattr(args, "site_option", None) or args.site_dir or ".")
+        raise UsageError("new: " + _("give the site folder once, either after the title or "
+                                     "with --site"))
+    site_dir = _site_dir(getattr(args, "site_option", None) or args.site_dir, args.command)
     if args.command == "build":
         if args.jobs is not None and args.jobs < 1:
-            raise UsageError("--jobs: expected a number of at least 1")
+            raise UsageError("--jobs: " + _("expected a number of at least 1"))
         config = load_config(site_dir, args.output, base_url=args.base_url,
                              drafts=args.drafts or None, jobs=args.jobs)
         report = build(config, _progress(args))
-        print_warnings(report.warnings)
+        address = None if config.drafts else address_warning(config, bool(args.base_url))
+        print_warnings([*report.warnings, *([address] if address else [])])
         if not args.quiet:
-            done = ("không có gì thay đổi, giữ nguyên" if report.unchanged
-                    else f"{report.photos_processed} ảnh mới xử lý")
+            done = (_("nothing changed, kept as it was") if report.unchanged else
+                    ngettext("{count} photo processed", "{count} photos processed",
+                             report.photos_processed).format(count=report.photos_processed))
             print(f"{summary(report.articles, report.pages, report.photos, report.seconds)} "
                   f"({done}) → {report.output_dir}")
+            if line := left_out_line(report.left_out, config):
+                print(line)
         return 0
     if args.command == "check":
         config = load_config(site_dir, drafts=args.drafts or None)
         planned = check(config, _progress(args))
-        print_warnings(planned.index.warnings)
+        print_warnings(planned.warnings)
         if not args.quiet:
-            print(f"{len(planned.site.articles)} bài viết: không có lỗi (no problems found)")
+            count = len(planned.site.articles)
+            print(ngettext("{count} article: no problems found",
+                           "{count} articles: no problems found", count).format(count=count))
+            if line := left_out_line(planned.left_out, config):
+                print(line)
         return 0
     if args.command == "serve":
         from phucdong_site.serve import serve  # imports watchfiles: only serve needs it
@@ -161,27 +240,29 @@ def run(args: argparse.Namespace) -> int:
         path = new_article(load_config(site_dir), args.title)
         print(path)
         return 0
-    raise UsageError(f"unknown command {args.command}")
+    raise UsageError(_("unknown command {name}").format(name=args.command))
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        return run(args)
-    except SiteError as error:
-        for line in error.lines():
-            print(line, file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print("interrupted; the previous output is unchanged", file=sys.stderr)
-        return 130
-    except OSError as error:
-        where = f"{error.filename}: " if error.filename else ""
-        print(f"{where}{error.strerror or error}", file=sys.stderr)
-        return 1
-    except Exception as error:  # noqa: BLE001 - a bug of ours must still not dump a traceback
-        if args.debug:
-            traceback.print_exc()
-        print(f"internal error: {type(error).__name__}: {error} (run with --debug and report it)",
-              file=sys.stderr)
-        return 1
+    argv = sys.argv[1:] if argv is None else argv
+    with speaking(choose(_requested_language(argv))):
+        args = parser().parse_args(argv)
+        try:
+            return run(args)
+        except SiteError as error:
+            for line in error.lines():
+                print(line, file=sys.stderr)
+            return error.exit_code
+        except KeyboardInterrupt:
+            print(_("interrupted; the previous output is unchanged"), file=sys.stderr)
+            return 130
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            print(f"{where}{error.strerror or error}", file=sys.stderr)
+            return 1
+        except Exception as error:  # noqa: BLE001 - a bug of ours must not dump a traceback
+            if args.debug:
+                traceback.print_exc()
+            print(_("internal error: {error} (run with --debug and report it)").format(
+                error=f"{type(error).__name__}: {error}"), file=sys.stderr)
+            return 1

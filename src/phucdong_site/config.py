@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
+from phucdong_site.language import N_, _, choose
 from phucdong_site.text import is_slug
 
 CONFIG_NAME = "site.toml"
@@ -109,13 +110,13 @@ def _is_slug(value: object) -> bool:
 
 # key -> (check, what the key expects, in the words of the error message)
 TOP_LEVEL = {
-    "name": (_is_text, "a non-empty text"),
-    "section_title": (_is_text, "a non-empty text"),
-    "description": (lambda v: isinstance(v, str), "a text"),
-    "base_url": (_is_http_url, 'an http(s) URL such as "https://phucdong.gov.vn/"'),
-    "per_page": (_is_positive_int, "a whole number of at least 1"),
-    "timezone": (_is_timezone, 'a time zone name such as "Asia/Ho_Chi_Minh"'),
-    "default_category": (_is_slug, "a category slug such as tin-tuc-su-kien"),
+    "name": (_is_text, N_("a non-empty text")),
+    "section_title": (_is_text, N_("a non-empty text")),
+    "description": (lambda v: isinstance(v, str), N_("a text")),
+    "base_url": (_is_http_url, N_('an http(s) URL such as "https://phucdong.gov.vn/"')),
+    "per_page": (_is_positive_int, N_("a whole number of at least 1")),
+    "timezone": (_is_timezone, N_('a time zone name such as "Asia/Ho_Chi_Minh"')),
+    "default_category": (_is_slug, N_("a category slug such as tin-tuc-su-kien")),
 }
 TABLES = {"categories", "contact", "images"}
 CONTACT_KEYS = {field for field in Contact.__slots__}
@@ -139,8 +140,27 @@ def key_lines(text: str) -> dict[str, int]:
 def _describe(value: object) -> str:
     if isinstance(value, str):
         return f'"{value}"'
-    return {bool: "true/false", int: "a number", float: "a number", list: "a list",
-            dict: "a table"}.get(type(value), type(value).__name__)
+    return {bool: _("true/false"), int: _("a number"), float: _("a number"), list: _("a list"),
+            dict: _("a table")}.get(type(value), type(value).__name__)
+
+
+def _toml_problem(error: tomllib.TOMLDecodeError) -> str:
+    """tomllib's words (English) without their "(at line …)", which the line number shows;
+    in Vietnamese, the common ones translated and the rare ones left to the line number."""
+    problem = re.sub(r"\s*\(at [^)]*\)$", "", str(error))
+    if choose() == "en":
+        return problem
+    known = {
+        "Invalid value": _("a value that is not a quoted text, number, true/false or list"),
+        "Expected '=' after a key": _("a key without '=' after it"),
+        "Invalid statement": _("a line that is not key = value"),
+        "Cannot overwrite a value": _("a key written twice"),
+        "Unclosed array": _("a list [ … ] that is not closed with ]"),
+        "Illegal character": _("a character that TOML does not allow here"),
+        "Unterminated string": _("a text whose quote is not closed"),
+    }
+    return next((text for start, text in known.items() if problem.startswith(start)),
+                _("check the quotes and the '=' on this line"))
 
 
 def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> SiteConfig:
@@ -155,11 +175,12 @@ def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> 
             text = unicodedata.normalize("NFC", path.read_bytes().decode("utf-8-sig"))
             raw = tomllib.loads(text)
         except UnicodeDecodeError:
-            raise ErrorList([ContentError(shown, None, "not UTF-8 text; save it as UTF-8")])
+            raise ErrorList([ContentError(shown, None, _("not UTF-8 text; save it as UTF-8"))])
         except tomllib.TOMLDecodeError as error:
             line = re.search(r"line (\d+)", str(error))
             raise ErrorList([ContentError(shown, int(line.group(1)) if line else None,
-                                          f"not valid TOML: {error}")])
+                                          _("not valid TOML: {problem}").format(
+                                              problem=_toml_problem(error)))])
         lines = key_lines(text)
 
     errors = ErrorList()
@@ -171,7 +192,8 @@ def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> 
                 values[key] = value
             else:
                 errors.append(ContentError(shown, lines.get(key),
-                                           f"{key}: expected {expected}, got {_describe(value)}"))
+                                           f"{key}: " + _("expected {what}, got {value}").format(
+                                               what=_(expected), value=_describe(value))))
         elif key == "categories":
             values["categories"] = _load_categories(value, lines, shown, errors)
         elif key == "contact":
@@ -179,7 +201,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> 
         elif key == "images":
             values["images"] = _load_images(value, lines, shown, errors)
         else:
-            errors.append(ContentError(shown, lines.get(key), f"{key}: unknown setting",
+            errors.append(ContentError(shown, lines.get(key), f"{key}: " + _("unknown setting"),
                                        hint=did_you_mean(key, [*TOP_LEVEL, *TABLES])))
     errors.raise_if_any()
 
@@ -194,17 +216,18 @@ def _load_categories(value: object, lines: dict[str, int], shown: Path,
                      errors: ErrorList) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict):
         errors.append(ContentError(shown, lines.get("categories"),
-                                   "categories: expected a table [categories] of slug = \"Name\""))
+                                   "categories: " + _('expected a table [categories] of '
+                                                      'slug = "Name"')))
         return ()
     pairs = []
     for slug, name in value.items():
         where = lines.get(f"categories.{slug}")
         if not _is_slug(slug):
-            errors.append(ContentError(shown, where, f"categories.{slug}: a category slug uses "
-                                       "only a-z, 0-9 and hyphens"))
+            errors.append(ContentError(shown, where, f"categories.{slug}: " + _(
+                "a category slug uses only a-z, 0-9 and hyphens")))
         elif not _is_text(name):
-            errors.append(ContentError(shown, where, f"categories.{slug}: expected a display "
-                                       f"name, got {_describe(name)}"))
+            errors.append(ContentError(shown, where, f"categories.{slug}: " + _(
+                "expected a display name, got {value}").format(value=_describe(name))))
         else:
             pairs.append((slug, name))
     return tuple(pairs)
@@ -213,17 +236,18 @@ def _load_categories(value: object, lines: dict[str, int], shown: Path,
 def _load_contact(value: object, lines: dict[str, int], shown: Path,
                   errors: ErrorList) -> Contact:
     if not isinstance(value, dict):
-        errors.append(ContentError(shown, lines.get("contact"), "contact: expected a table [contact]"))
+        errors.append(ContentError(shown, lines.get("contact"), "contact: " + _("expected a table [contact]")))
         return Contact()
     fields = {}
     for key, text in value.items():
         where = lines.get(f"contact.{key}")
         if key not in CONTACT_KEYS:
-            errors.append(ContentError(shown, where, f"contact.{key}: unknown setting",
+            errors.append(ContentError(shown, where, f"contact.{key}: " + _("unknown setting"),
                                        hint=did_you_mean(key, CONTACT_KEYS)))
         elif not isinstance(text, str):
             errors.append(ContentError(shown, where,
-                                       f"contact.{key}: expected a text, got {_describe(text)}"))
+                                       f"contact.{key}: " + _("expected {what}, got {value}").format(
+                                           what=_("a text"), value=_describe(text))))
         else:
             fields[key] = text
     return Contact(**fields)
@@ -244,33 +268,35 @@ def _is_formats(value: object) -> bool:
 
 
 IMAGE_KEYS = {
-    "widths": (_is_widths, "a list of pixel widths between 16 and 8192, e.g. [480, 960, 1600]"),
-    "cover_widths": (_is_widths, "a list of pixel widths between 16 and 8192, e.g. [480, 960]"),
-    "quality": (_is_quality, "a whole number from 1 to 100"),
-    "webp_quality": (_is_quality, "a whole number from 1 to 100"),
-    "formats": (_is_formats, 'a list of "webp" and "jpeg" that includes "jpeg"'),
-    "sizes": (_is_text, 'a sizes attribute, e.g. "(max-width: 46rem) 100vw, 46rem"'),
+    "widths": (_is_widths, N_("a list of pixel widths between 16 and 8192, e.g. "
+                                "[480, 960, 1600]")),
+    "cover_widths": (_is_widths, N_("a list of pixel widths between 16 and 8192, e.g. "
+                                      "[480, 960]")),
+    "quality": (_is_quality, N_("a whole number from 1 to 100")),
+    "webp_quality": (_is_quality, N_("a whole number from 1 to 100")),
+    "formats": (_is_formats, N_('a list of "webp" and "jpeg" that includes "jpeg"')),
+    "sizes": (_is_text, N_('a sizes attribute, e.g. "(max-width: 46rem) 100vw, 46rem"')),
 }
 
 
 def _load_images(value: object, lines: dict[str, int], shown: Path,
                  errors: ErrorList) -> ImageConfig:
     if not isinstance(value, dict):
-        errors.append(ContentError(shown, lines.get("images"), "images: expected a table [images]"))
+        errors.append(ContentError(shown, lines.get("images"), "images: " + _("expected a table [images]")))
         return ImageConfig()
     fields: dict = {}
     for key, setting in value.items():
         where = lines.get(f"images.{key}")
         if key not in IMAGE_KEYS:
-            errors.append(ContentError(shown, where, f"images.{key}: unknown setting",
+            errors.append(ContentError(shown, where, f"images.{key}: " + _("unknown setting"),
                                        hint=did_you_mean(key, IMAGE_KEYS)))
             continue
         check, expected = IMAGE_KEYS[key]
         if not check(setting):
             got = json.dumps(setting, ensure_ascii=False) if isinstance(setting, list) \
                 else _describe(setting)
-            errors.append(ContentError(shown, where, f"images.{key}: expected {expected}, "
-                                       f"got {got}"))
+            errors.append(ContentError(shown, where, f"images.{key}: " + _(
+                "expected {what}, got {value}").format(what=_(expected), value=got)))
         elif key in ("widths", "cover_widths"):
             fields[key] = tuple(sorted(set(setting)))
         elif key == "formats":
@@ -279,3 +305,58 @@ def _load_images(value: object, lines: dict[str, int], shown: Path,
         else:
             fields[key] = setting
     return ImageConfig(**fields)
+
+
+def find_site(start: Path) -> Path | None:
+    """The site holding START: the nearest folder, START or above, with a site.toml (as git
+    finds its repository); relative to START when above it ("..", "../.."). None if none."""
+    here = Path(start)
+    absolute = here.absolute()
+    for depth, folder in enumerate((absolute, *absolute.parents)):
+        if (folder / CONFIG_NAME).is_file():
+            return here if depth == 0 else here.joinpath(*[".."] * depth)
+    return None
+
+
+# Addresses that cannot be the portal's: this computer, a private name, or a placeholder
+# from the documentation (RFC 2606 and 6761 reserve these names).
+_LOCAL_HOSTS = {"localhost", "0.0.0.0", "::1", "::"}
+_RESERVED_SUFFIXES = (".localhost", ".local", ".test", ".example", ".invalid", ".internal",
+                      ".lan", ".home.arpa")
+_PLACEHOLDER_DOMAINS = {"example.com", "example.org", "example.net"}
+
+
+def unpublishable_address(url: str) -> str:
+    """Why URL cannot be where the site is published ("" if it can): "local", "placeholder"."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host in _LOCAL_HOSTS or host.startswith("127.") or host.endswith(_RESERVED_SUFFIXES[:2]):
+        return "local"
+    if (host in _PLACEHOLDER_DOMAINS or host.endswith(tuple(f".{d}" for d in _PLACEHOLDER_DOMAINS))
+            or host.endswith(_RESERVED_SUFFIXES[2:]) or "." not in host):
+        return "placeholder"
+    return ""
+
+
+def address_warning(config: SiteConfig, from_command_line: bool) -> ContentError | None:
+    """A warning when the build would publish links to an address that is not the portal's."""
+    kind = unpublishable_address(config.base_url)
+    if not kind:
+        return None
+    if from_command_line:
+        where, line = Path("--base-url"), None
+    else:
+        where, line = Path(CONFIG_NAME), _line_of_key(config.site_dir / CONFIG_NAME, "base_url")
+    what = (_("{url} is a local address (this computer)") if kind == "local" else
+            _("{url} is a placeholder, not the portal's address")).format(url=config.base_url)
+    return ContentError(where, line, "base_url: " + what + "; " + _(
+        "share buttons, canonical links, RSS and Atom feeds, sitemap.xml, robots.txt and "
+        "printed pages will point there"),
+        hint=_('write the portal\'s address in site.toml, e.g. base_url = '
+               '"https://phucdong.gov.vn/", or build with --base-url https://…'))
+
+
+def _line_of_key(path: Path, key: str) -> int | None:
+    try:
+        return key_lines(path.read_text(encoding="utf-8")).get(key)
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -13,19 +13,21 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from phucdong_site.language import _, ngettext
 from phucdong_site.report import Progress
 
-# Stage names as the pipeline reports them, and how the editor reads them.
-STAGES = {
-    "parse": "đọc bài",
-    "render": "dựng trang",
-    "photos": "xử lý ảnh",
-}
 REDRAW_SECONDS = 0.1
 
 
+def stage_name(stage: str) -> str:
+    """A stage as the pipeline reports it ("parse"), as the editor reads it."""
+    names = {"parse": _("reading articles"), "render": _("rendering pages"),
+             "photos": _("processing photos")}
+    return names.get(stage, stage)
+
+
 def waiting_line(out_dir: Path) -> str:
-    return f"waiting for another build of {out_dir} to finish…"
+    return _("waiting for another build of {folder} to finish…").format(folder=out_dir)
 
 
 class QuietProgress(Progress):
@@ -78,16 +80,17 @@ class TerminalProgress(Progress):
         if not self.current:
             return
         if self.verbose:
-            done, _ = self.counts[self.current]
+            done = self.counts[self.current][0]
             seconds = time.perf_counter() - self.started
             self._clear()
-            print(f"{STAGES.get(self.current, self.current)}: {done} trong {seconds:.2f} s",
-                  file=self.stream, flush=True)
+            line = _("{stage}: {count} in {seconds:.2f} s").format(
+                stage=stage_name(self.current), count=done, seconds=seconds)
+            print(line, file=self.stream, flush=True)
         self._draw(force=True)
 
     def line(self) -> str:
         """The live line: every stage so far, e.g. "đọc bài 1000/1000 · dựng trang 12/1120"."""
-        return " · ".join(f"{STAGES.get(name, name)} {done}/{total}"
+        return " · ".join(f"{stage_name(name)} {done}/{total}"
                           for name, (done, total) in self.counts.items())
 
     def _draw(self, force: bool = False) -> None:
@@ -108,4 +111,7 @@ class TerminalProgress(Progress):
 
 def summary(articles: int, pages: int, photos: int, seconds: float) -> str:
     """The one-line summary of a build, in the editor's words."""
-    return f"{articles} bài viết, {pages} trang, {photos} ảnh trong {seconds:.1f} s"
+    parts = (ngettext("{count} article", "{count} articles", articles).format(count=articles),
+             ngettext("{count} page", "{count} pages", pages).format(count=pages),
+             ngettext("{count} photo", "{count} photos", photos).format(count=photos))
+    return _("{parts} in {seconds:.1f} s").format(parts=", ".join(parts), seconds=seconds)

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from pathlib import PurePath
 
+from phucdong_site.language import _, ngettext
+
 
 class SiteError(Exception):
     """Base of every error the command line reports without a traceback."""
@@ -37,7 +39,7 @@ class ContentError(SiteError):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.message}"
-        return f"{text}\n  hint: {self.hint}" if self.hint else text
+        return f"{text}\n  {hint_label()}: {self.hint}" if self.hint else text
 
     def __reduce__(self):
         # Crosses from worker processes whole: rebuilt from its fields, not from str(self).
@@ -45,6 +47,14 @@ class ContentError(SiteError):
 
     def sort_key(self) -> tuple[str, int]:
         return (self.path, self.line or 0)
+
+
+def hint_label() -> str:
+    return _("hint")
+
+
+def warning_label() -> str:
+    return _("warning")
 
 
 class ErrorList(SiteError):
@@ -69,8 +79,8 @@ class ErrorList(SiteError):
 
     def lines(self) -> list[str]:
         count = len(self.errors)
-        noun = "problem" if count == 1 else "problems"
-        return [str(error) for error in self.errors] + [f"{count} {noun} found"]
+        found = ngettext("{count} problem found", "{count} problems found", count)
+        return [str(error) for error in self.errors] + [found.format(count=count)]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -79,4 +89,4 @@ class ErrorList(SiteError):
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest known word, or "" when none is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return _("did you mean '{word}'?").format(word=close[0]) if close else ""

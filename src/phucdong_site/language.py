@@ -69,3 +69,8 @@ def speaking(language: str) -> Iterator[None]:
             os.environ.pop("LANGUAGE", None)
         else:
             os.environ["LANGUAGE"] = saved_variable
+
+
+def N_(message: str) -> str:
+    """Marks MESSAGE for the catalog where it is defined; `_()` translates it where used."""
+    return message

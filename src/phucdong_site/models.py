@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from phucdong_site.errors import ContentError
+
 
 class BodySpans(Protocol):
     """Where the build cache keeps bodies (cache.bodies.BodiesFile): spans read on use."""
@@ -99,6 +101,9 @@ class Article:
     extra: tuple[tuple[str, object], ...] = ()   # unknown front-matter keys, for templates
     images: tuple[Photo, ...] = ()   # every photo file the page shows, body images included
     url_line: int = 1            # the line of slug: (or title:), where URL clashes are reported
+    # Warnings about this file (a photo without a caption, an import's placeholder photo):
+    # reported by every build that publishes it, never stopping one.
+    notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
     # The article's path under the site root: YYYY/MM/slug/. Made once: listings, related
     # blocks and page keys ask for it a hundred thousand times in a build of 10,000.
     url: str = field(init=False, repr=False, compare=False)
@@ -140,3 +145,13 @@ class Site:
     photos: tuple[Photo, ...] = field(default=())   # each photo file once
     # URLs of articles dated after the build time, shown (marked) only by --drafts builds.
     scheduled: frozenset[str] = frozenset()
+    drafts_left_out: int = 0     # draft articles found but not published
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """Articles a build found but did not publish, so that it can say why one is missing."""
+
+    drafts: int = 0
+    scheduled: int = 0           # dated after the build
+    next_publication: datetime | None = None    # when the first of those goes public

@@ -11,7 +11,7 @@ from phucdong_site.cache import freshness
 from phucdong_site.files import read_checked
 from phucdong_site.render.theme import default_theme_dir
 
-UNCHANGED = "không có gì thay đổi"
+UNCHANGED = "nothing changed"
 
 
 def settle() -> None:

@@ -98,7 +98,7 @@ def test_reports_a_file_that_is_not_an_image(site, invoke):
     site.article("2024/a.md", f"{GOOD}\nphotos:\n  - src: photos/bao-cao.jpg")
     assert errors_of(site, invoke) == [
         "content/2024/a.md:5: photos[0].src: bao-cao.jpg is not an image "
-        "(expected a JPEG, PNG, WebP or GIF file)"]
+        "(expected a JPEG, PNG, WebP, GIF or HEIC file)"]
 
 
 def test_reports_a_truncated_image(site, invoke):

@@ -18,7 +18,7 @@ def test_new_creates_a_complete_draft_that_builds(site):
     text = path.read_text(encoding="utf-8")
     assert 'title: "Hội nghị: tổng kết \\"công tác\\" năm 2024"' in text
     assert "views: 0" in text and "draft: true" in text
-    assert "# photos:" in text and "#   - src: photos/" in text     # commented example
+    assert "#photos:" in text and "#  - src: photos/" in text     # commented example
     stamp = re.search(r"^date: (\d{4}-\d\d-\d\d \d\d:\d\d)$", text, re.M).group(1)
     written = datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(
         tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -49,3 +49,42 @@ def test_new_rejects_a_title_without_letters(site):
     assert result.returncode == 2
     assert "no letters or digits" in result.stderr
     assert not list(site.content.rglob("*.md"))
+
+
+def test_the_photo_example_uncommented_as_the_template_says_passes_check(site):
+    """The template says: delete the # at the start of the three lines below it."""
+    path = site.root / run_cli("new", "Ra quân tổng vệ sinh", cwd=site.root).stdout.strip()
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "xoá dấu # ở đầu ba dòng" in line)
+    example = [i for i in range(at + 1, len(lines)) if lines[i].startswith("#")][1:4]
+    assert [lines[i].split(":")[0] for i in example] == ["#photos", "#  - src", "#    caption"]
+    for i in example:
+        lines[i] = lines[i][1:]
+    path.write_text("".join(lines), encoding="utf-8")
+    src = re.search(r"src: (\S+)", "".join(lines)).group(1)
+    site.photo(src)                  # the example's photo, where the example says it is
+    result = run_cli("check", "--drafts", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    page = run_cli("build", "--drafts", cwd=site.root)
+    assert page.returncode == 0, page.stderr
+    html = next(site.out.rglob("ra-quan-tong-ve-sinh/index.html")).read_text(encoding="utf-8")
+    assert "Chú thích ảnh" in html
+
+
+def test_new_from_inside_content_writes_into_the_sites_content(site):
+    (site.content / "2024").mkdir(parents=True)
+    result = run_cli("new", "Tin từ thư mục con", cwd=site.content / "2024")
+    assert result.returncode == 0, result.stderr
+    written = (site.content / "2024" / result.stdout.strip()).resolve()
+    assert written.parent.parent == site.content.resolve()
+    assert not (site.content / "content").exists()
+    assert not (site.content / "2024" / "content").exists()
+
+
+def test_new_with_a_title_that_is_not_utf8_leaves_nothing_behind(site):
+    # Bytes a Windows-1258 terminal would send for "Hội nghị": not UTF-8.
+    title = b"H\xf4i ngh\xd2".decode("utf-8", "surrogateescape")
+    result = run_cli("new", title, cwd=site.root)
+    assert result.returncode == 2
+    assert "UTF-8" in result.stderr and "Traceback" not in result.stderr
+    assert not site.content.exists() or not any(site.content.rglob("*"))

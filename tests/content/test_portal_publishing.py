@@ -57,7 +57,7 @@ def test_future_articles_wait_for_their_date_then_appear(site):
     files = tree_bytes(site.out)
     assert "2024/06/bai-hen-gio/index.html" in files
     assert "Bài hẹn giờ" in files["rss.xml"].decode()
-    assert b"https://phucdong.example/2024/06/bai-hen-gio/" in files["sitemap.xml"]
+    assert b"https://phucdong.gov.vn/2024/06/bai-hen-gio/" in files["sitemap.xml"]
 
 
 def test_output_depends_on_the_build_time_only_through_which_articles_are_public(site):

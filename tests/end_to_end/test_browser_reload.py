@@ -32,7 +32,7 @@ def test_the_page_reloads_by_itself_after_a_save(site, browser):
             path.write_text(FRONT_MATTER.replace('"Hội nghị tổng kết"', "Hội nghị: tổng kết")
                             + "Nội dung hỏng.\n", encoding="utf-8")
             page.wait_for_selector("#phucdong-serve-errors", timeout=15000)
-            assert "Chưa cập nhật được trang" in page.inner_text("#phucdong-serve-errors")
+            assert "The page could not be updated" in page.inner_text("#phucdong-serve-errors")
             assert "Nội dung đã sửa." in page.inner_text("body")     # the last good page
             assert page.evaluate("window.__notReloaded") is None
         finally:

@@ -100,7 +100,7 @@ def test_print_shows_the_article_alone_with_photos_url_and_date(page, server):
     assert page.locator(".meta .date").inner_text() == "20/12/2024"
     source = page.locator(".print-source")
     assert source.is_visible()
-    assert f"https://phucdong.example{SUB_PATH}{ARTICLE_WITH_PHOTOS}" in source.inner_text()
+    assert f"https://phucdong.gov.vn{SUB_PATH}{ARTICLE_WITH_PHOTOS}" in source.inner_text()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
 

@@ -63,7 +63,7 @@ def test_copy_link_button_copies_the_canonical_address(served, browser):
     button.click()
     page.locator(".copy-status", has_text="Đã sao chép liên kết.").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == \
-        "https://phucdong.example/" + ARTICLE
+        "https://phucdong.gov.vn/" + ARTICLE
     context.close()
 
 

@@ -9,7 +9,7 @@ import sys
 
 from conftest import run_cli
 
-SUMMARY = re.compile(r"^(\d+) bài viết, (\d+) trang, (\d+) ảnh trong \d+\.\d s")
+SUMMARY = re.compile(r"^(\d+) articles?, (\d+) pages?, (\d+) photos? in \d+\.\d s")
 
 
 def small_site(site) -> None:
@@ -40,8 +40,8 @@ def test_quiet_prints_nothing_and_verbose_prints_each_stage(site):
     verbose = site.build("-v")
     assert verbose.returncode == 0
     stages = [line.split(":")[0] for line in verbose.stderr.splitlines()]
-    assert stages == ["đọc bài", "dựng trang", "xử lý ảnh"]
-    assert "đọc bài: 4 trong" in verbose.stderr
+    assert stages == ["reading articles", "rendering pages", "processing photos"]
+    assert "reading articles: 4 in" in verbose.stderr
     (site.content / "2024" / "extra.md").write_text(
         '---\ntitle: "Thêm"\ndate: 2024-02-01\n---\n\nMột bài nữa.\n', encoding="utf-8")
     quiet = site.build("-q")
@@ -66,8 +66,8 @@ def test_on_a_terminal_a_build_draws_a_live_counter_and_clears_it(site):
         os.close(leader)
     assert result.returncode == 0
     screen = drawn.decode("utf-8")
-    assert "\rđọc bài 0/4" in screen
-    assert "đọc bài 4/4 · dựng trang" in screen and "xử lý ảnh 1/1" in screen
+    assert "\rreading articles 0/4" in screen
+    assert "reading articles 4/4 · rendering pages" in screen and "processing photos 1/1" in screen
     assert screen.endswith("\r\x1b[K")         # the line is cleared before the summary
     assert SUMMARY.match(result.stdout)
 

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from conftest import SITE_TOML, ScratchSite
 
-BASE = "https://phucdong.example/"
+BASE = "https://phucdong.gov.vn/"
 COUNTED = {"2024/05/hop-to-dan-pho/": 50, "2024/03/ve-sinh-moi-truong/": 5}
 NOT_COUNTED = ("2024/06/le-hoi-mua-he/", "2024/04/tiep-cong-dan/")
 

@@ -133,9 +133,6 @@ def test_a_large_folder_is_listed_once_for_any_number_of_misses(tmp_path, monkey
     assert listings == [str(folder)]
 
 
-# Pending: content/article.py must pass the hint on (problems.add(..., hint=problem.hint));
-# remove this mark once it does (strict: the test then fails until the mark goes).
-@pytest.mark.xfail(strict=True, reason="content/article.py drops PhotoProblem.hint")
 def test_a_missing_photo_gets_the_hint_through_the_command_line(site):
     touch(site.content / "2024" / "photos", "tong-ve-sinh.jpg")
     site.article("2024/a.md", """

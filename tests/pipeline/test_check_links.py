@@ -47,7 +47,7 @@ def test_check_lists_every_broken_link_and_image_with_its_line(site):
 
         <img src="photos/thieu.jpg" alt="ảnh viết bằng HTML">
 
-        [ngoài trang](https://phucdong.example/../../etc/) [trang khác](https://example.org/x)
+        [ngoài trang](https://phucdong.gov.vn/../../etc/) [trang khác](https://example.org/x)
     """)
     assert path.read_text(encoding="utf-8").splitlines()[6] == \
         "Dòng một [không có](/2099/01/khong-co/)."
@@ -61,7 +61,7 @@ def test_check_lists_every_broken_link_and_image_with_its_line(site):
             "(a draft, or not an article)") in lines
     assert "content/2024/a.md:13: image: photos/thieu.jpg does not exist on the site" in lines
     # A link to this site's own host is checked like any other internal link.
-    assert "content/2024/a.md:15: link: https://phucdong.example/../../etc/ does not exist " \
+    assert "content/2024/a.md:15: link: https://phucdong.gov.vn/../../etc/ does not exist " \
         "on the site" in lines
     assert "5 problems found" in lines
     assert "example.org" not in result.stderr

@@ -30,7 +30,7 @@ def write_article(site, body: str):
 
 def test_serve_shows_edits_then_the_error_overlay_then_the_fixed_page(site):
     path = write_article(site, "Đoạn đầu tiên của bài.\n")
-    with Served(site.root) as served:
+    with Served(site.root, "--lang", "vi") as served:
         status, headers, page = served.get(ARTICLE_URL)
         assert status == 200
         assert headers["Content-Type"] == "text/html; charset=utf-8"
@@ -43,7 +43,8 @@ def test_serve_shows_edits_then_the_error_overlay_then_the_fixed_page(site):
         path.write_text(BROKEN + "Đoạn đã sửa lần hai.\n", encoding="utf-8")
         page = served.wait_for(ARTICLE_URL, lambda text: "phucdong-serve-errors" in text)
         assert "Chưa cập nhật được trang" in page                     # the Vietnamese heading
-        assert "content/2024/hoi-nghi.md:2: front matter: not valid YAML" in page
+        assert "content/2024/hoi-nghi.md:2: front matter: YAML không hợp lệ" in page
+        assert 'lang="vi"' in page.split("phucdong-serve-errors")[1][:40]
         assert "Đoạn đã sửa lần một." in page                         # the last good page
         assert "Đoạn đã sửa lần hai." not in page
         assert served.status()["ok"] is False
@@ -75,7 +76,7 @@ def test_a_save_storm_causes_at_most_two_rebuilds(site):
         time.sleep(2.5)                          # longer than the debounce: nothing pending
         rebuilds = served.status()["builds"] - before
         assert 1 <= rebuilds <= 2, served.stdout()
-        assert served.stdout().count("Đã dựng lại") == rebuilds
+        assert served.stdout().count("Rebuilt") == rebuilds
 
 
 def test_serve_answers_like_a_web_server(site):
@@ -101,7 +102,7 @@ def test_serve_answers_like_a_web_server(site):
             assert served.get(outside)[0] == 404
         # Links in the served pages lead to the served site, not to the production base_url.
         assert served.url in served.get(ARTICLE_URL)[2]
-        assert "phucdong.example" not in served.get(ARTICLE_URL)[2]
+        assert "phucdong.gov.vn" not in served.get(ARTICLE_URL)[2]
     assert "Traceback" not in served.stderr()
 
 

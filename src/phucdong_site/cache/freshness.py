@@ -37,6 +37,8 @@ from phucdong_site.cache.digests import config_digest, generator_digest
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError
 from phucdong_site.files import SETTLED_NS, read_checked, settled, write_checked
+from phucdong_site.language import choose
+from phucdong_site.models import LeftOut
 from phucdong_site.output import quiet_output
 from phucdong_site.render import default_theme_dir
 
@@ -58,7 +60,7 @@ class Record:
     """What a build was made from and what it wrote, with what it reported."""
 
     inputs: Inputs
-    next_publication: datetime | None     # the first article still waiting for its date
+    left_out: LeftOut            # drafts, and articles still waiting for their date
     output: Stamps
     articles: int
     pages: int
@@ -80,7 +82,8 @@ def scan_inputs(config: SiteConfig) -> Inputs:
                        ("theme/static", default_theme_dir("static"))):
         _stamp_tree(root, name, stamps, inputs=True)
     context = hashlib.sha256(" ".join([
-        generator_digest(), jinja2.__version__, PIL.__version__, config_digest(config),
+        # The language too: the warnings the record keeps are in it.
+        generator_digest(), jinja2.__version__, PIL.__version__, config_digest(config), choose(),
         repr(dataclasses.replace(config, jobs=None))]).encode()).hexdigest()
     files = [stamp for stamp in stamps.values() if stamp[0] >= 0]
     newest = max((max(stamp[1], stamp[2]) for stamp in files), default=0)
@@ -94,7 +97,8 @@ def unchanged_build(config: SiteConfig, inputs: Inputs, now: datetime) -> Record
     record = read_checked(config.cache_dir / FILE)
     if not isinstance(record, Record) or record.inputs != inputs or not inputs.settled:
         return None
-    if record.next_publication is not None and record.next_publication <= now:
+    waiting = record.left_out.next_publication
+    if waiting is not None and waiting <= now:
         return None
     with quiet_output(config.output_dir) as quiet:
         output: Stamps = {}
@@ -103,7 +107,7 @@ def unchanged_build(config: SiteConfig, inputs: Inputs, now: datetime) -> Record
         return record if quiet and output == record.output else None
 
 
-def remember_build(config: SiteConfig, inputs: Inputs, next_publication: datetime | None,
+def remember_build(config: SiteConfig, inputs: Inputs, left_out: LeftOut,
                    articles: int, pages: int, photos: int,
                    warnings: tuple[ContentError, ...], written: Iterable[str] = ()) -> None:
     """Record a finished build; called once its output is in place. WRITTEN: the files
@@ -116,7 +120,7 @@ def remember_build(config: SiteConfig, inputs: Inputs, next_publication: datetim
         output = {}
         _stamp_tree(config.output_dir, "", output, inputs=False)
     write_checked(config.cache_dir / FILE, Record(
-        inputs, next_publication, output, articles, pages, photos,
+        inputs, left_out, output, articles, pages, photos,
         tuple(warnings)))
 
 

@@ -4,8 +4,6 @@ rest over every core), drafts and scheduled articles, .md links, and `new`."""
 
 from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, split
 from phucdong_site.content.links import (
-    DRAFT_HINT,
-    DRAFT_PROBLEM,
     IGNORED_SCHEMES,
     link_sources,
     references,
@@ -17,7 +15,7 @@ from phucdong_site.content.publishing import build_time, public_site
 from phucdong_site.content.scaffold import new_article
 
 __all__ = [
-    "DRAFT_HINT", "DRAFT_PROBLEM", "Extra", "FrontMatterProblem", "IGNORED_SCHEMES",
+    "Extra", "FrontMatterProblem", "IGNORED_SCHEMES",
     "KnownArticles", "build_time", "link_sources", "load_site", "new_article",
     "public_site", "references", "source_target", "split",
 ]

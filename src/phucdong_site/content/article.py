@@ -12,15 +12,17 @@ from pathlib import Path
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, split
-from phucdong_site.content.hints import field_hint
+from phucdong_site.content.hints import field_hint, photo_shape
 from phucdong_site.content.markup import BodyTooComplex, render_body, shorten
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
+from phucdong_site.language import _
 from phucdong_site.models import Article, Body, Photo
 from phucdong_site.photos import (
     PhotoFile,
     PhotoProblem,
     SourceIndex,
     inspect,
+    is_placeholder,
     locate,
     make_photo,
     picture,
@@ -30,7 +32,6 @@ from phucdong_site.text import is_slug, slugify
 KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured",
               "summary", "draft", "slug")
 PHOTO_KEYS = ("src", "caption")
-DATE_FORMAT_HINT = "expected YYYY-MM-DD HH:MM"
 MAX_ARTICLE_BYTES = 2 * 2**20   # the longest real article is a few hundred KB
 MIN_YEAR, MAX_YEAR = 1900, 2999   # a news date outside these is a typo, and keeps tz math in range
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
@@ -45,25 +46,35 @@ class _FileProblems:
         self.source, self.lines, self.default_line = source, lines, default_line
         self.errors: list[ContentError] = []
 
+        self.notes: list[ContentError] = []
+
     def add(self, field: str, message: str, hint: str = "", line: int | None = None) -> None:
+        self.errors.append(self._error(field, message, hint, line))
+
+    def note(self, field: str, message: str, hint: str = "", line: int | None = None) -> None:
+        """A warning: reported, but the article is published."""
+        self.notes.append(self._error(field, message, hint, line))
+
+    def _error(self, field: str, message: str, hint: str, line: int | None) -> ContentError:
         where = line or self.lines.get(field) or self.default_line
-        self.errors.append(ContentError(self.source, where, f"{field}: {message}", hint))
+        return ContentError(self.source, where, f"{field}: {message}", hint)
 
 
 def read_text(path: Path, shown: Path) -> str:
     """The file's text, NFC, LF line ends, without a BOM; raises ContentError."""
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
-        raise ContentError(shown, None, f"file: {size / 2**20:.1f} MB is too large for an article "
-                           f"(the limit is {MAX_ARTICLE_BYTES // 2**20} MB of text)",
-                           hint="split it into several articles; photos go in photos:, not the text")
+        raise ContentError(shown, None, "file: " + _(
+            "{size:.1f} MB is too large for an article (the limit is {limit} MB of text)").format(
+                size=size / 2**20, limit=MAX_ARTICLE_BYTES // 2**20),
+            hint=_("split it into several articles; photos go in photos:, not the text"))
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ContentError(shown, line, f"file: not UTF-8 text (byte 0x{data[error.start]:02x})",
-                           hint="save the file as UTF-8 in your editor")
+        raise ContentError(shown, line, "file: " + _("not UTF-8 text (byte 0x{byte:02x})").format(
+            byte=data[error.start]), hint=_("save the file as UTF-8 in your editor"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 
@@ -85,8 +96,11 @@ def parse_article(path: Path, config: SiteConfig,
     meta = parts.metadata
     problems = _FileProblems(shown, parts.lines, default_line=2)
     for key in meta:
-        if key not in KNOWN_KEYS and (hint := field_hint(str(key), KNOWN_KEYS)):
-            problems.add(str(key), "unknown field", hint=hint)
+        if key in PHOTO_KEYS:
+            problems.add(str(key), _("belongs to a photo; write it inside its item under photos:"),
+                         hint=photo_shape())
+        elif key not in KNOWN_KEYS and (hint := field_hint(str(key), KNOWN_KEYS)):
+            problems.add(str(key), _("unknown field"), hint=hint)
 
     title = _text(meta, "title", problems, required=True)
     published = _date(meta, config, problems)
@@ -130,20 +144,43 @@ def parse_article(path: Path, config: SiteConfig,
         problems.add("body", str(problem), line=parts.body_line)
         raise ErrorList(problems.errors)
     for problem in body.problems:
-        problems.add("body", f"image {problem.message}",
+        problems.add("body", _("image {problem}").format(problem=problem.message), problem.hint,
                      line=_line_of(parts.body, problem.src, parts.body_line))
 
     if problems.errors:
         raise ErrorList(problems.errors)
     extra = tuple((str(k), v) for k, v in meta.items() if k not in KNOWN_KEYS)
     images = distinct_photos((*photos, *body_photos))
+    _note_placeholders(photos, body_photos, config.site_dir, parts, problems)
     return Article(source=shown, title=title, published=published, slug=slug,
                    category=category, views=views, photos=photos, tags=tags,
                    featured=featured, draft=draft,
                    summary=summary or shorten(body.first_paragraph),
                    body=Body(body.html), extra=extra,
                    images=images,
-                   url_line=parts.lines.get("slug") or parts.lines.get("title") or 1)
+                   url_line=parts.lines.get("slug") or parts.lines.get("title") or 1,
+                   notes=tuple(problems.notes))
+
+
+def _note_placeholders(photos: tuple[Photo, ...], body_photos: list[Photo], site_dir: Path,
+                       parts, problems: _FileProblems) -> None:
+    """A note for each grey placeholder (made by import) still standing in for a photo."""
+    hint = _("copy the original photo over this file, keeping its name, then delete the "
+             "line # ẢNH THIẾU above it")
+    seen = set()
+    for index, photo in enumerate(photos):
+        seen.add(photo.source)
+        if is_placeholder(site_dir / photo.source):
+            problems.note(f"photos[{index}].src", _(
+                "{path} is a grey placeholder made by import, not the real photo: residents "
+                "see a grey box").format(path=photo.src), hint)
+    for photo in body_photos:
+        if photo.source not in seen and is_placeholder(site_dir / photo.source):
+            seen.add(photo.source)
+            problems.note("body", _(
+                "image {path} is a grey placeholder made by import, not the real photo: "
+                "residents see a grey box").format(path=photo.src), hint,
+                line=_line_of(parts.body, photo.src, parts.body_line))
 
 
 def distinct_photos(photos: Iterable[Photo]) -> tuple[Photo, ...]:
@@ -165,20 +202,20 @@ def _text(meta: dict, key: str, problems: _FileProblems, required: bool = False)
     value = meta.get(key)
     if value is None:
         if required:
-            problems.add(key, "missing; every article needs one", line=1 if key not in
+            problems.add(key, _("missing; every article needs one"), line=1 if key not in
                          problems.lines else None)
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        problems.add(key, f"expected text, got {_kind(value)}")
+        problems.add(key, _("expected text, got {kind}").format(kind=_kind(value)))
         return ""
     text = re.sub(r"\s+", " ", str(value)).strip()
     if required and not text:
-        problems.add(key, "is empty")
+        problems.add(key, _("is empty"))
     return text
 
 
 def _kind(value: object) -> str:
-    return {list: "a list", dict: "a group of fields", bool: "true/false"}.get(
+    return {list: _("a list"), dict: _("a group of fields"), bool: _("true/false")}.get(
         type(value), type(value).__name__)
 
 
@@ -186,17 +223,19 @@ def _date(meta: dict, config: SiteConfig, problems: _FileProblems) -> datetime:
     fallback = datetime(1970, 1, 1, tzinfo=config.tz)
     value = meta.get("date")
     if value is None:
-        problems.add("date", f"missing ({DATE_FORMAT_HINT})", line=None if "date" in
+        problems.add("date", _("missing (expected YYYY-MM-DD HH:MM)"), line=None if "date" in
                      problems.lines else 1)
         return fallback
     text = str(value).strip()
     parts = _parse_date_parts(text)
     if parts is None:
-        problems.add("date", f"{_show(value)} is not a date ({DATE_FORMAT_HINT})")
+        problems.add("date", _("{value} is not a date (expected YYYY-MM-DD HH:MM)").format(
+            value=_show(value)))
         return fallback
     fields, offset = parts
     if not MIN_YEAR <= fields[0] <= MAX_YEAR:
-        problems.add("date", f"{_show(text)} has an unlikely year (expected {MIN_YEAR}–{MAX_YEAR})")
+        problems.add("date", _("{value} has an unlikely year (expected {first}–{last})").format(
+            value=_show(text), first=MIN_YEAR, last=MAX_YEAR))
         return fallback
     try:
         moment = datetime(*fields)
@@ -204,7 +243,8 @@ def _date(meta: dict, config: SiteConfig, problems: _FileProblems) -> datetime:
             return moment.replace(tzinfo=config.tz)
         return datetime.fromisoformat(f"{moment.isoformat()}{offset}").astimezone(config.tz)
     except ValueError:
-        problems.add("date", f"{_show(text)} is not a real date ({DATE_FORMAT_HINT})")
+        problems.add("date", _("{value} is not a real date (expected YYYY-MM-DD HH:MM)").format(
+            value=_show(text)))
         return fallback
 
 
@@ -224,10 +264,11 @@ def _views(value: object, problems: _FileProblems) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        problems.add("views", f"{_show(value)} is not a whole number")
+        problems.add("views", _("{value} is not a whole number").format(value=_show(value)))
         return 0
     if value < 0:
-        problems.add("views", f"{value} is negative; a view count is 0 or more")
+        problems.add("views", _("{value} is negative; a view count is 0 or more").format(
+            value=value))
         return 0
     return value
 
@@ -235,20 +276,21 @@ def _views(value: object, problems: _FileProblems) -> int:
 def _flag(meta: dict, key: str, problems: _FileProblems) -> bool:
     value = meta.get(key, False)
     if not isinstance(value, bool):
-        problems.add(key, f"{_show(value)} should be true or false")
+        problems.add(key, _("{value} should be true or false").format(value=_show(value)))
         return False
     return value
 
 
 def _category(value: object, config: SiteConfig, problems: _FileProblems) -> str:
     if not isinstance(value, str) or not slugify(value):
-        problems.add("category", f"{_show(value)} is not a category name")
+        problems.add("category", _("{value} is not a category name").format(value=_show(value)))
         return config.default_category
     slug = value if is_slug(value) else slugify(value)
     known = [known_slug for known_slug, _ in config.categories]
     if known and slug not in known:
-        problems.add("category", f"{_show(value)} is not one of the categories in site.toml",
-                     hint=did_you_mean(slug, known) or f"choose one of: {', '.join(known)}")
+        problems.add("category", _("{value} is not one of the categories in site.toml").format(
+            value=_show(value)), hint=did_you_mean(slug, known) or _("choose one of: {names}").format(
+                names=", ".join(known)))
     return slug
 
 
@@ -258,12 +300,12 @@ def _tags(value: object, problems: _FileProblems) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [part for part in value.split(",")]
     if not isinstance(value, list):
-        problems.add("tags", "expected a list, e.g. tags: [xây dựng Đảng, năm 2021]")
+        problems.add("tags", _("expected a list, e.g. tags: [xây dựng Đảng, năm 2021]"))
         return ()
     tags: dict[str, str] = {}
     for index, tag in enumerate(value):
         if isinstance(tag, bool) or not isinstance(tag, (str, int)) or not slugify(str(tag)):
-            problems.add(f"tags[{index}]", f"{_show(tag)} is not a tag")
+            problems.add(f"tags[{index}]", _("{value} is not a tag").format(value=_show(tag)))
             continue
         text = re.sub(r"\s+", " ", str(tag)).strip()
         tags.setdefault(slugify(text), text)
@@ -275,12 +317,13 @@ def _slug(meta: dict, title: str, problems: _FileProblems) -> str:
     if value is None:
         slug = slugify(title)
         if title and not slug:
-            problems.add("title", "has no letters or digits to make a URL from",
-                         hint="add slug: with a few words in plain a-z letters")
+            problems.add("title", _("has no letters or digits to make a URL from"),
+                         hint=_("add slug: with a few words in plain a-z letters"))
         return slug or "bai-viet"
     if not isinstance(value, str) or not is_slug(value):
-        problems.add("slug", f"{_show(value)} may use only a-z, 0-9 and single hyphens",
-                     hint=f'e.g. slug: "{slugify(str(value)) or "bai-viet"}"')
+        problems.add("slug", _("{value} may use only a-z, 0-9 and single hyphens").format(
+            value=_show(value)), hint=_('e.g. slug: "{slug}"').format(
+                slug=slugify(str(value)) or "bai-viet"))
         return slugify(str(value)) or "bai-viet"
     return value
 
@@ -289,7 +332,8 @@ def _photos(value: object, resolve, problems: _FileProblems) -> tuple[Photo, ...
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.add("photos", "expected a list of photos, each '- src: …' with 'caption: …'")
+        problems.add("photos", _("expected a list of photos, each '- src: …' with 'caption: …'"),
+                     hint=photo_shape())
         return ()
     photos = []
     for index, item in enumerate(value):
@@ -297,25 +341,34 @@ def _photos(value: object, resolve, problems: _FileProblems) -> tuple[Photo, ...
         if isinstance(item, str):
             item = {"src": item}
         if not isinstance(item, dict):
-            problems.add(field, "expected 'src:' and 'caption:' fields")
+            problems.add(field, _("expected 'src:' and 'caption:' fields"), hint=photo_shape())
             continue
         for key in item:
             if key not in PHOTO_KEYS:
-                problems.add(f"{field}.{key}", "unknown field",
+                problems.add(f"{field}.{key}", _("unknown field"),
                              hint=field_hint(str(key), PHOTO_KEYS))
         src, caption = item.get("src"), item.get("caption", "")
         if not isinstance(src, str):
-            problems.add(f"{field}.src", "missing; give the photo's path"
-                         if src is None else f"expected a path, got {_kind(src)}",
+            problems.add(f"{field}.src", _("missing; give the photo's path")
+                         if src is None else _("expected a path, got {kind}").format(
+                             kind=_kind(src)),
                          line=problems.lines.get(f"{field}.src") or problems.lines.get(field))
             continue
         if caption is None or isinstance(caption, bool) or not isinstance(caption, (str, int, float)):
-            problems.add(f"{field}.caption", f"expected text, got {_kind(caption)}")
+            problems.add(f"{field}.caption", _("expected text, got {kind}").format(
+                kind=_kind(caption)))
             caption = ""
         try:
             found = resolve(src)
         except PhotoProblem as problem:
-            problems.add(f"{field}.src", str(problem))
+            problems.add(f"{field}.src", str(problem), hint=problem.hint)
             continue
-        photos.append(make_photo(src, re.sub(r"\s+", " ", str(caption)).strip(), found))
+        caption = re.sub(r"\s+", " ", str(caption)).strip()
+        if not caption:
+            problems.note(f"{field}.caption", _(
+                "missing; the caption is also what blind readers hear instead of the photo "
+                "(its alt text)"), hint=_('add caption: "…" under src:, saying who or what the '
+                                         'photo shows'),
+                line=problems.lines.get(f"{field}.caption") or problems.lines.get(field))
+        photos.append(make_photo(src, caption, found))
     return tuple(photos)

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 import frontmatter
 import yaml
 
+from phucdong_site.content.hints import photo_shape
+from phucdong_site.language import _, choose
+
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -42,12 +45,13 @@ class Split:
 def split(text: str) -> Split:
     """Front matter and body of TEXT (already NFC, LF line ends); raises FrontMatterProblem."""
     if not _HANDLER.FM_BOUNDARY.match(text):
-        raise FrontMatterProblem(1, "front matter: missing; the file must start with a line "
-                                 "'---', then title: and date:, then another '---'")
+        raise FrontMatterProblem(1, "front matter: " + _(
+            "missing; the file must start with a line '---', then title: and date:, "
+            "then another '---'"))
     try:
         fm, body = _HANDLER.split(text)
     except ValueError:
-        raise FrontMatterProblem(1, "front matter: not closed; add a line '---' after it")
+        raise FrontMatterProblem(1, "front matter: " + _("not closed; add a line '---' after it"))
     fm_start = text.find(fm, 3)
     offset = text.count("\n", 0, fm_start)
     body_line = text.count("\n", 0, fm_start + len(fm)) + 2
@@ -70,16 +74,16 @@ def split(text: str) -> Split:
                                  _hint(error, line_text, before))
     except yaml.reader.ReaderError as error:
         line = offset + fm.count("\n", 0, error.position) + 1
-        raise FrontMatterProblem(line, f"front matter: contains the control character "
-                                 f"U+{error.character:04X}, which YAML does not allow",
-                                 "delete it (it is invisible: retype the line)")
-    except yaml.YAMLError as error:
-        raise FrontMatterProblem(1, f"front matter: not valid YAML ({error})")
+        raise FrontMatterProblem(line, "front matter: " + _(
+            "contains the control character U+{code:04X}, which YAML does not allow").format(
+                code=error.character), _("delete it (it is invisible: retype the line)"))
+    except yaml.YAMLError:
+        raise FrontMatterProblem(1, "front matter: " + _("not valid YAML"))
     finally:
         loader.dispose()
     if not isinstance(metadata, dict):
-        raise FrontMatterProblem(offset + 1, "front matter: expected 'key: value' lines "
-                                 "such as title: and date:")
+        raise FrontMatterProblem(offset + 1, "front matter: " + _(
+            "expected 'key: value' lines such as title: and date:"))
     _refuse_repeated_keys(node, offset)
     _refuse_dropped_text(node, fm.split("\n"), offset)
     lines: dict[str, int] = {}
@@ -92,11 +96,12 @@ def _refuse_repeated_keys(node: yaml.Node, offset: int) -> None:
     # title: would see the wrong one published.
     for mapping in _mappings(node):
         first: dict[str, int] = {}
-        for key, _ in mapping.value:
+        for key, _value in mapping.value:
             line = offset + key.start_mark.line + 1
             if key.value in first:
-                raise FrontMatterProblem(line, f"{key.value}: written twice (also on line "
-                                         f"{first[key.value]})", "keep only one of the two lines")
+                raise FrontMatterProblem(line, f"{key.value}: " + _(
+                    "written twice (also on line {line})").format(line=first[key.value]),
+                    _("keep only one of the two lines"))
             first[key.value] = line
 
 
@@ -115,9 +120,10 @@ def _refuse_dropped_text(node: yaml.Node, fm_lines: list[str], offset: int) -> N
                 if rest.lstrip().startswith("#"):
                     raise FrontMatterProblem(
                         offset + value.start_mark.line + 1,
-                        f"{key.value}: the text after # would be dropped (YAML reads # as the "
-                        "start of a comment)",
-                        f'put the whole text in double quotes, e.g. {key.value}: "Hội nghị #1"')
+                        f"{key.value}: " + _("the text after # would be dropped (YAML reads # "
+                                             "as the start of a comment)"),
+                        _('put the whole text in double quotes, e.g. {key}: "Hội nghị #1"').format(
+                            key=key.value))
 
 
 def _mappings(node: yaml.Node):
@@ -140,8 +146,8 @@ def _refuse_aliases(node: yaml.Node, offset: int) -> None:
         current = stack.pop()
         if id(current) in seen:
             raise FrontMatterProblem(offset + current.start_mark.line + 1,
-                                     "front matter: anchors and aliases (& and *) are not "
-                                     "supported; write the value out")
+                                     "front matter: " + _("anchors and aliases (& and *) are "
+                                                          "not supported; write the value out"))
         seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
@@ -164,11 +170,34 @@ def _collect_lines(node: yaml.Node, path: str, offset: int, lines: dict[str, int
 
 
 def _explain(error: yaml.MarkedYAMLError) -> str:
-    problem = error.problem or "not valid YAML"
+    problem = error.problem or ""
     if "could not determine a constructor" in problem:
         tag = problem.split("tag", 1)[-1].strip(" '")
-        return f"the tag {tag} is not allowed in front matter"
-    return f"not valid YAML ({problem})"
+        return _("the tag {tag} is not allowed in front matter").format(tag=tag)
+    detail = _yaml_problem(problem)
+    return _("not valid YAML ({problem})").format(problem=detail) if detail else \
+        _("not valid YAML")
+
+
+def _yaml_problem(problem: str) -> str:
+    """PyYAML's words for what it found (English), or their translation; "" for the rare
+    ones without a translation (the hint and the line remain)."""
+    known = {
+        "mapping values are not allowed": _("a ': ' where YAML does not allow one"),
+        "did not find expected '-' indicator": _("a line at the wrong indentation"),
+        "did not find expected key": _("a line at the wrong indentation"),
+        "expected <block end>": _("a line at the wrong indentation"),
+        "found character '\\t'": _("a tab character"),
+        "found unexpected end of stream": _("the text ends inside quotes"),
+        "found unknown escape character": _("an unknown \\ escape inside double quotes"),
+        "found undefined alias": _("an undefined alias (*)"),
+        "found unexpected ':'": _("an unexpected ':'"),
+        "expected ',' or ']'": _("a list [ … ] that is not closed with ]"),
+        "expected ',' or '}'": _("a group { … } that is not closed with }"),
+    }
+    if choose() == "en":
+        return problem
+    return next((text for start, text in known.items() if problem.startswith(start)), "")
 
 
 def _unclosed_quote(error: yaml.MarkedYAMLError) -> bool:
@@ -179,17 +208,21 @@ def _hint(error: yaml.MarkedYAMLError, line: str = "", before: str = "") -> str:
     """What to change, judged from the error and the text of the line it points at."""
     problem = error.problem or ""
     if "\t" in line or "found character '\\t'" in problem:
-        return "indent with spaces, not tabs"
+        return _("indent with spaces, not tabs")
     if any(mark in line for mark in "“”„"):
-        return 'use straight double quotes " … " around the text, not typographic quotes “ … ”'
+        return _('use straight double quotes " … " around the text, not typographic quotes “ … ”')
     if _unclosed_quote(error):
-        return 'the quote opened on this line is not closed; end the text with a " on the same line'
+        return _('the quote opened on this line is not closed; end the text with a " on the '
+                 'same line')
     if "mapping values are not allowed" in problem and before.strip() and ":" not in before:
-        return "the line above has no ':' after the field name; write it as name: value"
+        return _("the line above has no ':' after the field name; write it as name: value")
     if "mapping values are not allowed" in problem:
-        return 'a value that contains ": " must be in double quotes, e.g. title: "Hội nghị: tổng kết"'
+        return _('a value that contains ": " must be in double quotes, e.g. '
+                 'title: "Hội nghị: tổng kết"')
     if re.search(r':\s*"[^"]*"\s*[^\s#]', line):
-        return "there is text after the closing quote; put the whole value inside the quotes"
+        return _("there is text after the closing quote; put the whole value inside the quotes")
+    if line.strip().removeprefix("- ").startswith(("src:", "caption:")):
+        return photo_shape()
     if "expected <block end>" in problem or "did not find expected" in problem:
-        return "check the indentation and that every quote is closed"
+        return _("check the indentation and that every quote is closed")
     return ""

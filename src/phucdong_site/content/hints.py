@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from phucdong_site.errors import did_you_mean
+from phucdong_site.language import _
 from phucdong_site.text import slugify
 
 # Field names editors write in Vietnamese (folded to ASCII, words joined by "-"), and the
@@ -24,5 +25,12 @@ def field_hint(key: str, known: Iterable[str]) -> str:
     known = list(known)
     english = VIETNAMESE_FIELDS.get(slugify(key))
     if english in known:
-        return f"field names are in English: write {english}: instead of {key}:"
+        return _("field names are in English: write {english}: instead of {key}:").format(
+            english=english, key=key)
     return did_you_mean(key, known)
+
+
+def photo_shape() -> str:
+    """How a photo is written, for an editor whose src: or caption: is out of place."""
+    return _('a photo is written as three lines, "photos:", "  - src: photos/anh.jpg" and '
+             '"    caption: …", with caption: exactly under src:')

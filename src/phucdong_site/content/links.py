@@ -23,8 +23,6 @@ from phucdong_site.models import Article, Body, Site
 LINK_ATTRIBUTES = {("a", "href"), ("img", "src"), ("source", "src"), ("video", "src"),
                    ("audio", "src"), ("iframe", "src"), ("link", "href")}
 IGNORED_SCHEMES = {"mailto", "tel", "sms", "javascript", "data", "ftp", "geo"}
-DRAFT_PROBLEM = "is not a published article (a draft, or not an article)"
-DRAFT_HINT = "publish that article first (draft: false), or remove the link"
 _HREF = re.compile(r"""(<a\b[^>]*?\bhref=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 
 

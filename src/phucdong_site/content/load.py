@@ -11,6 +11,7 @@ from phucdong_site.config import SiteConfig
 from phucdong_site.content.article import distinct_photos
 from phucdong_site.content.parallel import Extra, KnownArticles, parse_files
 from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.language import _
 from phucdong_site.models import Article, Site
 from phucdong_site.photos import SourceIndex
 from phucdong_site.report import Progress
@@ -59,7 +60,8 @@ def load_site(config: SiteConfig, progress: Progress = Progress(),
     errors.raise_if_any()
     published.sort(key=lambda a: (a.published, a.url), reverse=True)
     photos = distinct_photos(photo for article in published for photo in article.images)
-    return Site(articles=tuple(published), photos=photos)
+    return Site(articles=tuple(published), photos=photos,
+                drafts_left_out=len(articles) - len(published))
 
 
 def _duplicate_urls(articles: Iterable[Article]) -> list[ContentError]:
@@ -73,6 +75,8 @@ def _duplicate_urls(articles: Iterable[Article]) -> list[ContentError]:
         for article in same:
             others = ", ".join(o.source.as_posix() for o in same if o is not article)
             errors.append(ContentError(article.source, article.url_line,
-                                       f"slug: /{url} is also the URL of {others}",
-                                       hint="give one of them a different title or a slug: field"))
+                                       "slug: " + _("/{url} is also the URL of {others}").format(
+                                           url=url, others=others),
+                                       hint=_("give one of them a different title or a slug: "
+                                              "field")))
     return errors

@@ -15,6 +15,7 @@ import markdown
 from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 
+from phucdong_site.language import _
 from phucdong_site.models import Photo
 from phucdong_site.photos import PhotoProblem
 from phucdong_site.text import caption_text
@@ -34,6 +35,7 @@ EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "sane_lists"]
 class BodyProblem:
     src: str                     # the image reference that failed
     message: str
+    hint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +97,14 @@ class _Photos(Treeprocessor):
                 try:
                     photo = self.resolve(src)
                 except PhotoProblem as problem:
-                    self.problems.append(BodyProblem(src, str(problem)))
+                    self.problems.append(BodyProblem(src, str(problem), problem.hint))
                     continue
                 if photo is None:
                     continue
                 known = captions.get(photo.source)
                 if known is not None:
-                    photo, _ = known, placed.add(photo.source)
+                    placed.add(photo.source)
+                    photo = known
                 alt = child.get("alt", "")
                 if _alone_in_paragraph(parent, child):
                     parent.tag, parent.attrib, parent.text = "figure", {"class": "photo"}, None
@@ -179,12 +182,13 @@ def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
                 html = md.convert(text)
         except _Expired:
             _converter.cache_clear()      # interrupted mid-conversion: never reuse its state
-            raise BodyTooComplex(f"too complex to render within {RENDER_SECONDS:g} s "
-                                 "(for example thousands of unclosed '[' or '<'); simplify it")
+            raise BodyTooComplex(_("too complex to render within {seconds:g} s (for example "
+                                   "thousands of unclosed '[' or '<'); simplify it").format(
+                                       seconds=RENDER_SECONDS))
         except RecursionError:
             _converter.cache_clear()
-            raise BodyTooComplex("nested too deeply (lists or quotes inside each other "
-                                 "hundreds of times); flatten it")
+            raise BodyTooComplex(_("nested too deeply (lists or quotes inside each other "
+                                   "hundreds of times); flatten it"))
     else:
         # Python-Markdown returns early on a blank body, before any treeprocessor runs;
         # a photo-only article still shows its photos.

@@ -6,6 +6,7 @@ import os
 from datetime import datetime, timezone
 
 from phucdong_site.errors import UsageError
+from phucdong_site.language import _
 from phucdong_site.models import Site
 
 
@@ -19,7 +20,8 @@ def build_time() -> datetime:
     if not epoch:
         return datetime.now(timezone.utc)
     if not epoch.isdigit():
-        raise UsageError(f"SOURCE_DATE_EPOCH: expected seconds since 1970, got {epoch!r}")
+        raise UsageError("SOURCE_DATE_EPOCH: " + _("expected seconds since 1970, got {value}")
+                         .format(value=repr(epoch)))
     return datetime.fromtimestamp(int(epoch), timezone.utc)
 
 
@@ -32,7 +34,8 @@ def public_site(site: Site, now: datetime, drafts: bool) -> Site:
     if not future:
         return site
     if drafts:
-        return Site(site.articles, site.photos, frozenset(a.url for a in future))
+        return Site(site.articles, site.photos, frozenset(a.url for a in future),
+                    site.drafts_left_out)
     articles = tuple(a for a in site.articles if a.published <= now)
     photos = tuple({(p.digest, p.source): p for a in articles for p in a.images}.values())
-    return Site(articles, photos)
+    return Site(articles, photos, drafts_left_out=site.drafts_left_out)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import SiteError, UsageError
+from phucdong_site.language import _
 from phucdong_site.text import slugify
 
 
@@ -26,11 +27,11 @@ def article_text(title: str, moment: datetime, config: SiteConfig) -> str:
 title: {quoted}
 date: {moment:%Y-%m-%d %H:%M}
 views: 0
-# Ảnh: bỏ dấu # ở bốn dòng dưới; đường dẫn tính từ bài viết hoặc từ content/.
-# Ảnh đầu tiên là ảnh đại diện của bài.
-# photos:
-#   - src: photos/{year}/ten-anh.jpg
-#     caption: "Chú thích ảnh"
+# Ảnh: xoá dấu # ở đầu ba dòng ngay dưới đây. Đường dẫn ảnh tính từ bài viết hoặc
+# từ content/; ảnh đầu tiên là ảnh đại diện của bài.
+#photos:
+#  - src: photos/{year}/ten-anh.jpg
+#    caption: "Chú thích ảnh: ai, làm gì, ở đâu"
 category: {config.default_category}
 tags: []
 featured: false
@@ -44,13 +45,19 @@ Viết nội dung bài ở đây. Mỗi đoạn văn cách nhau một dòng tr�
 
 def new_article(config: SiteConfig, title: str, now: datetime | None = None) -> Path:
     """Create content/YYYY/<slug>.md for TITLE and return its path; never overwrite."""
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError:   # the terminal sent bytes that are not UTF-8
+        raise UsageError("new: " + _("the title is not UTF-8 text; type it again in a "
+                                     "terminal set to UTF-8")) from None
     title = unicodedata.normalize("NFC", " ".join(title.split()))
     if not title:
-        raise UsageError('new: the title is empty; write it in quotes, e.g. '
-                         'phucdong-site new "Hội nghị tổng kết năm 2024"')
+        raise UsageError("new: " + _('the title is empty; write it in quotes, e.g. '
+                                     'phucdong-site new "Hội nghị tổng kết năm 2024"'))
     slug = slugify(title)
     if not slug:
-        raise UsageError(f'new: "{title}" has no letters or digits to make a file name from')
+        raise UsageError("new: " + _('"{title}" has no letters or digits to make a file name '
+                                     'from').format(title=title))
     moment = (now or datetime.now(config.tz)).astimezone(config.tz)
     path = config.content_dir / f"{moment:%Y}" / f"{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,6 +66,6 @@ def new_article(config: SiteConfig, title: str, now: datetime | None = None) -> 
         with path.open("x", encoding="utf-8", newline="\n") as file:
             file.write(article_text(title, moment, config))
     except FileExistsError:
-        raise ArticleExists(f"{path}: already exists; nothing was written "
-                            "(open that file, or choose another title)") from None
+        raise ArticleExists(_("{path}: already exists; nothing was written (open that file, "
+                              "or choose another title)").format(path=path)) from None
     return path

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from phucdong_site.language import _, ngettext
+
 
 class ImportProblem(ValueError):
     """Why a legacy page cannot be imported, with the line it concerns when known."""
@@ -60,7 +62,7 @@ def decode_page(data: bytes) -> DecodedText:
     UTF-8, while UTF-8 read as Windows-1258 would "succeed" with garbage.
     """
     if not data.strip():
-        raise ImportProblem("empty file")
+        raise ImportProblem(_("empty file"))
     if data.startswith(codecs.BOM_UTF8):
         encoding, text = "utf-8-sig", _strict(data, "utf-8-sig")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -80,16 +82,18 @@ def _strict(data: bytes, codec: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as error:
-        raise ImportProblem(f"not valid {codec} text (byte 0x{data[error.start]:02x})",
-                            data.count(b"\n", 0, error.start) + 1) from None
+        raise ImportProblem(_("not valid {codec} text (byte 0x{byte:02x})").format(
+            codec=codec, byte=data[error.start]), data.count(b"\n", 0, error.start) + 1) from None
 
 
 def _refuse_binary(data: bytes) -> None:
     head = data[:4096]
     controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f")
     if b"\x00" in head or controls > len(head) // 100:
-        raise ImportProblem("binary data, not a text or HTML page "
-                            f"({controls} control bytes in the first {len(head)})")
+        raise ImportProblem(ngettext(
+            "binary data, not a text or HTML page ({count} control byte in the first {size})",
+            "binary data, not a text or HTML page ({count} control bytes in the first {size})",
+            controls).format(count=controls, size=len(head)))
 
 
 def _utf8_or_cp1258(data: bytes) -> tuple[str, str]:
@@ -99,12 +103,12 @@ def _utf8_or_cp1258(data: bytes) -> tuple[str, str]:
         utf8_error = error
     line = data.count(b"\n", 0, utf8_error.start) + 1
     if utf8_error.start >= len(data) - 3 and utf8_error.reason == "unexpected end of data":
-        raise ImportProblem("truncated: the file ends in the middle of a character", line)
+        raise ImportProblem(_("truncated: the file ends in the middle of a character"), line)
     try:
         return "cp1258", data.decode("cp1258")
     except UnicodeDecodeError:
-        raise ImportProblem(f"unknown encoding: byte 0x{data[utf8_error.start]:02x} is not "
-                            "UTF-8, and the file is not Windows-1258 either",
+        raise ImportProblem(_("unknown encoding: byte 0x{byte:02x} is not UTF-8, and the file "
+                              "is not Windows-1258 either").format(byte=data[utf8_error.start]),
                             line) from None
 
 
@@ -112,9 +116,9 @@ def _refuse_mojibake(text: str) -> None:
     found = _MOJIBAKE.findall(text)
     if len(found) >= 2:
         line = text.count("\n", 0, _MOJIBAKE.search(text).start()) + 1
-        raise ImportProblem(f"garbled diacritics (text such as '{found[0]}' is UTF-8 that was "
-                            "decoded wrongly and saved again); save the page again from the "
-                            "portal", line)
+        raise ImportProblem(_("garbled diacritics (text such as '{text}' is UTF-8 that was "
+                              "decoded wrongly and saved again); save the page again from the "
+                              "portal").format(text=found[0]), line)
 
 
 _LOST_IN_WORD = re.compile(r"\w\?+\w")
@@ -128,9 +132,9 @@ def _refuse_lost_letters(text: str) -> None:
     # One "?" inside a word may be a typo ("sao?Vì"); "\ufffd" is always a lost letter.
     if len(lost) >= 3 or any("\ufffd" in match.group() for match in lost):
         line = text.count("\n", 0, lost[0].start()) + 1
-        raise ImportProblem(f"letters lost (such as '{lost[0].group()}'): the page was saved "
-                            "in an encoding without Vietnamese letters; save it again as UTF-8",
-                            line)
+        raise ImportProblem(_("letters lost (such as '{word}'): the page was saved in an "
+                              "encoding without Vietnamese letters; save it again as "
+                              "UTF-8").format(word=lost[0].group()), line)
 
 
 def _refuse_unlike_vietnamese(text: str) -> None:
@@ -141,8 +145,9 @@ def _refuse_unlike_vietnamese(text: str) -> None:
     non_ascii = sum(1 for ch in text if ord(ch) > 127)
     if odd and (len(odd) > 3 or len(odd) * 50 > non_ascii):
         index, ch = odd[0]
-        shown = "".join(sorted({c for _, c in odd[:20]}))[:10]
+        shown = "".join(sorted({c for _index, c in odd[:20]}))[:10]
         raise ImportProblem(
-            f"unknown encoding: not UTF-8, and read as Windows-1258 it gives characters "
-            f"that are not Vietnamese ({shown}); save the page as UTF-8",
+            _("unknown encoding: not UTF-8, and read as Windows-1258 it gives characters "
+              "that are not Vietnamese ({characters}); save the page as UTF-8").format(
+                characters=shown),
             text.count("\n", 0, index) + 1)

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from PIL import Image
 
+from phucdong_site.language import _
 from phucdong_site.legacy.decode import ImportProblem, clean_line
 from phucdong_site.legacy.page import (
     Block,
@@ -59,15 +60,15 @@ class _Image:
 def parse_html_page(source: Path, text: str, encoding: str) -> LegacyPage:
     """A saved HTML page → LegacyPage; raises ImportProblem."""
     if re.search(r"<html", text, re.I) and not re.search(r"</html\s*>", text, re.I):
-        raise ImportProblem("truncated: the page ends before </html> (it was saved or copied "
-                            "only in part)", text.count("\n") + 1)
+        raise ImportProblem(_("truncated: the page ends before </html> (it was saved or copied "
+                              "only in part)"), text.count("\n") + 1)
     soup = BeautifulSoup(text, "html.parser")
     for tag in soup.find_all(DROPPED):
         tag.decompose()
     body = _body(soup)
     if body is None:
-        raise ImportProblem("no article body found (no element such as "
-                            "<div class=\"news-content\">)")
+        raise ImportProblem(_("no article body found (no element such as "
+                              "<div class=\"news-content\">)"))
     title_element = _title_element(soup, body)
     title = _plain(title_element) if title_element is not None else _head_title(soup)
     date, date_element = _date(soup)
@@ -118,7 +119,7 @@ def _title_element(soup: BeautifulSoup, body: Tag) -> Tag | None:
 def _head_title(soup: BeautifulSoup) -> str:
     if soup.title is not None and (text := _plain(soup.title)):
         return re.split(r"\s+[|–-]\s+(?=[^|–-]+$)", text)[0]    # drop " - Site name"
-    raise ImportProblem("no title (no <h1> in the page)")
+    raise ImportProblem(_("no title (no <h1> in the page)"))
 
 
 def _date(soup: BeautifulSoup) -> tuple[DateLine, Tag]:
@@ -128,7 +129,7 @@ def _date(soup: BeautifulSoup) -> tuple[DateLine, Tag]:
         for candidate in dict.fromkeys(t for t in (block, string.parent) if t is not None):
             if (date := parse_date_line(_plain(candidate))) is not None:
                 return date, candidate
-    raise ImportProblem("no date (expected 'Ngày đăng dd/mm/yyyy | HH:MM' near the title)")
+    raise ImportProblem(_("no date (expected 'Ngày đăng dd/mm/yyyy | HH:MM' near the title)"))
 
 
 def _block_of(tag: Tag | None) -> Tag | None:
@@ -239,7 +240,7 @@ def _blocks(items: list[_Text | _Image]) -> list[Block]:
                 place(pending, caption)
                 pending = None
             else:
-                blocks.append(Figure(caption, None, "no image stood before this caption"))
+                blocks.append(Figure(caption, None, _("no image stood before this caption")))
             continue
         if pending is not None:
             place(pending, pending.alt)
@@ -255,7 +256,7 @@ def _find_image(tag: Tag, page: Path) -> _Image:
     alt = clean_line(tag.get("alt") or "")
     alt = (caption_of(alt) or alt) if " " in alt else ""   # "IMG_2034.JPG" is no caption
     if not src or src.startswith("data:"):
-        return _Image(None, "the image is embedded in the page, not saved as a file", alt)
+        return _Image(None, _("the image is embedded in the page, not saved as a file"), alt)
     parts = urlsplit(src)
     path = PurePosixPath(unquote(parts.path))
     folder = page.parent.resolve()
@@ -265,9 +266,10 @@ def _find_image(tag: Tag, page: Path) -> _Image:
     for candidate in candidates:
         if candidate.is_file() and candidate.resolve().is_relative_to(folder):
             if problem := _unreadable(candidate):
-                return _Image(None, f"{src} is not a readable image ({problem})", alt)
+                return _Image(None, _("{src} is not a readable image ({problem})").format(
+                    src=src, problem=problem), alt)
             return _Image(candidate, "", alt)
-    return _Image(None, f"{src} was not saved beside the page", alt)
+    return _Image(None, _("{src} was not saved beside the page").format(src=src), alt)
 
 
 def _unreadable(path: Path) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import FrontMatterProblem, split
 from phucdong_site.errors import ContentError
+from phucdong_site.language import N_, _, ngettext
 from phucdong_site.legacy.decode import ImportProblem, decode_page
 from phucdong_site.legacy.html_page import parse_html_page
 from phucdong_site.legacy.markdown_text import article_text
@@ -25,6 +26,8 @@ from phucdong_site.legacy.photos import write_atomic, write_photos
 from phucdong_site.text import fold, slugify
 
 PAGE_SUFFIXES = {".txt", ".htm", ".html"}
+# An outcome's status stays these English words; the editor reads them translated.
+STATUS_LABELS = {"imported": N_("imported"), "skipped": N_("skipped"), "failed": N_("failed")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +50,10 @@ class Summary:
 
     def line(self) -> str:
         total = len(self.outcomes)
-        return (f"{total} {'page' if total == 1 else 'pages'}: {self.count('imported')} imported, "
-                f"{self.count('skipped')} skipped, {self.count('failed')} failed")
+        pages = ngettext("{count} page", "{count} pages", total).format(count=total)
+        return pages + ": " + _("{imported} imported, {skipped} skipped, {failed} failed").format(
+            imported=self.count("imported"), skipped=self.count("skipped"),
+            failed=self.count("failed"))
 
 
 def shown(path: Path) -> str:
@@ -75,7 +80,7 @@ def find_pages(inputs: Iterable[Path], out_dir: Path) -> tuple[list[Path], list[
                         and not path.resolve().is_relative_to(out)):
                     pages.append(path)
         else:
-            error = ContentError(shown(given), None, "no such file or folder")
+            error = ContentError(shown(given), None, _("no such file or folder"))
             missing.append(Outcome(shown(given), "failed", error.message, error=error))
     unique = list(dict.fromkeys(pages))
     return unique, missing
@@ -98,7 +103,7 @@ def category_for(section: str, config: SiteConfig) -> tuple[str, str]:
     if not key:
         return config.default_category, ""
     names = {_loose(name): slug for slug, name in config.categories}
-    names.update({_loose(slug): slug for slug, _ in config.categories})
+    names.update({_loose(slug): slug for slug, _name in config.categories})
     if key in names:
         return names[key], ""
     if key == _loose(config.section_title):
@@ -107,8 +112,9 @@ def category_for(section: str, config: SiteConfig) -> tuple[str, str]:
     for name in sorted(names, key=len, reverse=True):
         if key.startswith(f"{name} "):
             return names[name], ""
-    return config.default_category, (f"section \"{section}\" is not a category in site.toml; "
-                                     f"used {config.default_category}")
+    return config.default_category, _("section \"{section}\" is not a category in site.toml; "
+                                      "used {category}").format(
+                                          section=section, category=config.default_category)
 
 
 def _loose(text: str) -> str:
@@ -195,15 +201,16 @@ def _import_one(path: Path, out_dir: Path, config: SiteConfig, index: ArticleInd
         error = ContentError(name, problem.line, problem.message)
         return Outcome(name, "failed", problem.message, error=error)
     except OSError as error:
-        problem = ContentError(name, None, f"cannot read ({error.strerror})")
+        problem = ContentError(name, None, _("cannot read ({reason})").format(
+            reason=error.strerror or error))
         return Outcome(name, "failed", problem.message, error=problem)
     existing = index.find(page)
     out = out_dir.resolve()
     if existing is not None and not (force and existing.is_relative_to(out)):
-        why = "same title and date"
-        if force:
-            why += "; outside the import folder, so not replaced even with --force"
-        return Outcome(name, "skipped", f"already in the site as {shown(existing)} ({why})")
+        why = (_("same title and date; outside the import folder, so not replaced even with "
+                 "--force") if force else _("same title and date"))
+        return Outcome(name, "skipped", _("already in the site as {path} ({why})").format(
+            path=shown(existing), why=why))
     category, category_note = category_for(page.section, config)
     target = existing if existing is not None else _free_target(page, out_dir)
     try:
@@ -213,14 +220,16 @@ def _import_one(path: Path, out_dir: Path, config: SiteConfig, index: ArticleInd
         write_atomic(target, article_text(page, category, photos, slug, path.name).encode())
     except OSError as error:
         where = shown(Path(error.filename)) if error.filename else shown(target)
-        problem = ContentError(name, None, f"cannot write {where} ({error.strerror or error})")
+        problem = ContentError(name, None, _("cannot write {path} ({reason})").format(
+            path=where, reason=error.strerror or error))
         return Outcome(name, "failed", problem.message, error=problem)
     index.add(page, target)
     notes = [*page.warnings, *([category_note] if category_note else [])]
-    notes += [f"photo {number} missing ({why}); placeholder {shown(file)} stands in: replace it "
-              "with the original" for number, file, why in missing]
+    notes += [_("photo {number} missing ({why}); placeholder {path} stands in: replace it with "
+                "the original").format(number=number, why=why, path=shown(file))
+              for number, file, why in missing]
     if page.encoding == "cp1258":
-        notes.insert(0, "read as Windows-1258 (legacy Vietnamese encoding)")
+        notes.insert(0, _("read as Windows-1258 (legacy Vietnamese encoding)"))
     return Outcome(name, "imported", shown(target), tuple(notes))
 
 
@@ -240,19 +249,21 @@ def default_output(site_dir: Path) -> Path:
     return site_dir / "content" / "imported"
 
 
-def site_dir_for(out_dir: Path) -> Path:
-    """The site an import folder belongs to: the one around its content/, else the current one."""
+def site_dir_for(out_dir: Path, default: Path) -> Path:
+    """The site an import folder belongs to: the one around its content/, else DEFAULT."""
     root = content_root(out_dir)
     if root is not None and (root.parent / "site.toml").is_file():
         return root.parent
-    return Path(".")
+    return default
 
 
 def outcome_lines(outcome: Outcome) -> list[str]:
     """How one outcome is printed; failures print like every other error of the tool."""
     if outcome.error is not None:
         return [str(outcome.error)]
+    status = _(STATUS_LABELS[outcome.status])
     joint = " →" if outcome.status == "imported" else ":"
-    return [f"{outcome.status}: {outcome.source}{joint} {outcome.message}",
-            *(f"  note: {note}" for note in outcome.notes)]
+    note = _("note")
+    return [f"{status}: {outcome.source}{joint} {outcome.message}",
+            *(f"  {note}: {text}" for text in outcome.notes)]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from phucdong_site.language import _
 from phucdong_site.legacy.decode import ImportProblem, clean_line
 from phucdong_site.text import fold
 
@@ -83,8 +84,9 @@ def parse_date_line(text: str, line: int | None = None) -> DateLine | None:
     try:
         published = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
     except ValueError:
-        raise ImportProblem(f"date: {match.group(0).strip()} is not a real date "
-                            "(expected dd/mm/yyyy | HH:MM)", line) from None
+        raise ImportProblem("date: " + _("{date} is not a real date (expected dd/mm/yyyy | "
+                                         "HH:MM)").format(date=match.group(0).strip()),
+                            line) from None
     views = _VIEWS.search(folded)
     return DateLine(published, _to_int(views.group(1)) if views else None, hour is not None)
 
@@ -115,12 +117,12 @@ def parse_text_page(source: Path, text: str, encoding: str) -> LegacyPage:
         if seen >= HEADER_LINES:
             break
     if found is None:
-        raise ImportProblem("no date line (expected 'Ngày đăng dd/mm/yyyy | HH:MM' under the "
-                            "title)")
+        raise ImportProblem(_("no date line (expected 'Ngày đăng dd/mm/yyyy | HH:MM' under the "
+                              "title)"))
     index, date = found
     header = _header_groups(lines[:index])
     if not header:
-        raise ImportProblem("no title above the date line", index + 1)
+        raise ImportProblem(_("no title above the date line"), index + 1)
     section = header[0][0] if len(header) > 1 else ""
     title = " ".join(header[-1])
     body_start = index + 1
@@ -142,9 +144,9 @@ def _refuse_cut_text(blocks: list[Block], lines: list[str]) -> None:
     text = blocks[-1].text
     if len(text) >= SENTENCE_LENGTH and not text.endswith(SENTENCE_ENDS):
         line = max(index for index, raw in enumerate(lines) if raw.strip()) + 1
-        raise ImportProblem(f"truncated: the text stops mid-sentence (\"…{text[-30:]}\"); "
-                            "if the article really ends so, add a full stop and import again",
-                            line)
+        raise ImportProblem(_("truncated: the text stops mid-sentence (\"…{end}\"); if the "
+                              "article really ends so, add a full stop and import again").format(
+                                  end=text[-30:]), line)
 
 
 def _blank_separated(lines: list[str]) -> list[list[str]]:
@@ -197,7 +199,8 @@ def text_blocks(lines: list[str]) -> list[Block]:
             if paragraph:
                 blocks.append(Paragraph(" ".join(paragraph)))
                 paragraph = []
-            blocks.append(Figure(caption, None, "the page was saved as text, without its photos"))
+            blocks.append(Figure(caption, None,
+                                 _("the page was saved as text, without its photos")))
         if paragraph:
             blocks.append(Paragraph(" ".join(paragraph)))
     return blocks
@@ -207,15 +210,15 @@ def finish_page(source: Path, section: str, title: str, date: DateLine, views: i
                 blocks: list[Block], encoding: str, date_line: int | None) -> LegacyPage:
     """The checks every page passes, whatever its format; raises ImportProblem."""
     if not title:
-        raise ImportProblem("no title", date_line)
+        raise ImportProblem(_("no title"), date_line)
     if not blocks:
-        raise ImportProblem("nothing after the date line (the page may be truncated)",
+        raise ImportProblem(_("nothing after the date line (the page may be truncated)"),
                             date_line)
     warnings = []
     if not date.has_time:
-        warnings.append("the date line has no time; used 00:00")
+        warnings.append(_("the date line has no time; used 00:00"))
     if views is None:
-        warnings.append("no view count ('Lượt xem: N'); used 0")
+        warnings.append(_("no view count ('Lượt xem: N'); used 0"))
     return LegacyPage(source=source, section=section, title=title, published=date.published,
                       views=views or 0, blocks=tuple(blocks), encoding=encoding,
                       warnings=tuple(warnings))

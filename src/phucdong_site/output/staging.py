@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from phucdong_site.errors import ContentError, SiteError
 from phucdong_site.files import FileStamp
+from phucdong_site.language import _
 from phucdong_site.output.lock import leftovers, lock_folder
 from phucdong_site.report import Progress
 
@@ -62,8 +63,8 @@ class Staging:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
             self._lock = lock_folder(self.out_dir.parent, self.out_dir, self.progress)
         except OSError as error:
-            raise OutputError(f"{self.out_dir}: cannot create the output folder "
-                              f"({error.strerror})") from None
+            raise OutputError(_("{folder}: cannot create the output folder ({reason})").format(
+                folder=self.out_dir, reason=error.strerror)) from None
         try:
             check_replaceable(self.out_dir)
             remove_leftovers(self.out_dir)
@@ -76,8 +77,8 @@ class Staging:
             self.write_text(MARKER, "built by phucdong-site; safe to replace\n")
         except OSError as error:
             self.__exit__(None, None, None)
-            raise OutputError(f"{self.out_dir}: cannot create the output folder "
-                              f"({error.strerror})") from None
+            raise OutputError(_("{folder}: cannot create the output folder ({reason})").format(
+                folder=self.out_dir, reason=error.strerror)) from None
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -97,8 +98,9 @@ class Staging:
         if relative in self.written:
             other = self.written[relative]
             raise ContentError(source or Path("?"), None,
-                               f"output: /{relative} is also written by "
-                               f"{other.as_posix() if other else 'the theme'}")
+                               "output: " + _("/{path} is also written by {other}").format(
+                                   path=relative,
+                                   other=other.as_posix() if other else _("the theme")))
         self.written[relative] = source
 
     def write_text(self, relative: str, text: str, source: Path | None = None) -> None:
@@ -244,11 +246,12 @@ class Staging:
         try:
             yield
         except FileNotFoundError as error:
-            raise OutputError(f"{error.filename}: disappeared during the build; "
-                              "the previous output is unchanged") from None
+            raise OutputError(_("{path}: disappeared during the build; the previous output is "
+                                "unchanged").format(path=error.filename)) from None
         except OSError as error:
-            raise OutputError(f"{self.out_dir}: cannot write {relative} ({error.strerror}); "
-                              "the previous output is unchanged") from None
+            raise OutputError(_("{folder}: cannot write {path} ({reason}); the previous output "
+                                "is unchanged").format(folder=self.out_dir, path=relative,
+                                                       reason=error.strerror)) from None
 
     def _remove_unwritten(self) -> None:
         """Remove what the recycled folder held that this build did not write."""
@@ -284,7 +287,7 @@ class Staging:
     def commit(self) -> None:
         """Make the staging folder the output; the old output is kept for the next build."""
         if self.recycled:
-            with self._writing("the output"):
+            with self._writing(_("the output")):
                 self._remove_unwritten()
         if not self.preview:
             _sync_filesystem(self.path)
@@ -326,10 +329,11 @@ def _same_file(path: Path | str, stat: os.stat_result) -> bool:
 def check_replaceable(out_dir: Path) -> None:
     """Refuse to replace a folder that is not a previous build of this tool."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder; choose another output")
+        raise OutputError(_("{folder}: exists and is not a folder; choose another output").format(
+            folder=out_dir))
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise OutputError(f"{out_dir}: is not empty and was not built by phucdong-site; "
-                          "empty it or choose another output with -o")
+        raise OutputError(_("{folder}: is not empty and was not built by phucdong-site; empty "
+                            "it or choose another output with -o").format(folder=out_dir))
 
 
 def remove_leftovers(out_dir: Path) -> None:

@@ -239,8 +239,8 @@ def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> Pho
             if (reason := _heif_damage(full)) is not None:
                 raise PhotoProblem(_("{name} is damaged or truncated ({reason})")
                                    .format(name=shown, reason=reason))
-            raise PhotoProblem(_("{name} is not an image (expected a JPEG, PNG, WebP or GIF "
-                                 "file)").format(name=shown))
+            raise PhotoProblem(_("{name} is not an image (expected a JPEG, PNG, WebP, GIF or "
+                                 "HEIC file)").format(name=shown))
         except (OSError, SyntaxError, ValueError) as error:
             raise PhotoProblem(_("{name} is damaged or truncated ({reason})")
                                .format(name=shown, reason=error))

@@ -11,13 +11,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from phucdong_site.config import ImageConfig, SiteConfig
 from phucdong_site.content import (
-    DRAFT_HINT,
-    DRAFT_PROBLEM,
     IGNORED_SCHEMES,
     references,
     source_target,
 )
 from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.language import _
 from phucdong_site.models import Article, Site
 from phucdong_site.photos import renditions
 from phucdong_site.pipeline.stages import Plan, plan, text_files
@@ -35,12 +34,12 @@ def check(config: SiteConfig, progress: Progress = Progress()) -> Plan:
         progress.stage("render", len(planned.pages))
         files: list[tuple[str, str]] = []
         try:
-            for _ in render_pages(planned.pages, env, 1):
+            for _page in render_pages(planned.pages, env, 1):
                 progress.advance()
             files = text_files(planned, config, env)
         except ErrorList as problems:
             errors.extend(problems.errors)
-        written = [*(page.path for page in planned.pages), *(path for path, _ in files)]
+        written = [*(page.path for page in planned.pages), *(path for path, _text in files)]
         outputs = iter_outputs(written, planned.site,
                                (static.output_path for static in statics.values()), config.images)
         errors.extend(broken_references(planned.site, config, outputs))
@@ -67,33 +66,37 @@ def broken_references(site: Site, config: SiteConfig, outputs: Iterable[str]) ->
             if problem:
                 field = "link" if attribute == "href" else "image"
                 line = _line_of(config.site_dir / article.source, value)
-                hint = (DRAFT_HINT if problem.endswith(DRAFT_PROBLEM) else _hint(value))
-                errors.append(ContentError(article.source, line, f"{field}: {problem}", hint))
+                message, hint = problem
+                errors.append(ContentError(article.source, line, f"{field}: {message}",
+                                           hint or _hint(value)))
     return errors
 
 
 def _problem(value: str, page_url: str, site_root, base_path: str, written: set[str],
-             article: Article, config: SiteConfig) -> str:
+             article: Article, config: SiteConfig) -> tuple[str, str] | None:
+    """What is wrong with the address VALUE, and a hint ("": the usual one); None if nothing."""
     if not value or value.startswith("#"):
-        return ""
+        return None
     parts = urlsplit(value)
     if parts.scheme.lower() in IGNORED_SCHEMES:
-        return ""
+        return None
     if parts.path.lower().endswith(".md") and not parts.scheme and not parts.netloc:
         target = source_target(value, article, config)
         if target is None:
-            return f"{value} does not exist"
-        return f"{value} {DRAFT_PROBLEM}"
+            return _("{address} does not exist").format(address=value), ""
+        return (_("{address} is not a published article (a draft, or not an article)").format(
+            address=value), _("publish that article first (draft: false), or remove the link"))
     absolute = urlsplit(urljoin(page_url, value))
     if absolute.netloc != site_root.netloc or absolute.scheme not in {"http", "https"}:
-        return ""                # another website: not ours to check offline
+        return None              # another website: not ours to check offline
     path = unquote(absolute.path)
     if not path.startswith(base_path):
-        return f"{value} is outside the site (it does not start with {base_path})"
+        return _("{address} is outside the site (it does not start with {base})").format(
+            address=value, base=base_path), ""
     relative = path[len(base_path):]
     if _exists(relative, written):
-        return ""
-    return f"{value} does not exist on the site"
+        return None
+    return _("{address} does not exist on the site").format(address=value), ""
 
 
 def _exists(relative: str, written: set[str]) -> bool:
@@ -104,11 +107,14 @@ def _exists(relative: str, written: set[str]) -> bool:
 
 def _hint(value: str) -> str:
     if value.lower().split("#")[0].endswith(".md"):
-        return "link to another article by its file, relative to this one, e.g. ../2020/ten-bai.md"
+        return _("link to another article by its file, relative to this one, e.g. "
+                 "../2020/ten-bai.md")
     if value.startswith(("photos/", "anh/")) or value.lower().endswith(
-            (".jpg", ".jpeg", ".png", ".webp", ".gif")):
-        return "write images as ![mô tả](photos/…/anh.jpg); the path is relative to the article or to content/"
-    return "copy the address from the page in the preview (make serve), or link the article's .md file"
+            (".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif")):
+        return _("write images as ![mô tả](photos/…/anh.jpg); the path is relative to the "
+                 "article or to content/")
+    return _("copy the address from the page in the preview (make serve), or link the "
+             "article's .md file")
 
 
 def _line_of(path: Path, needle: str) -> int | None:

@@ -8,7 +8,6 @@ import gc
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from phucdong_site.content import (
 )
 from phucdong_site.errors import ContentError
 from phucdong_site.files import read_checked, write_checked
-from phucdong_site.models import Site
+from phucdong_site.models import LeftOut, Site
 from phucdong_site.output import Staging
 from phucdong_site.pages import (
     RELATED_COUNT,
@@ -47,7 +46,12 @@ from phucdong_site.pages import (
     sitemap,
 )
 from phucdong_site.photos import SourceIndex, cover_image, publish_photos
-from phucdong_site.render import StaticFile, render_pages, site_environment, static_files
+from phucdong_site.render import (
+    StaticFile,
+    render_pages,
+    site_environment,
+    static_files,
+)
 from phucdong_site.report import Progress
 from phucdong_site.search import fragment_path, postings_files
 from phucdong_site.workers import Background
@@ -67,6 +71,7 @@ class BuildReport:
     warnings: tuple[ContentError, ...] = ()   # problems that do not stop the build
     unchanged: bool = False      # nothing had changed: the previous output was kept as it is
     rendered: int = 0            # pages rendered this time; the others were published again
+    left_out: LeftOut = LeftOut()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,37 +81,45 @@ class Plan:
     site: Site
     index: SiteIndex
     pages: list[PageOutput]
-    next_publication: datetime | None = None    # when the first waiting article goes public
+    left_out: LeftOut = LeftOut()
+
+    @property
+    def warnings(self) -> tuple[ContentError, ...]:
+        """Problems that do not stop the build: the articles' notes, then the indexes'."""
+        notes = [note for article in self.site.articles for note in article.notes]
+        return (*sorted(notes, key=ContentError.sort_key), *self.index.warnings)
 
 
 def plan(config: SiteConfig, progress: Progress = Progress()) -> Plan:
     """Load the content and plan every page; raises ErrorList with every content problem."""
-    site, next_publication = publishable(config, progress)
-    return plan_site(site, config, next_publication)
+    site, left_out = publishable(config, progress)
+    return plan_site(site, config, left_out)
 
 
 def publishable(config: SiteConfig, progress: Progress = Progress(),
                 known: KnownArticles | None = None, extra: Extra | None = None,
                 sources: SourceIndex | None = None, jobs: int | None = None
-                ) -> tuple[Site, datetime | None]:
-    """The public articles, and when the first waiting one goes public.
+                ) -> tuple[Site, LeftOut]:
+    """The public articles, and those left out: drafts, and the ones dated after now.
 
     Body links to .md files are pointed at their pages once the public articles are known.
     """
     loaded = load_site(config, progress, known, extra, sources, jobs)
     now = build_time()
-    waiting = (article.published for article in loaded.articles if article.published > now)
-    return (link_sources(public_site(loaded, now, config.drafts), config),
-            min(waiting, default=None))
+    waiting = [article.published for article in loaded.articles if article.published > now]
+    left_out = LeftOut(drafts=loaded.drafts_left_out,
+                       scheduled=0 if config.drafts else len(waiting),
+                       next_publication=min(waiting, default=None))
+    return link_sources(public_site(loaded, now, config.drafts), config), left_out
 
 
-def plan_site(site: Site, config: SiteConfig, next_publication: datetime | None,
+def plan_site(site: Site, config: SiteConfig, left_out: LeftOut,
               remembered: bool = False) -> Plan:
     """The indexes and pages of SITE; REMEMBERED: related lists from the build cache."""
     index = build_index(site, config)
     related = (related_lists(site.articles, RELATED_COUNT, config.cache_dir)
                if remembered else None)
-    return Plan(site, index, plan_pages(site, config, index, related), next_publication)
+    return Plan(site, index, plan_pages(site, config, index, related), left_out)
 
 
 def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
@@ -153,13 +166,13 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
         return BuildReport(articles=last.articles, pages=last.pages, photos=last.photos,
                            photos_processed=0, seconds=time.perf_counter() - started,
                            output_dir=config.output_dir, warnings=last.problems(),
-                           unchanged=True)
+                           unchanged=True, left_out=last.left_out)
     sources = SourceIndex.load(config.cache_dir)
     cache = ArticleCache(config)
     try:
-        site, next_publication = load(config, progress, cache, known, sources)
+        site, left_out = load(config, progress, cache, known, sources)
         search = start_search(site, cache, background=not preview)
-        planned = plan_site(site, config, next_publication, remembered=True)
+        planned = plan_site(site, config, left_out, remembered=True)
         statics = static_files(config.site_dir)
         env = site_environment(config, statics, planned.site, planned.index)
         trees = read_checked(config.cache_dir / OUTPUT_TREES)
@@ -181,11 +194,11 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
     return BuildReport(articles=len(site.articles), pages=len(planned.pages),
                        photos=len(site.photos), photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
-                       warnings=planned.index.warnings, rendered=rendered)
+                       warnings=planned.warnings, rendered=rendered, left_out=left_out)
 
 
 def load(config: SiteConfig, progress: Progress, cache: ArticleCache,
-         known: KnownArticles | None, sources: SourceIndex) -> tuple[Site, datetime | None]:
+         known: KnownArticles | None, sources: SourceIndex) -> tuple[Site, LeftOut]:
     """The public articles: KNOWN's or the build cache's, the rest parsed (with their search
     fragments, on every core). After a large parse, the parsed bodies go to the cache and
     leave memory before the render workers are forked (each page reads its own body)."""
@@ -289,8 +302,8 @@ def remember(config: SiteConfig, inputs, planned: Plan, staging: Staging,
     cache.save()
     page_cache.save()
     if inputs is not None:
-        remember_build(config, inputs, planned.next_publication, len(planned.site.articles),
-                       len(planned.pages), len(planned.site.photos), planned.index.warnings,
+        remember_build(config, inputs, planned.left_out, len(planned.site.articles),
+                       len(planned.pages), len(planned.site.photos), planned.warnings,
                        staging.written)
 
 

@@ -11,6 +11,7 @@ import markupsafe
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError
+from phucdong_site.language import _
 from phucdong_site.photos import picture_html, renditions
 from phucdong_site.render.theme import StaticFile, template_dirs
 from phucdong_site.text import caption_text
@@ -41,7 +42,8 @@ def environment(config: SiteConfig, statics: dict[str, StaticFile]) -> jinja2.En
 
     def static_url(name: str) -> str:
         if name not in statics:
-            raise jinja2.TemplateRuntimeError(f"static file {name!r} does not exist in static/")
+            raise jinja2.TemplateRuntimeError(_("static file {name} does not exist in static/")
+                                              .format(name=repr(name)))
         return url(statics[name].output_path)
 
     def photo_picture(photo, alt: str = "", kind: str = "body", sizes: str | None = None,
@@ -69,10 +71,10 @@ def render(env: jinja2.Environment, template: str, source: Path | None = None, *
                            f"template: {error.message}")
     except jinja2.TemplateNotFound as error:
         raise ContentError(Path("templates") / template, None,
-                           f"template: {error.name} does not exist")
+                           "template: " + _("{name} does not exist").format(name=error.name))
     except (jinja2.UndefinedError, jinja2.TemplateRuntimeError, TypeError, ValueError) as error:
         filename, line = _template_frame(error)
-        rendering = f" (while rendering {source.as_posix()})" if source else ""
+        rendering = _(" (while rendering {path})").format(path=source.as_posix()) if source else ""
         raise ContentError(_template_path(filename, template, env), line,
                            f"template: {error}{rendering}")
 

@@ -28,6 +28,7 @@ from phucdong_site.config import SiteConfig, load_config
 from phucdong_site.console import summary
 from phucdong_site.errors import ErrorList, SiteError
 from phucdong_site.files import FileStamp
+from phucdong_site.language import N_, _, choose, ngettext
 from phucdong_site.models import Article
 from phucdong_site.pipeline import build
 from phucdong_site.report import Progress
@@ -38,11 +39,11 @@ EVENTS = f"{PREFIX}events"
 STATUS = f"{PREFIX}status"
 KEEPALIVE_SECONDS = 15           # a comment on the event stream finds closed tabs
 SERVE_DIR = "serve"              # under .cache/: see serve_output_dir()
-ERROR_HEADING = "Chưa cập nhật được trang: có lỗi cần sửa"
-ERROR_NOTE = ("Trang đang hiển thị là bản đúng gần nhất. Sửa các lỗi dưới đây rồi lưu tệp; "
-              "trang sẽ tự tải lại.")
+ERROR_HEADING = N_("The page could not be updated: there are errors to fix")
+ERROR_NOTE = N_("This is the last good version of the page. Fix the errors below and save the "
+                "file; the page reloads by itself.")
 SOURCE_SUFFIXES = {".md", ".toml", ".html", ".css", ".js", ".jpg", ".jpeg", ".png", ".webp",
-                   ".gif", ".svg", ".xml", ".txt"}
+                   ".gif", ".heic", ".heif", ".svg", ".xml", ".txt"}
 TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
               ".xml": "application/xml", ".json": "application/json", ".txt": "text/plain",
               ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json"}
@@ -111,7 +112,8 @@ def error_lines(error: BaseException) -> tuple[str, ...]:
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return (f"{where}{error.strerror or error}",)
-    return (f"internal error: {type(error).__name__}: {error}",)
+    return (_("internal error: {error} (run with --debug and report it)").format(
+        error=f"{type(error).__name__}: {error}"),)
 
 
 def overlay(errors: tuple[str, ...]) -> str:
@@ -124,14 +126,14 @@ def overlay(errors: tuple[str, ...]) -> str:
     the page's root font size does not change them."""
     item = "all:revert;display:list-item;margin:0 0 .75em"
     items = "".join(f'<li style="{item}">{html.escape(line)}</li>' for line in errors)
-    return f"""<div id="phucdong-serve-errors" role="alert" lang="vi" tabindex="-1" autofocus \
+    return f"""<div id="phucdong-serve-errors" role="alert" lang="{choose()}" tabindex="-1" autofocus \
 style="all:initial;display:block;position:fixed;top:0;right:0;bottom:0;left:0;\
 z-index:2147483647;box-sizing:border-box;overflow:auto;overscroll-behavior:contain;\
 background:#1b1b1b;color:#fff;color-scheme:dark;font:16px/1.5 system-ui,sans-serif;\
 text-align:left;overflow-wrap:anywhere;padding:24px clamp(16px,4vw,32px)">
 <h1 style="all:revert;display:block;margin:0 0 .5em;font:700 1.375em/1.3 system-ui,sans-serif;\
-color:#ffb4a9">{html.escape(ERROR_HEADING)}</h1>
-<p style="all:revert;display:block;margin:0 0 1em">{html.escape(ERROR_NOTE)}</p>
+color:#ffb4a9">{html.escape(_(ERROR_HEADING))}</h1>
+<p style="all:revert;display:block;margin:0 0 1em">{html.escape(_(ERROR_NOTE))}</p>
 <ol style="all:revert;display:block;margin:0;padding:0 0 0 1.75em;list-style:decimal;\
 font:15px/1.6 ui-monospace,monospace;white-space:pre-wrap">{items}</ol>
 </div>"""
@@ -352,17 +354,20 @@ class Rebuilder:
         else:
             self.state.finished(())
             if not self.quiet:
-                what = "Đã dựng lại" if changes else "Đã dựng"
-                print(f"{what}{_changed(changes, self.site_dir, self.verbose)}: "
-                      f"{summary(report.articles, report.pages, report.photos, report.seconds)}",
-                      flush=True)
+                done = summary(report.articles, report.pages, report.photos, report.seconds)
+                what = (_("Rebuilt{files}: {summary}") if changes else
+                        _("Built{files}: {summary}"))
+                print(what.format(files=_changed(changes, self.site_dir, self.verbose),
+                                  summary=done), flush=True)
             return True
         self.state.finished(errors)
-        print(f"Lỗi khi dựng{_changed(changes, self.site_dir, self.verbose)} — trang cũ vẫn được giữ:",
-              file=sys.stderr)
+        print(_("Could not build{files}; the last good pages are kept:").format(
+            files=_changed(changes, self.site_dir, self.verbose)), file=sys.stderr)
         for line in errors:
             print(line, file=sys.stderr)
-        print(f"{len(errors)} lỗi; sửa rồi lưu tệp để dựng lại", file=sys.stderr, flush=True)
+        print(ngettext("{count} problem; fix it and save to build again",
+                       "{count} problems; fix them and save to build again",
+                       len(errors)).format(count=len(errors)), file=sys.stderr, flush=True)
         return False
 
 
@@ -387,8 +392,9 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: b
     try:
         server = SiteServer((host, port), output_dir, state, verbose)
     except OSError as error:
-        raise SiteError(f"cannot listen on {host}:{port}: {error.strerror or error}"
-                        + (" (another program uses it; try --port 0)" if port else "")) from None
+        busy = _(" (another program uses it; try --port 0)") if port else ""
+        raise SiteError(_("cannot listen on {address}: {reason}").format(
+            address=f"{host}:{port}", reason=error.strerror or error) + busy) from None
     url = site_url(host, server.server_address[1])
     rebuilder = Rebuilder(site_dir, output_dir, url, state, quiet=quiet, verbose=verbose,
                           progress=progress)
@@ -400,7 +406,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: b
         watcher.start()          # before the first build: a save during it is not lost
         rebuilder.run()
         worker.start()
-        print(f"Xem trang tại {url}  (Ctrl+C để dừng)", flush=True)
+        print(_("See the site at {url}  (Ctrl+C to stop)").format(url=url), flush=True)
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         pass
