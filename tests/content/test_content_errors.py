@@ -1,6 +1,7 @@
 """Each kind of bad input an editor can write gives one clear line, exit 1, and no traceback."""
 
 import os
+import re
 import unicodedata
 
 import pytest
@@ -244,3 +245,54 @@ def test_reports_an_invisible_control_character_at_its_line(site, invoke):
     assert errors_of(site, invoke) == [
         "content/2024/a.md:3: front matter: contains the control character U+007F, which YAML "
         "does not allow"]
+
+
+@pytest.mark.parametrize("photos", [
+    '- src: anh.jpg\ncaption: "Ảnh: hội nghị"',                 # caption at the top level
+    '  - src: anh.jpg\n  caption: "Ảnh: hội nghị"',               # under photos:, not the item
+    '  - src: anh.jpg\n      caption: "Ảnh: hội nghị"',           # too far in
+])
+def test_a_photo_field_out_of_its_item_fails_with_the_right_shape(site, invoke, photos):
+    site.photo("2024/anh.jpg")
+    site.article("2024/a.md", f"{GOOD}\nphotos:\n{photos}")
+    result = invoke("check", str(site.root))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert re.search(r"content/2024/a\.md:[56]: (caption|front matter): ", result.err)
+    assert ('hint: a photo is written as three lines, "photos:", "  - src: photos/anh.jpg" '
+            'and "    caption: …", with caption: exactly under src:') in result.err
+
+
+def test_a_photo_without_a_caption_is_a_warning_and_still_published(site, invoke):
+    site.photo("2024/anh.jpg")
+    site.article("2024/a.md", f"{GOOD}\nphotos:\n  - src: anh.jpg")
+    result = invoke("build", str(site.root))
+    assert result.code == 0, result.err
+    assert ("content/2024/a.md:5: warning: photos[0].caption: missing; the caption is also "
+            "what blind readers hear instead of the photo (its alt text)") in result.err
+    assert "hint: add caption:" in result.err
+    again = invoke("build", str(site.root))          # from the caches: still said
+    assert "photos[0].caption: missing" in again.err
+
+
+def test_an_imports_placeholder_still_in_use_is_listed_by_check_and_build(site, invoke):
+    from PIL import Image
+    from phucdong_site.photos import PLACEHOLDER_MARK
+
+    folder = site.content / "imported" / "2021" / "tin-cu"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (80, 60), (228, 228, 228)).save(
+        folder / "anh-thieu-1.jpg", "JPEG", comment=PLACEHOLDER_MARK + b": tin-cu/anh-thieu-1.jpg")
+    site.photo("imported/2021/tin-cu/that.jpg")
+    site.article("imported/2021/tin-cu.md",
+                 f'{GOOD}\nphotos:\n  # ẢNH THIẾU\n  - src: "tin-cu/anh-thieu-1.jpg"\n'
+                 '    caption: "Ảnh: hội nghị"\n  - src: "tin-cu/that.jpg"\n    caption: "Ảnh"',
+                 body="![Ảnh: hội nghị](tin-cu/anh-thieu-1.jpg)\n")
+    for command in ("check", "build"):
+        result = invoke(command, str(site.root))
+        assert result.code == 0, result.err
+        placeholders = [line for line in result.err.splitlines() if "placeholder" in line]
+        assert placeholders == [
+            "content/imported/2021/tin-cu.md:6: warning: photos[0].src: tin-cu/anh-thieu-1.jpg "
+            "is a grey placeholder made by import, not the real photo: residents see a grey box"]
+    (folder / "anh-thieu-1.jpg").write_bytes((folder / "that.jpg").read_bytes())   # replaced
+    assert "placeholder" not in invoke("build", str(site.root)).err

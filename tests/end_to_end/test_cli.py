@@ -40,3 +40,46 @@ def test_every_command_has_help_and_is_in_the_readme():
     for command in listed:
         assert run_cli(command, "--help").returncode == 0
         assert f"phucdong-site {command}" in readme, f"README does not document {command}"
+
+
+def test_from_a_subfolder_the_commands_find_the_site_upward(site):
+    site.article("2024/a.md", 'title: "Tin"\ndate: 2024-01-01')
+    inner = site.content / "2024"
+    for cwd in (site.content, inner):
+        result = run_cli("build", cwd=cwd)
+        assert result.returncode == 0, result.stderr
+        assert (site.out / "2024" / "01" / "tin" / "index.html").is_file()
+        assert not (cwd / "build").exists()
+        assert run_cli("check", cwd=cwd).returncode == 0
+
+
+def test_without_a_site_the_error_says_where_it_looked_and_what_to_do(tmp_path):
+    (tmp_path / "content").mkdir()       # content/ alone is not a site: site.toml marks one
+    for language, words in (("vi", ("không tìm thấy site.toml", "THƯ-MỤC")),
+                            ("en", ("no site.toml in", "FOLDER"))):
+        result = run_cli("build", "--lang", language, cwd=tmp_path / "content")
+        assert result.returncode == 2
+        assert all(word in result.stderr for word in words), result.stderr
+        assert str(tmp_path / "content") in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "content" / "build").exists() and not (tmp_path / "build").exists()
+
+
+def test_a_default_build_warns_that_base_url_is_a_local_address(tmp_path):
+    # The repository's own site.toml, as a fresh clone has it.
+    (tmp_path / "site.toml").write_text((REPO / "site.toml").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stderr.splitlines() if "base_url" in line)
+    assert re.match(r"site\.toml:\d+: warning: base_url: http://localhost:8000/ is a local "
+                    r"address", line), line
+    for what in ("share buttons", "feeds", "sitemap.xml", "robots.txt", "printed pages"):
+        assert what in line
+    real = run_cli("build", "--base-url", "https://phucdong.gov.vn/", cwd=tmp_path)
+    assert real.returncode == 0 and "base_url" not in real.stderr
+    placeholder = run_cli("build", "--base-url", "https://www.example.com/", cwd=tmp_path)
+    assert "--base-url: warning: base_url: https://www.example.com/ is a placeholder" in \
+        placeholder.stderr
+    previewed = run_cli("build", "--drafts", cwd=tmp_path)     # a preview is not published
+    assert "base_url" not in previewed.stderr

@@ -108,6 +108,9 @@ def test_without_counted_views_the_home_leaves_the_block_out_and_the_listing_say
     assert note == ("Chưa có số liệu lượt xem nên chưa có bảng tin đọc nhiều. "
                     "Mời bạn xem tin mới nhất.")
     assert listing.select_one("p.empty a")["href"] == "/tin-tuc/"
+    # an empty listing is no page for search engines: not in the sitemap
+    sitemap = (uncounted.out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/doc-nhieu/" not in sitemap and "/tin-tuc/" in sitemap
 
 
 @pytest.mark.parametrize("which", ["counted", "uncounted"])

@@ -187,7 +187,7 @@ def _yaml_problem(problem: str) -> str:
         "did not find expected '-' indicator": _("a line at the wrong indentation"),
         "did not find expected key": _("a line at the wrong indentation"),
         "expected <block end>": _("a line at the wrong indentation"),
-        "found character '\\t'": _("a tab character"),
+        "found character": _("a character that cannot start a value (often a tab)"),
         "found unexpected end of stream": _("the text ends inside quotes"),
         "found unknown escape character": _("an unknown \\ escape inside double quotes"),
         "found undefined alias": _("an undefined alias (*)"),
@@ -211,6 +211,8 @@ def _hint(error: yaml.MarkedYAMLError, line: str = "", before: str = "") -> str:
         return _("indent with spaces, not tabs")
     if any(mark in line for mark in "“”„"):
         return _('use straight double quotes " … " around the text, not typographic quotes “ … ”')
+    if line.strip().removeprefix("- ").startswith(("src:", "caption:")):
+        return photo_shape()
     if _unclosed_quote(error):
         return _('the quote opened on this line is not closed; end the text with a " on the '
                  'same line')
@@ -221,8 +223,6 @@ def _hint(error: yaml.MarkedYAMLError, line: str = "", before: str = "") -> str:
                  'title: "Hội nghị: tổng kết"')
     if re.search(r':\s*"[^"]*"\s*[^\s#]', line):
         return _("there is text after the closing quote; put the whole value inside the quotes")
-    if line.strip().removeprefix("- ").startswith(("src:", "caption:")):
-        return photo_shape()
     if "expected <block end>" in problem or "did not find expected" in problem:
         return _("check the indentation and that every quote is closed")
     return ""

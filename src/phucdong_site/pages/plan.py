@@ -57,7 +57,9 @@ def _listing(articles: Sequence[Article], config: SiteConfig, base: str, title: 
         pages.append(PageOutput(file_of(page.url), "listing.html",
                                 {"page": page, "breadcrumbs": crumbs, "description": description,
                                  "feed": feed},
-                                lastmod=_newest(page.articles) or lastmod))
+                                lastmod=_newest(page.articles) or lastmod,
+                                # an empty listing (nothing ranks yet) is no page to index
+                                in_sitemap=bool(articles)))
     return pages
 
 
