@@ -93,7 +93,8 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="phucdong-site",
         description=_("Build the news site of phường Phúc Đồng from Markdown articles."))
-    root.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    root.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                      help=_("show the program's version and exit"))
     root.add_argument("--debug", action="store_true",
                       help=_("show a traceback on internal errors"))
     root.add_argument("--lang", choices=LANGUAGES, default=None,

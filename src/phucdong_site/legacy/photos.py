@@ -8,11 +8,10 @@ from PIL import Image, ImageDraw
 
 from phucdong_site.legacy.markdown_text import PlacedPhoto
 from phucdong_site.legacy.page import Figure, LegacyPage
-from phucdong_site.photos import IMAGE_SUFFIXES
+from phucdong_site.photos import IMAGE_SUFFIXES, PLACEHOLDER_MARK, is_placeholder
 from phucdong_site.text import slugify
 
 PLACEHOLDER_SIZE = (800, 533)
-PLACEHOLDER_MARK = b"phucdong-site placeholder"
 
 
 Missing = tuple[int, Path, str]      # photo number, its placeholder file, why it is missing
@@ -55,14 +54,9 @@ def _copy_image(source: Path, dest: Path, force: bool) -> None:
         image.convert("RGB").save(dest, "JPEG", quality=85)
 
 
-def _is_placeholder(path: Path) -> bool:
-    with path.open("rb") as file:
-        return PLACEHOLDER_MARK in file.read(4096)
-
-
 def _write_placeholder(dest: Path, label: str, force: bool) -> None:
     """A plain grey picture with a photo pictogram; the label makes each file distinct."""
-    if dest.exists() and not (force and _is_placeholder(dest)):
+    if dest.exists() and not (force and is_placeholder(dest)):
         return                       # an editor put the original photo there: keep it, always
     width, height = PLACEHOLDER_SIZE
     image = Image.new("RGB", PLACEHOLDER_SIZE, (228, 228, 228))
