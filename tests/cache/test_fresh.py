@@ -44,7 +44,7 @@ def test_a_second_build_with_nothing_changed_keeps_the_output_as_it_is(built):
     again = site.build()
     assert again.returncode == 0, again.stderr
     assert UNCHANGED in again.stdout
-    assert again.stdout.split(" trong ")[0] == first.stdout.split(" trong ")[0]   # same counts
+    assert again.stdout.split(" in ")[0] == first.stdout.split(" in ")[0]   # same counts
     assert "warning" in first.stderr and again.stderr == first.stderr     # warnings repeated
     assert output_state(site.out) == before
 
