@@ -11,7 +11,13 @@ from phucdong_site import __version__
 from phucdong_site.config import SiteConfig, address_warning, find_site, load_config
 from phucdong_site.console import QuietProgress, TerminalProgress, summary
 from phucdong_site.content import new_article
-from phucdong_site.errors import SiteError, UsageError, hint_label, warning_label
+from phucdong_site.errors import (
+    SiteError,
+    UsageError,
+    hint_label,
+    os_reason,
+    warning_label,
+)
 from phucdong_site.language import LANGUAGES, _, choose, ngettext, speaking
 from phucdong_site.models import LeftOut
 from phucdong_site.pipeline import build, check
@@ -259,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
-            print(f"{where}{error.strerror or error}", file=sys.stderr)
+            print(f"{where}{os_reason(error)}", file=sys.stderr)
             return 1
         except Exception as error:  # noqa: BLE001 - a bug of ours must not dump a traceback
             if args.debug:

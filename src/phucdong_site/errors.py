@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import re
 from collections.abc import Iterable
 from pathlib import PurePath
@@ -84,6 +85,27 @@ class ErrorList(SiteError):
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file or network call failed, in the editor's language; the system's own words
+    (English, from the C library) only for the rare cases not listed here."""
+    reasons = {
+        errno.ENOSPC: _("the disk is full"),
+        errno.EDQUOT: _("the disk quota is used up"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EROFS: _("the disk is read-only"),
+        errno.ENOENT: _("no such file or folder"),
+        errno.EEXIST: _("already exists"),
+        errno.ENOTDIR: _("not a folder"),
+        errno.EISDIR: _("is a folder"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+        errno.EIO: _("the disk could not be read or written (input/output error)"),
+        errno.EADDRINUSE: _("the address is already in use"),
+        errno.EADDRNOTAVAIL: _("this computer has no such address"),
+    }
+    return reasons.get(error.errno or 0) or error.strerror or str(error)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

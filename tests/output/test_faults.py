@@ -41,8 +41,10 @@ def test_a_full_disk_fails_cleanly_and_keeps_the_previous_output(site, small_dis
     result = run_cli("build", str(site.root), "-o", str(out))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "No space left on device" in result.stderr
+    assert "the disk is full" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    in_vietnamese = run_cli("build", str(site.root), "-o", str(out), "--lang", "vi")
+    assert in_vietnamese.returncode == 1 and "ổ đĩa đã đầy" in in_vietnamese.stderr
     assert tree_bytes(out) == before
     assert [p.name for p in small_disk.iterdir()] == ["build"]     # the staging folder is gone
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import FrontMatterProblem, split
-from phucdong_site.errors import ContentError
+from phucdong_site.errors import ContentError, os_reason
 from phucdong_site.language import N_, _, ngettext
 from phucdong_site.legacy.decode import ImportProblem, decode_page
 from phucdong_site.legacy.html_page import parse_html_page
@@ -202,7 +202,7 @@ def _import_one(path: Path, out_dir: Path, config: SiteConfig, index: ArticleInd
         return Outcome(name, "failed", problem.message, error=error)
     except OSError as error:
         problem = ContentError(name, None, _("cannot read ({reason})").format(
-            reason=error.strerror or error))
+            reason=os_reason(error)))
         return Outcome(name, "failed", problem.message, error=problem)
     existing = index.find(page)
     out = out_dir.resolve()
@@ -221,7 +221,7 @@ def _import_one(path: Path, out_dir: Path, config: SiteConfig, index: ArticleInd
     except OSError as error:
         where = shown(Path(error.filename)) if error.filename else shown(target)
         problem = ContentError(name, None, _("cannot write {path} ({reason})").format(
-            path=where, reason=error.strerror or error))
+            path=where, reason=os_reason(error)))
         return Outcome(name, "failed", problem.message, error=problem)
     index.add(page, target)
     notes = [*page.warnings, *([category_note] if category_note else [])]

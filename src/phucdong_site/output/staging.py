@@ -12,7 +12,7 @@ import shutil
 import stat as _stat
 from pathlib import Path, PurePosixPath
 
-from phucdong_site.errors import ContentError, SiteError
+from phucdong_site.errors import ContentError, SiteError, os_reason
 from phucdong_site.files import FileStamp
 from phucdong_site.language import _
 from phucdong_site.output.lock import leftovers, lock_folder
@@ -64,7 +64,7 @@ class Staging:
             self._lock = lock_folder(self.out_dir.parent, self.out_dir, self.progress)
         except OSError as error:
             raise OutputError(_("{folder}: cannot create the output folder ({reason})").format(
-                folder=self.out_dir, reason=error.strerror)) from None
+                folder=self.out_dir, reason=os_reason(error))) from None
         try:
             check_replaceable(self.out_dir)
             remove_leftovers(self.out_dir)
@@ -78,7 +78,7 @@ class Staging:
         except OSError as error:
             self.__exit__(None, None, None)
             raise OutputError(_("{folder}: cannot create the output folder ({reason})").format(
-                folder=self.out_dir, reason=error.strerror)) from None
+                folder=self.out_dir, reason=os_reason(error))) from None
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -251,7 +251,7 @@ class Staging:
         except OSError as error:
             raise OutputError(_("{folder}: cannot write {path} ({reason}); the previous output "
                                 "is unchanged").format(folder=self.out_dir, path=relative,
-                                                       reason=error.strerror)) from None
+                                                       reason=os_reason(error))) from None
 
     def _remove_unwritten(self) -> None:
         """Remove what the recycled folder held that this build did not write."""

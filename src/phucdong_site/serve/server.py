@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from phucdong_site.config import SiteConfig, load_config
 from phucdong_site.console import summary
-from phucdong_site.errors import ErrorList, SiteError
+from phucdong_site.errors import ErrorList, SiteError, os_reason
 from phucdong_site.files import FileStamp
 from phucdong_site.language import N_, _, choose, ngettext
 from phucdong_site.models import Article
@@ -111,7 +111,7 @@ def error_lines(error: BaseException) -> tuple[str, ...]:
         return tuple(error.lines())
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
-        return (f"{where}{error.strerror or error}",)
+        return (f"{where}{os_reason(error)}",)
     return (_("internal error: {error} (run with --debug and report it)").format(
         error=f"{type(error).__name__}: {error}"),)
 
@@ -394,7 +394,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: b
     except OSError as error:
         busy = _(" (another program uses it; try --port 0)") if port else ""
         raise SiteError(_("cannot listen on {address}: {reason}").format(
-            address=f"{host}:{port}", reason=error.strerror or error) + busy) from None
+            address=f"{host}:{port}", reason=os_reason(error)) + busy) from None
     url = site_url(host, server.server_address[1])
     rebuilder = Rebuilder(site_dir, output_dir, url, state, quiet=quiet, verbose=verbose,
                           progress=progress)
