@@ -161,9 +161,12 @@ def test_sitemap_is_valid_and_lists_every_public_page_once(which, request):
     urls = ET.parse(sitemap).getroot().findall("s:url", SITEMAP_NS)
     locs = [url.findtext("s:loc", namespaces=SITEMAP_NS) for url in urls]
     assert len(locs) == len(set(locs))
-    # every page but 404 and the search page (no content of its own, and no date)
+    # every page but 404 and the search page (no content of its own, and no date), and a
+    # site-wide listing with nothing in it yet (no featured article, no counted views)
     pages = {built.url_of(p) for p in built.html_pages()
-             if p.name != "404.html" and p.parent.name != "tim-kiem"}
+             if p.name != "404.html" and p.parent.name != "tim-kiem"
+             and not (p.parent.name in {"noi-bat", "doc-nhieu"}
+                      and "card-title" not in p.read_text(encoding="utf-8"))}
     assert set(locs) == pages
     assert all(url.findtext("s:lastmod", namespaces=SITEMAP_NS) for url in urls)
     robots = (built.out / "robots.txt").read_text()

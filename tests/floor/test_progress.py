@@ -20,6 +20,7 @@ def small_site(site) -> None:
             date: 2024-05-0{number + 1} 08:30
             photos:
               - src: photos/a.jpg
+                caption: "Ảnh số {number}"
         """)
 
 
