@@ -82,7 +82,7 @@ golden: $(TEST_STAMP)
 # (msgstr ""), then run this again; tests/floor/test_language.py keeps .po and .mo in step.
 LOCALE := src/phucdong_site/locale
 messages: $(TEST_STAMP)
-	$(BIN)/pybabel extract --no-location --sort-output --project=phucdong-site \
+	$(BIN)/pybabel extract --no-location --sort-output --project=phucdong-site -k Np_:1,2 \
 	  -o $(VENV)/phucdong_site.pot src/phucdong_site \
 	  "$$($(BIN)/python -c 'import argparse; print(argparse.__file__)')"
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --width=100 -D phucdong_site \

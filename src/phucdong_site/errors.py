@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from phucdong_site.language import _, ngettext
+from phucdong_site.language import Deferred, _, ngettext
 
 
 class SiteError(Exception):
@@ -29,11 +29,14 @@ class UsageError(SiteError):
 class ContentError(SiteError):
     """One problem in one file, at one line when known."""
 
-    def __init__(self, path: PurePath | str, line: int | None, message: str, hint: str = ""):
+    def __init__(self, path: PurePath | str, line: int | None, message: str | Deferred,
+                 hint: str | Deferred = ""):
         self.path = PurePath(path).as_posix()
         self.line = line
-        # one problem, one line: library messages sometimes carry their own line breaks
-        self.message = re.sub(r"\s*\n\s*", " ", message)
+        # one problem, one line: library messages sometimes carry their own line breaks.
+        # A Deferred message (a warning kept in a cache) is translated when shown.
+        self.message = (re.sub(r"\s*\n\s*", " ", message) if isinstance(message, str)
+                        else message)
         self.hint = hint
         super().__init__(str(self))
 

@@ -17,6 +17,7 @@ import gettext
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 DOMAIN = "phucdong_site"
@@ -74,3 +75,36 @@ def speaking(language: str) -> Iterator[None]:
 def N_(message: str) -> str:
     """Marks MESSAGE for the catalog where it is defined; `_()` translates it where used."""
     return message
+
+
+def Np_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - gettext's naming
+    """N_ for a message with a plural (extracted like ngettext): (singular, plural)."""
+    return singular, plural
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """A message translated when it is shown, not when it is made: for warnings kept in the
+    build's caches, which must read in the language, and the catalog, of the run that shows
+    them. MSGID is marked with N_() where made; PLURAL and COUNT make it an ngettext."""
+
+    msgid: str
+    values: tuple[tuple[str, object], ...] = ()
+    prefix: str = ""             # e.g. "photos[0].caption: ", never translated
+    plural: str = ""
+    count: int = 0
+
+    def __str__(self) -> str:
+        text = ngettext(self.msgid, self.plural, self.count) if self.plural else _(self.msgid)
+        return self.prefix + text.format(**dict(self.values))
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def deferred(msgid: str | tuple[str, str], prefix: str = "", count: int = 0,
+             **values: object) -> Deferred:
+    """MSGID (from N_, or Np_ with COUNT) with its VALUES, to translate when shown."""
+    singular, plural = (msgid, "") if isinstance(msgid, str) else msgid
+    return Deferred(singular, tuple(sorted({**values, "count": count}.items())), prefix,
+                    plural, count)

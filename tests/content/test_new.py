@@ -55,7 +55,7 @@ def test_the_photo_example_uncommented_as_the_template_says_passes_check(site):
     """The template says: delete the # at the start of the three lines below it."""
     path = site.root / run_cli("new", "Ra quân tổng vệ sinh", cwd=site.root).stdout.strip()
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    at = next(i for i, line in enumerate(lines) if "xoá dấu # ở đầu ba dòng" in line)
+    at = next(i for i, line in enumerate(lines) if "xóa dấu # ở đầu ba dòng" in line)
     example = [i for i in range(at + 1, len(lines)) if lines[i].startswith("#")][1:4]
     assert [lines[i].split(":")[0] for i in example] == ["#photos", "#  - src", "#    caption"]
     for i in example:

@@ -34,8 +34,8 @@ def marked_messages() -> set[str]:
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                    node.func.id in {"_", "N_", "ngettext"}:
-                for argument in node.args[:2 if node.func.id == "ngettext" else 1]:
+                    node.func.id in {"_", "N_", "ngettext", "Np_"}:
+                for argument in node.args[:2 if node.func.id in {"ngettext", "Np_"} else 1]:
                     if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
                         found.add(argument.value)
     return found
@@ -163,7 +163,7 @@ def test_help_and_usage_errors_are_vietnamese(tmp_path):
     for args in (["--help"], ["build", "--help"], ["check", "--help"], ["new", "--help"]):
         result = run_cli(*args, cwd=tmp_path, env=_vietnamese())
         assert result.returncode == 0
-        assert "cách dùng:" in result.stdout and "tuỳ chọn:" in result.stdout
+        assert "cách dùng:" in result.stdout and "tùy chọn:" in result.stdout
         english = [w for w in english_messages() if w in result.stdout]
         assert not english, (args, english)
         # help texts argparse writes itself, outside any catalog
@@ -199,4 +199,20 @@ def test_summaries_are_vietnamese(site):
 def test_a_catalog_message_reads_through_gettext_like_the_program():
     assert Path(MO).is_file()
     vi = gettext.translation(language.DOMAIN, language.LOCALE_DIR, ["vi"])
-    assert vi.gettext("unknown field") == "trường không có trong danh sách"
+    assert vi.gettext("unknown field") == "tên trường không đúng"
+
+
+def test_warnings_kept_in_the_caches_show_in_the_language_of_each_run(site):
+    site.photo("2024/anh.jpg")
+    site.article("2024/a.md", 'title: "Một"\ndate: 2024-01-01 08:00\ntags: [Tổ dân phố]\n'
+                 'photos:\n  - src: anh.jpg')
+    site.article("2024/b.md", 'title: "Hai"\ndate: 2024-01-02 08:00\ntags: [tổ dân phố]')
+    site.article("2024/c.md", 'title: "Ba"\ndate: 2024-01-03 08:00\ntags: [tổ dân phố]')
+    english = run_cli("build", "--lang", "en", cwd=site.root)
+    assert "photos[0].caption: missing" in english.stderr
+    assert "(used by 2 articles) are one tag" in english.stderr
+    for _round in range(2):              # from the article cache, then the freshness record
+        vietnamese = run_cli("build", "--lang", "vi", cwd=site.root)
+        assert "photos[0].caption: còn thiếu" in vietnamese.stderr, vietnamese.stderr
+        assert "(có trong 2 bài) là cùng một từ khóa" in vietnamese.stderr
+        assert "missing" not in vietnamese.stderr

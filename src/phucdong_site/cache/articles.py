@@ -25,7 +25,6 @@ from pathlib import Path
 from phucdong_site.cache.bodies import BodiesFile
 from phucdong_site.cache.digests import config_digest, generator_digest
 from phucdong_site.config import SiteConfig
-from phucdong_site.language import choose
 from phucdong_site.files import FileStamp, read_checked, settled, write_atomically, write_checked
 from phucdong_site.models import Article
 from phucdong_site.photos import PhotoProblem, locate
@@ -56,8 +55,7 @@ class ArticleCache:
         self.fragments = config.cache_dir / FRAGMENTS
         site = str(config.site_dir)
         self._site_prefix = "" if site == "." else f"{site.rstrip('/')}/"
-        # The language too: the articles' notes (warnings) are kept in it.
-        self.context = generator_digest() + config_digest(config) + choose()
+        self.context = generator_digest() + config_digest(config)
         self.entries: dict[str, Entry] = {}
         self.dirty: set[int] = set()
         self.stored = 0                  # articles parsed (not found here) this build

@@ -37,7 +37,6 @@ from phucdong_site.cache.digests import config_digest, generator_digest
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError
 from phucdong_site.files import SETTLED_NS, read_checked, settled, write_checked
-from phucdong_site.language import choose
 from phucdong_site.models import LeftOut
 from phucdong_site.output import quiet_output
 from phucdong_site.render import default_theme_dir
@@ -82,8 +81,7 @@ def scan_inputs(config: SiteConfig) -> Inputs:
                        ("theme/static", default_theme_dir("static"))):
         _stamp_tree(root, name, stamps, inputs=True)
     context = hashlib.sha256(" ".join([
-        # The language too: the warnings the record keeps are in it.
-        generator_digest(), jinja2.__version__, PIL.__version__, config_digest(config), choose(),
+        generator_digest(), jinja2.__version__, PIL.__version__, config_digest(config),
         repr(dataclasses.replace(config, jobs=None))]).encode()).hexdigest()
     files = [stamp for stamp in stamps.values() if stamp[0] >= 0]
     newest = max((max(stamp[1], stamp[2]) for stamp in files), default=0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, split
 from phucdong_site.content.hints import field_hint, photo_shape
 from phucdong_site.content.markup import BodyTooComplex, render_body, shorten
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
-from phucdong_site.language import _
+from phucdong_site.language import N_, Deferred, _, deferred
 from phucdong_site.models import Article, Body, Photo
 from phucdong_site.photos import (
     PhotoFile,
@@ -51,9 +52,13 @@ class _FileProblems:
     def add(self, field: str, message: str, hint: str = "", line: int | None = None) -> None:
         self.errors.append(self._error(field, message, hint, line))
 
-    def note(self, field: str, message: str, hint: str = "", line: int | None = None) -> None:
-        """A warning: reported, but the article is published."""
-        self.notes.append(self._error(field, message, hint, line))
+    def note(self, field: str, message: Deferred, hint: Deferred,
+             line: int | None = None) -> None:
+        """A warning: reported, but the article is published. Its text is Deferred: it is
+        kept with the article in the build cache, and shown in the language of each run."""
+        where = line or self.lines.get(field) or self.default_line
+        self.notes.append(ContentError(self.source, where,
+                                       replace(message, prefix=f"{field}: "), hint))
 
     def _error(self, field: str, message: str, hint: str, line: int | None) -> ContentError:
         where = line or self.lines.get(field) or self.default_line
@@ -165,21 +170,21 @@ def parse_article(path: Path, config: SiteConfig,
 def _note_placeholders(photos: tuple[Photo, ...], body_photos: list[Photo], site_dir: Path,
                        parts, problems: _FileProblems) -> None:
     """A note for each grey placeholder (made by import) still standing in for a photo."""
-    hint = _("copy the original photo over this file, keeping its name, then delete the "
-             "line # ẢNH THIẾU above it")
+    hint = deferred(N_("copy the original photo over this file, keeping its name, then delete "
+                       "the line # ẢNH THIẾU above it"))
     seen = set()
     for index, photo in enumerate(photos):
         seen.add(photo.source)
         if is_placeholder(site_dir / photo.source):
-            problems.note(f"photos[{index}].src", _(
+            problems.note(f"photos[{index}].src", deferred(N_(
                 "{path} is a grey placeholder made by import, not the real photo: residents "
-                "see a grey box").format(path=photo.src), hint)
+                "see a grey box"), path=photo.src), hint)
     for photo in body_photos:
         if photo.source not in seen and is_placeholder(site_dir / photo.source):
             seen.add(photo.source)
-            problems.note("body", _(
+            problems.note("body", deferred(N_(
                 "image {path} is a grey placeholder made by import, not the real photo: "
-                "residents see a grey box").format(path=photo.src), hint,
+                "residents see a grey box"), path=photo.src), hint,
                 line=_line_of(parts.body, photo.src, parts.body_line))
 
 
@@ -365,10 +370,10 @@ def _photos(value: object, resolve, problems: _FileProblems) -> tuple[Photo, ...
             continue
         caption = re.sub(r"\s+", " ", str(caption)).strip()
         if not caption:
-            problems.note(f"{field}.caption", _(
+            problems.note(f"{field}.caption", deferred(N_(
                 "missing; the caption is also what blind readers hear instead of the photo "
-                "(its alt text)"), hint=_('add caption: "…" under src:, saying who or what the '
-                                         'photo shows'),
+                "(its alt text)")), deferred(N_('add caption: "…" under src:, saying who or '
+                                                'what the photo shows')),
                 line=problems.lines.get(f"{field}.caption") or problems.lines.get(field))
         photos.append(make_photo(src, caption, found))
     return tuple(photos)

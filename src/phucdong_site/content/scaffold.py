@@ -27,7 +27,7 @@ def article_text(title: str, moment: datetime, config: SiteConfig) -> str:
 title: {quoted}
 date: {moment:%Y-%m-%d %H:%M}
 views: 0
-# Ảnh: xoá dấu # ở đầu ba dòng ngay dưới đây. Đường dẫn ảnh tính từ bài viết hoặc
+# Ảnh: xóa dấu # ở đầu ba dòng ngay dưới đây. Đường dẫn ảnh tính từ bài viết hoặc
 # từ content/; ảnh đầu tiên là ảnh đại diện của bài.
 #photos:
 #  - src: photos/{year}/ten-anh.jpg

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError
-from phucdong_site.language import _, ngettext
+from phucdong_site.language import N_, Np_, deferred
 from phucdong_site.models import Article, Site
 from phucdong_site.pages.urls import category_url, month_url, tag_url
 from phucdong_site.text import collation_key, slugify
@@ -131,13 +131,14 @@ def _spelling_warnings(site: Site, names: dict[str, str],
             chosen = names[slug]
             if name != chosen:
                 others = spellings[slug][chosen]
-                used = ngettext('"{name}" and "{chosen}" (used by {count} article) are one tag, '
-                                '/tag/{slug}/, shown as "{chosen}"',
-                                '"{name}" and "{chosen}" (used by {count} articles) are one '
-                                'tag, /tag/{slug}/, shown as "{chosen}"', others)
+                # Deferred: the freshness record replays these in a later run's language.
+                used = deferred(Np_('"{name}" and "{chosen}" (used by {count} article) are '
+                                    'one tag, /tag/{slug}/, shown as "{chosen}"',
+                                    '"{name}" and "{chosen}" (used by {count} articles) are '
+                                    'one tag, /tag/{slug}/, shown as "{chosen}"'),
+                                "tags: ", count=others, chosen=chosen, name=name, slug=slug)
                 warnings.append(ContentError(
-                    article.source, None,
-                    "tags: " + used.format(name=name, chosen=chosen, count=others, slug=slug),
-                    hint=_('write "{chosen}" if they mean the same; otherwise reword one of '
-                           'them').format(chosen=chosen)))
+                    article.source, None, used,
+                    hint=deferred(N_('write "{chosen}" if they mean the same; otherwise reword '
+                                     'one of them'), chosen=chosen)))
     return sorted(warnings, key=ContentError.sort_key)
