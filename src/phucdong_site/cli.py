@@ -9,15 +9,9 @@ from pathlib import Path
 
 from phucdong_site import __version__
 from phucdong_site.config import SiteConfig, address_warning, find_site, load_config
-from phucdong_site.console import QuietProgress, TerminalProgress, summary
+from phucdong_site.console import QuietProgress, TerminalProgress, print_warnings, summary
 from phucdong_site.content import new_article
-from phucdong_site.errors import (
-    SiteError,
-    UsageError,
-    hint_label,
-    os_reason,
-    warning_label,
-)
+from phucdong_site.errors import SiteError, UsageError, os_reason
 from phucdong_site.language import LANGUAGES, _, choose, ngettext, speaking
 from phucdong_site.models import LeftOut
 from phucdong_site.pipeline import build, check
@@ -34,11 +28,18 @@ def _site_dir(value: str | None, command: str) -> Path:
         return path
     found = find_site(Path("."))
     if found is None:
-        raise UsageError(_("no site.toml in {folder} or in any folder above it: open the "
-                           "terminal in the site's folder (the one holding site.toml and "
-                           "content/), or name that folder: phucdong-site {command} FOLDER")
-                         .format(folder=Path.cwd(), command=command))
+        raise _no_site(command)
     return found
+
+
+def _no_site(command: str) -> UsageError:
+    folder = _("FOLDER")
+    example = (f'phucdong-site new "…" --site {folder}' if command == "new" else
+               f"phucdong-site {command} {folder}")
+    return UsageError(_("no site.toml in {folder} or in any folder above it: open the "
+                        "terminal in the site's folder (the one holding site.toml and "
+                        "content/), or name that folder: {example}").format(
+                            folder=Path.cwd(), example=example))
 
 
 def _base_url(value: str) -> str:
@@ -46,6 +47,13 @@ def _base_url(value: str) -> str:
         raise argparse.ArgumentTypeError(_("{value} is not an http(s) URL").format(
             value=repr(value)))
     return value if value.endswith("/") else f"{value}/"
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(_("{value} is not a number of at least 1").format(
+            value=repr(value)))
+    return int(value)
 
 
 def _port(value: str) -> int:
@@ -56,23 +64,27 @@ def _port(value: str) -> int:
 
 
 def _requested_language(argv: list[str]) -> str | None:
-    """--lang, read before argparse so that its own messages come in that language too."""
+    """--lang, read before argparse so that its own messages come in that language too;
+    the last one wins, as argparse's would (abbreviations are off: --lan is an error)."""
+    chosen = None
     for index, word in enumerate(argv):
         if word == "--":
             break
         if word.startswith("--lang="):
-            value = word.partition("=")[2]
+            chosen = word.partition("=")[2]
         elif word == "--lang" and index + 1 < len(argv):
-            value = argv[index + 1]
-        else:
-            continue
-        return value if value in LANGUAGES else None
-    return None
+            chosen = argv[index + 1]
+    return chosen if chosen in LANGUAGES else None
+
+
+def _lang_help() -> str:
+    return _("language of the messages: vi or en (default: vi; en in an English locale)")
 
 
 def _add_verbosity(command: argparse.ArgumentParser) -> None:
     group = command.add_mutually_exclusive_group()
-    group.add_argument("-q", "--quiet", action="store_true", help=_("print only errors"))
+    group.add_argument("-q", "--quiet", action="store_true",
+                       help=_("print only problems (errors and warnings)"))
     group.add_argument("-v", "--verbose", action="store_true",
                        help=_("print each stage with its timing (and, for serve, each "
                               "request)"))
@@ -90,28 +102,28 @@ def _add_common(command: argparse.ArgumentParser, *, site: bool = True) -> None:
         command.add_argument("site_dir", nargs="?", default=None, metavar="SITE_DIR",
                              help=_("the site's folder (default: the one holding the current "
                                     "folder, found by its site.toml)"))
-    # Also accepted after the command; default=SUPPRESS keeps the root's value.
+    # Also accepted after the command (read before parsing: _requested_language).
     command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
-                         help=_("language of the messages: vi (default) or en"))
+                         help=_lang_help())
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
-        prog="phucdong-site",
+        prog="phucdong-site", allow_abbrev=False,
         description=_("Build the news site of phường Phúc Đồng from Markdown articles."))
     root.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
                       help=_("show the program's version and exit"))
     root.add_argument("--debug", action="store_true",
                       help=_("show a traceback on internal errors"))
-    root.add_argument("--lang", choices=LANGUAGES, default=None,
-                      help=_("language of the messages: vi (default) or en"))
+    root.add_argument("--lang", choices=LANGUAGES, default=None, help=_lang_help())
     commands = root.add_subparsers(dest="command", required=True, metavar=_("COMMAND"))
 
-    build_cmd = commands.add_parser("build", help=_("build the site into build/ (or -o OUT)"))
+    build_cmd = commands.add_parser("build", help=_("build the site into build/ (or -o OUT)"),
+                                    allow_abbrev=False)
     _add_common(build_cmd)
     build_cmd.add_argument("-o", "--output", type=Path, metavar="OUT",
                            help=_("output folder (default: SITE_DIR/build)"))
-    build_cmd.add_argument("--jobs", type=int, default=None, metavar="N",
+    build_cmd.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                            help=_("worker processes (default: one per core)"))
     build_cmd.add_argument("--drafts", action="store_true",
                            help=_("include draft and scheduled articles, marked"))
@@ -121,14 +133,15 @@ def parser() -> argparse.ArgumentParser:
     _add_verbosity(build_cmd)
 
     check_cmd = commands.add_parser(
-        "check", help=_("validate content, photos, internal links and images; write nothing"))
+        "check", help=_("validate content, photos, internal links and images; write nothing"),
+        allow_abbrev=False)
     _add_common(check_cmd)
     check_cmd.add_argument("--drafts", action="store_true", help=_("check draft articles too"))
     _add_verbosity(check_cmd)
 
     serve_cmd = commands.add_parser(
         "serve", help=_("preview: build, serve on 127.0.0.1, rebuild and reload pages on "
-                        "change"))
+                        "change"), allow_abbrev=False)
     _add_common(serve_cmd)
     serve_cmd.add_argument("--port", type=_port, default=8000, metavar="P",
                            help=_("port to listen on (default 8000; 0 picks a free one)"))
@@ -137,7 +150,8 @@ def parser() -> argparse.ArgumentParser:
                                   "only)"))
     _add_verbosity(serve_cmd)
 
-    new_cmd = commands.add_parser("new", help=_('start an article: new "Tiêu đề bài viết"'))
+    new_cmd = commands.add_parser("new", help=_('start an article: new "Tiêu đề bài viết"'),
+                                  allow_abbrev=False)
     new_cmd.add_argument("title", metavar="TITLE", help=_("the article's title, in quotes"))
     _add_common(new_cmd)
     new_cmd.add_argument("--site", dest="site_option", metavar="DIR",
@@ -145,7 +159,8 @@ def parser() -> argparse.ArgumentParser:
                                 "folder)"))
 
     import_cmd = commands.add_parser(
-        "import", help=_("turn pages saved from the old portal (text or HTML) into articles"))
+        "import", help=_("turn pages saved from the old portal (text or HTML) into articles"),
+        allow_abbrev=False)
     import_cmd.add_argument("inputs", nargs="+", type=Path, metavar="FILE",
                             help=_("legacy pages (.txt, .html), or folders holding them"))
     _add_common(import_cmd, site=False)
@@ -160,9 +175,11 @@ def run_import(args: argparse.Namespace) -> int:
     # Imported here: the HTML parser it needs would slow every other command's start.
     from phucdong_site import legacy
 
-    site = find_site(Path(".")) or Path(".")
+    site = find_site(Path("."))
+    if site is None and args.output is None:
+        raise _no_site("import")
     out_dir = args.output or legacy.default_output(site)
-    config = load_config(legacy.site_dir_for(out_dir, site))
+    config = load_config(legacy.site_dir_for(out_dir, site or Path(".")))
 
     def report(outcome: legacy.Outcome) -> None:
         stream = sys.stderr if outcome.status == "failed" else sys.stdout
@@ -171,15 +188,6 @@ def run_import(args: argparse.Namespace) -> int:
     summary = legacy.import_pages(args.inputs, out_dir, config, force=args.force, report=report)
     print(summary.line())
     return 1 if summary.count("failed") else 0
-
-
-def print_warnings(warnings) -> None:
-    """Problems that did not stop the build, on stderr, each marked as a warning."""
-    for warning in warnings:
-        where = f"{warning.path}:{warning.line}" if warning.line else warning.path
-        print(f"{where}: {warning_label()}: {warning.message}", file=sys.stderr)
-        if warning.hint:
-            print(f"  {hint_label()}: {warning.hint}", file=sys.stderr)
 
 
 def left_out_line(left_out: LeftOut, config: SiteConfig) -> str:
@@ -211,8 +219,6 @@ def run(args: argparse.Namespace) -> int:
                                      "with --site"))
     site_dir = _site_dir(getattr(args, "site_option", None) or args.site_dir, args.command)
     if args.command == "build":
-        if args.jobs is not None and args.jobs < 1:
-            raise UsageError("--jobs: " + _("expected a number of at least 1"))
         config = load_config(site_dir, args.output, base_url=args.base_url,
                              drafts=args.drafts or None, jobs=args.jobs)
         report = build(config, _progress(args))
@@ -230,7 +236,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "check":
         config = load_config(site_dir, drafts=args.drafts or None)
         planned = check(config, _progress(args))
-        print_warnings(planned.warnings)
+        address = None if config.drafts else address_warning(config, False)
+        print_warnings([*planned.warnings, *([address] if address else [])])
         if not args.quiet:
             count = len(planned.site.articles)
             print(ngettext("{count} article: no problems found",

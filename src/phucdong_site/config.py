@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import tomllib
@@ -152,6 +153,9 @@ def _toml_problem(error: tomllib.TOMLDecodeError) -> str:
         return problem
     known = {
         "Invalid value": _("a value that is not a quoted text, number, true/false or list"),
+        "Cannot declare": _("a [table] written twice"),
+        "Expected newline or end of document": _("more text after the value on this line"),
+        "Unclosed inline table": _("a table { … } that is not closed with }"),
         "Expected '=' after a key": _("a key without '=' after it"),
         "Invalid statement": _("a line that is not key = value"),
         "Cannot overwrite a value": _("a key written twice"),
@@ -318,22 +322,26 @@ def find_site(start: Path) -> Path | None:
     return None
 
 
-# Addresses that cannot be the portal's: this computer, a private name, or a placeholder
-# from the documentation (RFC 2606 and 6761 reserve these names).
-_LOCAL_HOSTS = {"localhost", "0.0.0.0", "::1", "::"}
-_RESERVED_SUFFIXES = (".localhost", ".local", ".test", ".example", ".invalid", ".internal",
-                      ".lan", ".home.arpa")
-_PLACEHOLDER_DOMAINS = {"example.com", "example.org", "example.net"}
+# Addresses that cannot be the portal's: this computer or the office network (a name or IP
+# no resident can reach), or a placeholder from documentation (RFC 2606, 6761 reserve them).
+_LOCAL_NAMES = ("localhost", ".localhost", ".local", ".lan", ".internal", ".home.arpa")
+_PLACEHOLDER_NAMES = ("example.com", "example.org", "example.net", ".example.com",
+                      ".example.org", ".example.net", ".example", ".test", ".invalid")
 
 
 def unpublishable_address(url: str) -> str:
-    """Why URL cannot be where the site is published ("" if it can): "local", "placeholder"."""
+    """Why URL cannot be where the site is published: "local", "placeholder", or ""."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    if host in _LOCAL_HOSTS or host.startswith("127.") or host.endswith(_RESERVED_SUFFIXES[:2]):
-        return "local"
-    if (host in _PLACEHOLDER_DOMAINS or host.endswith(tuple(f".{d}" for d in _PLACEHOLDER_DOMAINS))
-            or host.endswith(_RESERVED_SUFFIXES[2:]) or "." not in host):
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if ip is not None:
+        return "local" if not ip.is_global else ""
+    if host.endswith(_PLACEHOLDER_NAMES) or host in _PLACEHOLDER_NAMES:
         return "placeholder"
+    if host.endswith(_LOCAL_NAMES) or host in _LOCAL_NAMES or "." not in host:
+        return "local"
     return ""
 
 
@@ -346,7 +354,8 @@ def address_warning(config: SiteConfig, from_command_line: bool) -> ContentError
         where, line = Path("--base-url"), None
     else:
         where, line = Path(CONFIG_NAME), _line_of_key(config.site_dir / CONFIG_NAME, "base_url")
-    what = (_("{url} is a local address (this computer)") if kind == "local" else
+    what = (_("{url} is a local address (this computer or the office network)")
+            if kind == "local" else
             _("{url} is a placeholder, not the portal's address")).format(url=config.base_url)
     return ContentError(where, line, "base_url: " + what + "; " + _(
         "share buttons, canonical links, RSS and Atom feeds, sitemap.xml, robots.txt and "

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from phucdong_site.language import _, ngettext
+from phucdong_site.errors import ContentError, hint_label, warning_label
+from phucdong_site.language import _, decimal, ngettext
 from phucdong_site.report import Progress
 
 REDRAW_SECONDS = 0.1
@@ -83,8 +85,8 @@ class TerminalProgress(Progress):
             done = self.counts[self.current][0]
             seconds = time.perf_counter() - self.started
             self._clear()
-            line = _("{stage}: {count} in {seconds:.2f} s").format(
-                stage=stage_name(self.current), count=done, seconds=seconds)
+            line = _("{stage}: {count} in {seconds} s").format(
+                stage=stage_name(self.current), count=done, seconds=decimal(seconds, 2))
             print(line, file=self.stream, flush=True)
         self._draw(force=True)
 
@@ -109,9 +111,19 @@ class TerminalProgress(Progress):
             self.drawn = False
 
 
+def print_warnings(warnings: Iterable[ContentError], stream: TextIO | None = None) -> None:
+    """Problems that did not stop the build, on stderr, each marked as a warning."""
+    stream = stream or sys.stderr
+    for warning in warnings:
+        where = f"{warning.path}:{warning.line}" if warning.line else warning.path
+        print(f"{where}: {warning_label()}: {warning.message}", file=stream)
+        if warning.hint:
+            print(f"  {hint_label()}: {warning.hint}", file=stream)
+
+
 def summary(articles: int, pages: int, photos: int, seconds: float) -> str:
     """The one-line summary of a build, in the editor's words."""
     parts = (ngettext("{count} article", "{count} articles", articles).format(count=articles),
              ngettext("{count} page", "{count} pages", pages).format(count=pages),
              ngettext("{count} photo", "{count} photos", photos).format(count=photos))
-    return _("{parts} in {seconds:.1f} s").format(parts=", ".join(parts), seconds=seconds)
+    return _("{parts} in {seconds} s").format(parts=", ".join(parts), seconds=decimal(seconds, 1))

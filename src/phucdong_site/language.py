@@ -108,3 +108,15 @@ def deferred(msgid: str | tuple[str, str], prefix: str = "", count: int = 0,
     singular, plural = (msgid, "") if isinstance(msgid, str) else msgid
     return Deferred(singular, tuple(sorted({**values, "count": count}.items())), prefix,
                     plural, count)
+
+
+def library_words(text: object) -> str:
+    """ " (TEXT)": a library's own explanation (Pillow's, libheif's, PyYAML's), which is
+    English, for an English reader only; the message around it says what to do."""
+    return f" ({text})" if choose() == "en" and str(text) else ""
+
+
+def decimal(value: float, digits: int) -> str:
+    """VALUE with DIGITS decimals, written with the reader's decimal mark (2,5 in Vietnamese)."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if choose() == "vi" else text

@@ -140,7 +140,12 @@ def parse_article(path: Path, config: SiteConfig,
         body_photos.append(photo)
         return photo
 
+    listed = {photo.source for photo in photos}      # their captions are checked above
+    undescribed: dict[str, None] = {}
+
     def picture_of(photo: Photo, alt: str, eager: bool):
+        if not alt.strip() and photo.source not in listed:
+            undescribed[photo.src] = None
         return picture(photo, alt, eager=eager, config=config.images, base=config.base_path)
 
     try:
@@ -157,6 +162,13 @@ def parse_article(path: Path, config: SiteConfig,
     extra = tuple((str(k), v) for k, v in meta.items() if k not in KNOWN_KEYS)
     images = distinct_photos((*photos, *body_photos))
     _note_placeholders(photos, body_photos, config.site_dir, parts, problems)
+    for src in undescribed:
+        problems.note("body", deferred(N_(
+            "image {path} has no description: blind readers hear nothing of it (its alt "
+            "text is empty)"), path=src), deferred(N_(
+                "write what it shows between the brackets, ![Ảnh: …]({path}), or list it "
+                "under photos: with a caption:"), path=src),
+            line=_line_of(parts.body, src, parts.body_line))
     return Article(source=shown, title=title, published=published, slug=slug,
                    category=category, views=views, photos=photos, tags=tags,
                    featured=featured, draft=draft,

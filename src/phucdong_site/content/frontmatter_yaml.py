@@ -185,8 +185,8 @@ def _yaml_problem(problem: str) -> str:
     known = {
         "mapping values are not allowed": _("a ': ' where YAML does not allow one"),
         "did not find expected '-' indicator": _("a line at the wrong indentation"),
-        "did not find expected key": _("a line at the wrong indentation"),
-        "expected <block end>": _("a line at the wrong indentation"),
+        "did not find expected key": _("a line YAML cannot read as name: value"),
+        "expected <block end>": _("a line YAML cannot read as name: value"),
         "found character": _("a character that cannot start a value (often a tab)"),
         "found unexpected end of stream": _("the text ends inside quotes"),
         "found unknown escape character": _("an unknown \\ escape inside double quotes"),
@@ -211,18 +211,20 @@ def _hint(error: yaml.MarkedYAMLError, line: str = "", before: str = "") -> str:
         return _("indent with spaces, not tabs")
     if any(mark in line for mark in "“”„"):
         return _('use straight double quotes " … " around the text, not typographic quotes “ … ”')
-    if line.strip().removeprefix("- ").startswith(("src:", "caption:")):
-        return photo_shape()
     if _unclosed_quote(error):
         return _('the quote opened on this line is not closed; end the text with a " on the '
                  'same line')
+    if re.search(r':\s*"[^"]*"\s*[^\s#]', line):
+        return _("there is text after the closing quote; put the whole value inside the quotes")
+    key, _colon, value = line.strip().removeprefix("- ").partition(":")
+    value = value.strip()
+    if key in ("src", "caption") and (value.startswith(('"', "'")) or ": " not in value):
+        return photo_shape()     # a photo's line at the wrong indent, not a ": " in its text
     if "mapping values are not allowed" in problem and before.strip() and ":" not in before:
         return _("the line above has no ':' after the field name; write it as name: value")
     if "mapping values are not allowed" in problem:
         return _('a value that contains ": " must be in double quotes, e.g. '
                  'title: "Hội nghị: tổng kết"')
-    if re.search(r':\s*"[^"]*"\s*[^\s#]', line):
-        return _("there is text after the closing quote; put the whole value inside the quotes")
     if "expected <block end>" in problem or "did not find expected" in problem:
         return _("check the indentation and that every quote is closed")
     return ""

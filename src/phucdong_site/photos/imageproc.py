@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
-from phucdong_site.language import _
+from phucdong_site.language import _, library_words
 from phucdong_site.photos.pictures import Rendition
 
 # Decodes done by this process; tests read it to prove that a warm build decodes nothing.
@@ -58,12 +58,12 @@ def decode(path: Path, scale: float = 1.0) -> Image.Image:
                 image.draft(image.mode, size)
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise ProcessingProblem(_("is too large to process ({reason})").format(reason=error))
+            raise ProcessingProblem(_("is too large to process") + library_words(error))
         except FileNotFoundError:
             raise ProcessingProblem(_("disappeared during the build; the previous output is "
                                       "unchanged"))
         except (OSError, SyntaxError, ValueError) as error:
-            raise ProcessingProblem(_("cannot be decoded ({reason})").format(reason=error))
+            raise ProcessingProblem(_("cannot be decoded") + library_words(error))
     if orientation != 1:         # never for HEIF: pillow-heif applies its rotation itself
         ImageOps.exif_transpose(image, in_place=True)
     image = to_srgb(image)

@@ -188,8 +188,7 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, publish: Publish
     for result in _run(tasks, jobs, progress):
         decodes += result.decodes
         if result.problem:
-            errors.append(ContentError(result.shown, None,
-                                       _("photo: {problem}").format(problem=result.problem)))
+            errors.append(ContentError(result.shown, None, f"photo: {result.problem}"))
         for key, size, crc in result.stored:
             cache.entries[key] = (size, crc)
     errors.raise_if_any()
@@ -201,8 +200,8 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, publish: Publish
                                         photo.width, photo.height, (item,), cache.root)], 1, None)
             decodes += result.decodes
             if result.problem:
-                raise ErrorList([ContentError(result.shown, None, _("photo: {problem}")
-                                              .format(problem=result.problem))])
+                raise ErrorList([ContentError(result.shown, None,
+                                              f"photo: {result.problem}")])
             cache.entries[item.key] = result.stored[0][1:]
             file = cache.verified(item)
             if file is None:

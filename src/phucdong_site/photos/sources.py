@@ -16,7 +16,7 @@ import pillow_heif
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from phucdong_site.files import FileStamp, settled, write_atomically
-from phucdong_site.language import _
+from phucdong_site.language import _, library_words
 from phucdong_site.models import Photo
 from phucdong_site.text import fold
 
@@ -232,18 +232,18 @@ def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> Pho
                     image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
                 image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise PhotoProblem(_("{name} is too large to process (over {limit:,} pixels); "
-                                 "resize it first").format(name=shown,
-                                                           limit=Image.MAX_IMAGE_PIXELS))
+            raise PhotoProblem(_("{name} is too large to process (over {millions} million "
+                                 "pixels); resize it first").format(
+                                     name=shown, millions=Image.MAX_IMAGE_PIXELS // 1_000_000))
         except UnidentifiedImageError:
             if (reason := _heif_damage(full)) is not None:
-                raise PhotoProblem(_("{name} is damaged or truncated ({reason})")
-                                   .format(name=shown, reason=reason))
+                raise PhotoProblem(_("{name} is damaged or truncated").format(name=shown)
+                                   + library_words(reason))
             raise PhotoProblem(_("{name} is not an image (expected a JPEG, PNG, WebP, GIF or "
                                  "HEIC file)").format(name=shown))
         except (OSError, SyntaxError, ValueError) as error:
-            raise PhotoProblem(_("{name} is damaged or truncated ({reason})")
-                               .format(name=shown, reason=error))
+            raise PhotoProblem(_("{name} is damaged or truncated").format(name=shown)
+                               + library_words(error))
     if known is not None:
         known.sizes[digest] = (width, height)
     return PhotoFile(source=path, width=width, height=height, digest=digest)
@@ -267,7 +267,7 @@ def _heif_damage(full: Path) -> str | None:
         pillow_heif.open_heif(full, convert_hdr_to_8bit=True)
     except (OSError, ValueError, RuntimeError, EOFError) as error:
         return str(error).strip()
-    return _("HEIF file that cannot be opened")
+    return "Pillow cannot identify it"   # libheif opens it: Pillow's reader refused it
 
 
 def make_photo(src: str, caption: str, found: PhotoFile) -> Photo:

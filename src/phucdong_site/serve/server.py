@@ -9,6 +9,7 @@ with the list of problems over it, and the next successful rebuild clears that l
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import mimetypes
@@ -25,7 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from phucdong_site.config import SiteConfig, load_config
-from phucdong_site.console import summary
+from phucdong_site.console import print_warnings, summary
 from phucdong_site.errors import ErrorList, SiteError, os_reason
 from phucdong_site.files import FileStamp
 from phucdong_site.language import N_, _, choose, ngettext
@@ -139,8 +140,11 @@ font:15px/1.6 ui-monospace,monospace;white-space:pre-wrap">{items}</ol>
 </div>"""
 
 
-ERROR_PAGE = ('<!doctype html><html lang="vi"><head><meta charset="utf-8">'
-              '<title>Lỗi</title></head><body></body></html>')
+def error_page() -> str:
+    """The bare page under the overlay when the site has never built."""
+    title = html.escape(_("Error"))
+    return (f'<!doctype html><html lang="{choose()}"><head><meta charset="utf-8">'
+            f'<title>{title}</title></head><body></body></html>')
 
 
 def inject(page: str, errors: tuple[str, ...]) -> str:
@@ -201,13 +205,13 @@ class Handler(BaseHTTPRequestHandler):
         page = self.server.root / "404.html"
         if page.is_file():
             return self._send_file(HTTPStatus.NOT_FOUND, page, head)
-        self._send_html(HTTPStatus.NOT_FOUND, ERROR_PAGE, head)
+        self._send_html(HTTPStatus.NOT_FOUND, error_page(), head)
 
     def _send_file(self, status: HTTPStatus, file: Path, head: bool) -> None:
         try:
             data = file.read_bytes()
         except OSError:          # swapped out by a rebuild between the check and the read
-            return self._send_html(HTTPStatus.NOT_FOUND, ERROR_PAGE, head)
+            return self._send_html(HTTPStatus.NOT_FOUND, error_page(), head)
         if file.suffix.lower() == ".html":
             return self._send_html(status, data.decode("utf-8", "replace"), head)
         self._send(status, data, content_type(file), head)
@@ -270,7 +274,8 @@ class SiteServer(ThreadingHTTPServer):
         # in the terminal, not a traceback in the editor's face.
         error = sys.exc_info()[1]
         if not isinstance(error, ConnectionError):
-            print(f"serve: {type(error).__name__}: {error} (request from {client_address[0]})",
+            print("serve: " + _("{error} (request from {client})").format(
+                error=f"{type(error).__name__}: {error}", client=client_address[0]),
                   file=sys.stderr, flush=True)
 
 
@@ -359,6 +364,7 @@ class Rebuilder:
                         _("Built{files}: {summary}"))
                 print(what.format(files=_changed(changes, self.site_dir, self.verbose),
                                   summary=done), flush=True)
+            print_warnings(report.warnings)
             return True
         self.state.finished(errors)
         print(_("Could not build{files}; the last good pages are kept:").format(
@@ -392,7 +398,8 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: b
     try:
         server = SiteServer((host, port), output_dir, state, verbose)
     except OSError as error:
-        busy = _(" (another program uses it; try --port 0)") if port else ""
+        busy = (_(" (another program uses it; try --port 0)")
+                if port and error.errno == errno.EADDRINUSE else "")
         raise SiteError(_("cannot listen on {address}: {reason}").format(
             address=f"{host}:{port}", reason=os_reason(error)) + busy) from None
     url = site_url(host, server.server_address[1])
