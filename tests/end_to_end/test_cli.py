@@ -83,3 +83,22 @@ def test_a_default_build_warns_that_base_url_is_a_local_address(tmp_path):
         placeholder.stderr
     previewed = run_cli("build", "--drafts", cwd=tmp_path)     # a preview is not published
     assert "base_url" not in previewed.stderr
+
+
+def test_language_options_are_exact_and_the_last_one_wins(site):
+    site.article("2024/a.md", 'title: "Tin"\ndate: 2024-01-01\nviews: -1')
+    abbreviated = run_cli("check", "--lan", "en", cwd=site.root)
+    assert abbreviated.returncode == 2            # no silent guess at what --lan meant
+    last = run_cli("--lang", "en", "check", "--lang", "vi", cwd=site.root)
+    assert last.returncode == 1 and "là số âm" in last.stderr
+    jobs = run_cli("build", "--jobs", "x", "--lang", "vi", cwd=site.root)
+    assert jobs.returncode == 2 and "'x' không phải số từ 1 trở lên" in jobs.stderr
+
+
+def test_import_outside_a_site_refuses_like_the_other_commands(tmp_path):
+    page = tmp_path / "trang.txt"
+    page.write_text("Tiêu đề\nNgày đăng 07/01/2021 | 18:11 | Lượt xem: 1\nNội dung.\n",
+                    encoding="utf-8")
+    result = run_cli("import", str(page), cwd=tmp_path)
+    assert result.returncode == 2 and "no site.toml in" in result.stderr
+    assert not (tmp_path / "content").exists()
