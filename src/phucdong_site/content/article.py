@@ -46,7 +46,6 @@ class _FileProblems:
     def __init__(self, source: Path, lines: dict[str, int], default_line: int):
         self.source, self.lines, self.default_line = source, lines, default_line
         self.errors: list[ContentError] = []
-
         self.notes: list[ContentError] = []
 
     def add(self, field: str, message: str, hint: str = "", line: int | None = None) -> None:
