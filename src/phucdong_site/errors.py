@@ -34,11 +34,19 @@ class ContentError(SiteError):
         self.path = PurePath(path).as_posix()
         self.line = line
         # one problem, one line: library messages sometimes carry their own line breaks.
-        # A Deferred message (a warning kept in a cache) is translated when shown.
-        self.message = (re.sub(r"\s*\n\s*", " ", message) if isinstance(message, str)
-                        else message)
-        self.hint = hint
+        # A Deferred text (a warning kept in a cache) is translated each time it is read.
+        self._message = (re.sub(r"\s*\n\s*", " ", message) if isinstance(message, str)
+                         else message)
+        self._hint = hint
         super().__init__(str(self))
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+    @property
+    def hint(self) -> str:
+        return str(self._hint)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -47,7 +55,7 @@ class ContentError(SiteError):
 
     def __reduce__(self):
         # Crosses from worker processes whole: rebuilt from its fields, not from str(self).
-        return type(self), (self.path, self.line, self.message, self.hint)
+        return type(self), (self.path, self.line, self._message, self._hint)
 
     def sort_key(self) -> tuple[str, int]:
         return (self.path, self.line or 0)
