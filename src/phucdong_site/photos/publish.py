@@ -188,7 +188,7 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, publish: Publish
     for result in _run(tasks, jobs, progress):
         decodes += result.decodes
         if result.problem:
-            errors.append(ContentError(result.shown, None, f"photo: {result.problem}"))
+            errors.append(ContentError(result.shown, None, "photo: " + result.problem))
         for key, size, crc in result.stored:
             cache.entries[key] = (size, crc)
     errors.raise_if_any()
@@ -201,7 +201,7 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, publish: Publish
             decodes += result.decodes
             if result.problem:
                 raise ErrorList([ContentError(result.shown, None,
-                                              f"photo: {result.problem}")])
+                                              "photo: " + result.problem)])
             cache.entries[item.key] = result.stored[0][1:]
             file = cache.verified(item)
             if file is None:
