@@ -162,6 +162,25 @@ def test_rendition_names_of_heic_photos_follow_the_heif_decoder():
                       height=600, digest="0" * 64)
         return renditions(photo, ImageConfig()).og.key
 
-    assert pictures.HEIF_DECODER == (pillow_heif.__version__, pillow_heif.libheif_version())
+    assert pictures.heif_decoder() == (pillow_heif.__version__, pillow_heif.libheif_version())
     assert og_key("a.heic") != og_key("a.jpg")       # same bytes, another decoder
     assert og_key("a.HEIF") == og_key("b.heic")
+
+
+def test_pillow_heif_is_loaded_only_when_a_build_meets_a_heif_photo(site, tmp_path):
+    # Its import costs ~80 ms that a no-change rebuild or a check of a JPEG site never pays.
+    site.photo("2024/a.jpg")
+    site.article("2024/a.md", 'title: "Ảnh JPEG"\ndate: 2024-05-01 08:30\nphotos:\n'
+                 '  - src: a.jpg\n    caption: "Ảnh"')
+    script = textwrap.dedent(f"""
+        import sys
+        from phucdong_site.cli import main
+        code = main(["build", {str(site.root)!r}, "-q", "--jobs", "1"])
+        print(code, "pillow_heif" in sys.modules)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.split() == ["0", "False"], result.stderr
+    # A HEIC photo that an editor renamed .jpg is still read as HEIC.
+    (site.content / "2024" / "a.jpg").write_bytes(heic_bytes(photo_like((320, 240), seed=3)))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.split() == ["0", "True"], result.stderr

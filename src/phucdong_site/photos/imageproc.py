@@ -13,6 +13,7 @@ from pathlib import Path
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
 from phucdong_site.language import _, library_words
+from phucdong_site.photos.heif import file_is_heif, heif_reader
 from phucdong_site.photos.pictures import Rendition
 
 # Decodes done by this process; tests read it to prove that a warm build decodes nothing.
@@ -44,6 +45,8 @@ def decode(path: Path, scale: float = 1.0) -> Image.Image:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
+            if file_is_heif(path):
+                heif_reader()
             image = Image.open(path)
             DECODES += 1
             if getattr(image, "n_frames", 1) > 1 and image.format != "HEIF":

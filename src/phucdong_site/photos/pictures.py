@@ -15,20 +15,16 @@ import math
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
-import pillow_heif
 from PIL import Image, features
 
 from phucdong_site.config import ImageConfig
 from phucdong_site.models import Photo
+from phucdong_site.photos.heif import HEIF_SUFFIXES, heif_decoder
 from phucdong_site.text import slugify
 
 # Bump when a change in imageproc.py alters output pixels or bytes: every name changes with it.
 PIPELINE_VERSION = "1"
 ENCODERS = (Image.__version__, features.version("jpg"), features.version("webp"))
-# HEIC photos are decoded by libheif, through pillow-heif: their keys name both versions
-# too. (Only theirs, so that the names of every other photo stay as they were.)
-HEIF_DECODER = (pillow_heif.__version__, pillow_heif.libheif_version())
-HEIF_SUFFIXES = (".heic", ".heif")
 OG_SIZE = (1200, 630)            # what Facebook, Zalo and others show as a link preview
 COVER_RATIO = (16, 9)            # listing cards (site.css: .card-cover aspect-ratio)
 MIME = {"jpeg": "image/jpeg", "webp": "image/webp"}
@@ -87,7 +83,9 @@ def _key(photo: Photo, kind: str, fmt: str, size: tuple[int, int],
     recipe = [PIPELINE_VERSION, *ENCODERS, photo.digest, kind, fmt, *size,
               [round(c, 6) for c in crop], quality]
     if photo.source.suffix.lower() in HEIF_SUFFIXES:
-        recipe.append(list(HEIF_DECODER))
+        # Decoded by libheif, through pillow-heif: their keys name both versions too (only
+        # theirs, so that the names of every other photo stay as they were).
+        recipe.append(list(heif_decoder()))
     return hashlib.sha256(json.dumps(recipe).encode()).hexdigest()
 
 

@@ -12,25 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import pillow_heif
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from phucdong_site.files import FileStamp, settled, write_atomically
 from phucdong_site.language import _, library_words
+from phucdong_site.photos.heif import HEAD_BYTES, heif_reader, is_heif
 from phucdong_site.models import Photo
 from phucdong_site.text import fold
-
-# HEIC is what phones (iPhones by default) save; Pillow reads it only through this plugin.
-# Registered here, at import, because every module of the photos wing imports this one
-# (through photos/__init__.py): the build and each worker process that decodes photos.
-pillow_heif.register_heif_opener()
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif"}
 SOURCES_INDEX = "photos/sources.json"    # under the site's .cache/
 TURNED = {5, 6, 7, 8}            # EXIF orientations that swap width and height
-# The ftyp brands of HEIF files (ISO/IEC 23008-12), to tell a damaged photo from an MP4 video.
-HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs",
-               b"mif1", b"mif2", b"msf1"}
 
 
 class PhotoProblem(ValueError):
@@ -214,7 +206,11 @@ def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> Pho
     if known is not None and (digest := known.digest(full, path)) in known.sizes:
         width, height = known.sizes[digest]
         return PhotoFile(source=path, width=width, height=height, digest=digest)
-    digest = hashlib.sha256(full.read_bytes()).hexdigest()
+    data = full.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    heif = is_heif(data[:HEAD_BYTES])
+    if heif:
+        heif_reader()            # Pillow reads HEIF once pillow-heif is loaded
     shown = path.name
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; a photo that large
@@ -236,7 +232,7 @@ def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> Pho
                                  "pixels); resize it first").format(
                                      name=shown, millions=Image.MAX_IMAGE_PIXELS // 1_000_000))
         except UnidentifiedImageError:
-            if (reason := _heif_damage(full)) is not None:
+            if heif and (reason := _heif_damage(full)) is not None:
                 raise PhotoProblem(_("{name} is damaged or truncated").format(name=shown)
                                    + library_words(reason))
             raise PhotoProblem(_("{name} is not an image (expected a JPEG, PNG, WebP, GIF or "
@@ -250,22 +246,13 @@ def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> Pho
 
 
 def _heif_damage(full: Path) -> str | None:
-    """Why libheif refuses FULL if it starts like a HEIF file (a photo cut short by a copy
-    loses the end its header points to, and Pillow then cannot even identify it); else None."""
+    """Why libheif refuses FULL, a HEIF file (a photo cut short by a copy loses the end its
+    header points to, and Pillow then cannot even identify it); None if it cannot be read."""
     try:
-        with open(full, "rb") as file:
-            head = file.read(64)
-    except OSError:
-        return None
-    size = int.from_bytes(head[:4], "big")
-    if head[4:8] != b"ftyp" or size < 16:
-        return None
-    brands = {head[8:12]} | {head[i:i + 4] for i in range(16, min(size, len(head)) - 3, 4)}
-    if not brands & HEIF_BRANDS:
-        return None
-    try:
-        pillow_heif.open_heif(full, convert_hdr_to_8bit=True)
-    except (OSError, ValueError, RuntimeError, EOFError) as error:
+        heif_reader().open_heif(full, convert_hdr_to_8bit=True)
+    except OSError as error:
+        return str(error).strip() if error.errno is None else None
+    except (ValueError, RuntimeError, EOFError) as error:
         return str(error).strip()
     return "Pillow cannot identify it"   # libheif opens it: Pillow's reader refused it
 
