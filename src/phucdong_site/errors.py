@@ -98,6 +98,15 @@ class ErrorList(SiteError):
         return "\n".join(self.lines())
 
 
+def field_label(name: str) -> str:
+    """The place of a problem that is not a key of the file (those stay as the editor wrote
+    them: title, photos[0].src): "front matter", "body", "link", … in the editor's words."""
+    labels = {"front matter": _("front matter"), "file": _("file"), "body": _("body"),
+              "link": _("link"), "image": _("image"), "photo": _("photo"),
+              "output": _("output"), "template": _("template")}
+    return labels.get(name, name)
+
+
 def os_reason(error: OSError) -> str:
     """Why a file or network call failed, in the editor's language; the system's own words
     (English, from the C library) only for the rare cases not listed here."""

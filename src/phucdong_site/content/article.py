@@ -15,7 +15,7 @@ from phucdong_site.config import SiteConfig
 from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, split
 from phucdong_site.content.hints import field_hint, photo_shape
 from phucdong_site.content.markup import BodyTooComplex, render_body, shorten
-from phucdong_site.errors import ContentError, ErrorList, did_you_mean
+from phucdong_site.errors import ContentError, ErrorList, did_you_mean, field_label
 from phucdong_site.language import N_, Deferred, _, deferred
 from phucdong_site.models import Article, Body, Photo
 from phucdong_site.photos import (
@@ -68,7 +68,7 @@ def read_text(path: Path, shown: Path) -> str:
     """The file's text, NFC, LF line ends, without a BOM; raises ContentError."""
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
-        raise ContentError(shown, None, "file: " + _(
+        raise ContentError(shown, None, field_label("file") + ": " + _(
             "{size:.1f} MB is too large for an article (the limit is {limit} MB of text)").format(
                 size=size / 2**20, limit=MAX_ARTICLE_BYTES // 2**20),
             hint=_("split it into several articles; photos go in photos:, not the text"))
@@ -77,7 +77,7 @@ def read_text(path: Path, shown: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ContentError(shown, line, "file: " + _("not UTF-8 text (byte 0x{byte:02x})").format(
+        raise ContentError(shown, line, field_label("file") + ": " + _("not UTF-8 text (byte 0x{byte:02x})").format(
             byte=data[error.start]), hint=_("save the file as UTF-8 in your editor"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
@@ -150,10 +150,10 @@ def parse_article(path: Path, config: SiteConfig,
     try:
         body = render_body(parts.body, photos, resolve_body_image, picture_of)
     except BodyTooComplex as problem:
-        problems.add("body", str(problem), line=parts.body_line)
+        problems.add(field_label("body"), str(problem), line=parts.body_line)
         raise ErrorList(problems.errors)
     for problem in body.problems:
-        problems.add("body", _("image {problem}").format(problem=problem.message), problem.hint,
+        problems.add(field_label("body"), _("image {problem}").format(problem=problem.message), problem.hint,
                      line=_line_of(parts.body, problem.src, parts.body_line))
 
     if problems.errors:
@@ -162,7 +162,7 @@ def parse_article(path: Path, config: SiteConfig,
     images = distinct_photos((*photos, *body_photos))
     _note_placeholders(photos, body_photos, config.site_dir, parts, problems)
     for src in undescribed:
-        problems.note("body", deferred(N_(
+        problems.note(field_label("body"), deferred(N_(
             "image {path} has no description: blind readers hear nothing of it (its alt "
             "text is empty)"), path=src), deferred(N_(
                 "write what it shows between the brackets, ![Ảnh: …]({path}), or list it "
@@ -193,7 +193,7 @@ def _note_placeholders(photos: tuple[Photo, ...], body_photos: list[Photo], site
     for photo in body_photos:
         if photo.source not in seen and is_placeholder(site_dir / photo.source):
             seen.add(photo.source)
-            problems.note("body", deferred(N_(
+            problems.note(field_label("body"), deferred(N_(
                 "image {path} is a grey placeholder made by import, not the real photo: "
                 "residents see a grey box"), path=photo.src), hint,
                 line=_line_of(parts.body, photo.src, parts.body_line))

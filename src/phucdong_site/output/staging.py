@@ -12,7 +12,7 @@ import shutil
 import stat as _stat
 from pathlib import Path, PurePosixPath
 
-from phucdong_site.errors import ContentError, SiteError, os_reason
+from phucdong_site.errors import ContentError, SiteError, field_label, os_reason
 from phucdong_site.files import FileStamp
 from phucdong_site.language import _
 from phucdong_site.output.lock import leftovers, lock_folder
@@ -98,7 +98,7 @@ class Staging:
         if relative in self.written:
             other = self.written[relative]
             raise ContentError(source or Path("?"), None,
-                               "output: " + _("/{path} is also written by {other}").format(
+                               field_label("output") + ": " + _("/{path} is also written by {other}").format(
                                    path=relative,
                                    other=other.as_posix() if other else _("the theme")))
         self.written[relative] = source

@@ -41,7 +41,7 @@ def file_is_heif(path: Path) -> bool:
 @functools.cache
 def heif_reader() -> ModuleType:
     """pillow_heif, its opener registered with Pillow (once per process)."""
-    import pillow_heif   # noqa: PLC0415 - loaded on first use: see the module's docstring
+    import pillow_heif  # noqa: PLC0415 - loaded on first use: see the module's docstring
 
     pillow_heif.register_heif_opener()
     return pillow_heif

@@ -19,7 +19,7 @@ from pathlib import Path
 from PIL import features
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.errors import ContentError, ErrorList, SiteError
+from phucdong_site.errors import ContentError, ErrorList, SiteError, field_label
 from phucdong_site.files import write_atomically
 from phucdong_site.language import _
 from phucdong_site.models import Photo
@@ -188,7 +188,7 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, publish: Publish
     for result in _run(tasks, jobs, progress):
         decodes += result.decodes
         if result.problem:
-            errors.append(ContentError(result.shown, None, "photo: " + result.problem))
+            errors.append(ContentError(result.shown, None, field_label("photo") + ": " + result.problem))
         for key, size, crc in result.stored:
             cache.entries[key] = (size, crc)
     errors.raise_if_any()
@@ -201,7 +201,7 @@ def publish_photos(photos: Iterable[Photo], config: SiteConfig, publish: Publish
             decodes += result.decodes
             if result.problem:
                 raise ErrorList([ContentError(result.shown, None,
-                                              "photo: " + result.problem)])
+                                              field_label("photo") + ": " + result.problem)])
             cache.entries[item.key] = result.stored[0][1:]
             file = cache.verified(item)
             if file is None:

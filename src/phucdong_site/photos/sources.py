@@ -16,8 +16,8 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 
 from phucdong_site.files import FileStamp, settled, write_atomically
 from phucdong_site.language import _, library_words
-from phucdong_site.photos.heif import HEAD_BYTES, heif_reader, is_heif
 from phucdong_site.models import Photo
+from phucdong_site.photos.heif import HEAD_BYTES, heif_reader, is_heif
 from phucdong_site.text import fold
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif"}

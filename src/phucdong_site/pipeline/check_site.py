@@ -15,7 +15,7 @@ from phucdong_site.content import (
     references,
     source_target,
 )
-from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.errors import ContentError, ErrorList, field_label
 from phucdong_site.language import _
 from phucdong_site.models import Article, Site
 from phucdong_site.photos import renditions
@@ -64,7 +64,7 @@ def broken_references(site: Site, config: SiteConfig, outputs: Iterable[str]) ->
             problem = _problem(value, page_url, site_root, config.base_path, written, article,
                                config)
             if problem:
-                field = "link" if attribute == "href" else "image"
+                field = field_label("link" if attribute == "href" else "image")
                 line = _line_of(config.site_dir / article.source, value)
                 message, hint = problem
                 errors.append(ContentError(article.source, line, f"{field}: {message}",

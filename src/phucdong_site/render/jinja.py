@@ -10,7 +10,7 @@ import jinja2
 import markupsafe
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.errors import ContentError
+from phucdong_site.errors import ContentError, field_label
 from phucdong_site.language import _
 from phucdong_site.photos import picture_html, renditions
 from phucdong_site.render.theme import StaticFile, template_dirs
@@ -68,15 +68,15 @@ def render(env: jinja2.Environment, template: str, source: Path | None = None, *
         return env.get_template(template).render(**context)
     except jinja2.TemplateSyntaxError as error:
         raise ContentError(_template_path(error.filename, error.name, env), error.lineno,
-                           f"template: {error.message}")
+                           field_label("template") + ": " + error.message)
     except jinja2.TemplateNotFound as error:
         raise ContentError(Path("templates") / template, None,
-                           "template: " + _("{name} does not exist").format(name=error.name))
+                           field_label("template") + ": " + _("{name} does not exist").format(name=error.name))
     except (jinja2.UndefinedError, jinja2.TemplateRuntimeError, TypeError, ValueError) as error:
         filename, line = _template_frame(error)
         rendering = _(" (while rendering {path})").format(path=source.as_posix()) if source else ""
         raise ContentError(_template_path(filename, template, env), line,
-                           f"template: {error}{rendering}")
+                           field_label("template") + f": {error}{rendering}")
 
 
 def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
