@@ -89,6 +89,10 @@ def parse_article(path: Path, config: SiteConfig,
     """One article file → Article, or an ErrorList of every problem in it."""
     shown = path.relative_to(config.site_dir)
     photo_files = {} if photo_files is None else photo_files
+    if path.is_symlink() and not path.resolve().is_relative_to(config.site_dir.resolve()):
+        # a committed link to any file of the machine would publish that file's text
+        raise ErrorList([ContentError(shown, None, field_label("file") + ": " + _(
+            "is a link to a file outside the site; copy the article into content/"))])
     try:
         text = read_text(path, shown)
         parts = split(text)

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.language import _
+
 # src/phucdong_site/render/theme.py → the checkout holding templates/ and static/
 REPOSITORY = Path(__file__).resolve().parents[3]
 
@@ -20,9 +23,28 @@ def default_theme_dir(name: str) -> Path:
 
 
 def template_dirs(site_dir: Path) -> list[Path]:
-    """The site's templates/ first, so that each of its files overrides the default one."""
+    """The site's templates/ first, so that each of its files overrides the default one.
+    Raises ErrorList if one of the site's templates is a link to a file outside the site."""
+    refuse_outside_links(site_dir, "templates")
     dirs = [site_dir / "templates", default_theme_dir("templates")]
     return [d for d in dict.fromkeys(d.resolve() for d in dirs) if d.is_dir()]
+
+
+def refuse_outside_links(site_dir: Path, folder: str) -> None:
+    """Every file under SITE_DIR/FOLDER must be the site's own: a committed link to
+    /proc/self/environ or ~/.ssh would publish (or render) that file. Raises ErrorList."""
+    root = site_dir / folder
+    if not root.is_dir():
+        return
+    inside = site_dir.resolve()
+    errors = ErrorList()
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+            shown = path.relative_to(site_dir)
+            errors.append(ContentError(shown, None, _(
+                "{path} is a link to a file outside the site; copy the file into {folder}/")
+                .format(path=shown.as_posix(), folder=folder)))
+    errors.raise_if_any()
 
 
 # Static files published at a fixed path too, under their output path as name. A service
@@ -40,6 +62,7 @@ class StaticFile:
 
 def static_files(site_dir: Path) -> dict[str, StaticFile]:
     """Every static file by name; the site's static/ overrides the default theme's."""
+    refuse_outside_links(site_dir, "static")
     found: dict[str, Path] = {}
     for root in (default_theme_dir("static"), site_dir / "static"):
         if root.is_dir():
