@@ -59,6 +59,7 @@ class Staging:
         self._folders: set[Path] = set()
 
     def __enter__(self) -> Staging:
+        refuse_linked_output(self.out_dir)      # before anything is touched
         try:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
             self._lock = lock_folder(self.out_dir.parent, self.out_dir, self.progress)
@@ -324,6 +325,16 @@ def _same_file(path: Path | str, stat: os.stat_result) -> bool:
     except OSError:
         return False
     return (mine.st_ino, mine.st_dev) == (stat.st_ino, stat.st_dev)
+
+
+def refuse_linked_output(out_dir: Path) -> None:
+    """A build swaps a whole new folder in at OUT_DIR's path: a symbolic link there would be
+    replaced by the folder, leaving the web root it pointed at untouched and stale."""
+    if out_dir.is_symlink():
+        target = os.path.realpath(out_dir)
+        raise OutputError(_("{folder}: is a symbolic link (to {target}); a build replaces its "
+                            "output folder whole, so name the real folder: -o {target}").format(
+                                folder=out_dir, target=target))
 
 
 def check_replaceable(out_dir: Path) -> None:
