@@ -43,12 +43,12 @@ def test_serve_shows_edits_then_the_error_overlay_then_the_fixed_page(site):
         path.write_text(BROKEN + "Đoạn đã sửa lần hai.\n", encoding="utf-8")
         page = served.wait_for(ARTICLE_URL, lambda text: "phucdong-serve-errors" in text)
         assert "Chưa cập nhật được trang" in page                     # the Vietnamese heading
-        assert "content/2024/hoi-nghi.md:2: front matter: YAML không hợp lệ" in page
+        assert "content/2024/hoi-nghi.md:2: thông tin bài: YAML không hợp lệ" in page
         assert 'lang="vi"' in page.split("phucdong-serve-errors")[1][:40]
         assert "Đoạn đã sửa lần một." in page                         # the last good page
         assert "Đoạn đã sửa lần hai." not in page
         assert served.status()["ok"] is False
-        assert "content/2024/hoi-nghi.md:2: front matter" in served.stderr()   # and the terminal
+        assert "content/2024/hoi-nghi.md:2: thông tin bài" in served.stderr()   # and the terminal
 
         path.write_text(FRONT_MATTER + "Đoạn đã sửa lần ba.\n", encoding="utf-8")
         # The new page is on disk a moment before the build's outcome is recorded (and the
