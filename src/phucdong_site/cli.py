@@ -8,7 +8,13 @@ import traceback
 from pathlib import Path
 
 from phucdong_site import __version__
-from phucdong_site.config import SiteConfig, address_warning, find_site, load_config
+from phucdong_site.config import (
+    SiteConfig,
+    address_warning,
+    find_site,
+    is_site_address,
+    load_config,
+)
 from phucdong_site.console import QuietProgress, TerminalProgress, print_warnings, summary
 from phucdong_site.content import new_article
 from phucdong_site.errors import SiteError, UsageError, os_reason
@@ -43,9 +49,10 @@ def _no_site(command: str) -> UsageError:
 
 
 def _base_url(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
-        raise argparse.ArgumentTypeError(_("{value} is not an http(s) URL").format(
-            value=repr(value)))
+    if not is_site_address(value):
+        raise argparse.ArgumentTypeError(_("{value} is not an http(s) address a site can be "
+                                           "published at (no ?query, #fragment or spaces)")
+                                         .format(value=repr(value)))
     return value if value.endswith("/") else f"{value}/"
 
 

@@ -98,11 +98,21 @@ def _is_timezone(value: object) -> bool:
     return True
 
 
-def _is_http_url(value: object) -> bool:
-    if not isinstance(value, str):
+def is_site_address(value: object) -> bool:
+    """An http(s) address with a host and nothing a link could not be built on: no query,
+    no fragment, no spaces or control characters (a newline would add a line to
+    robots.txt), no user name or password."""
+    if not isinstance(value, str) or any(c.isspace() or ord(c) < 32 or ord(c) == 127
+                                         for c in value):
         return False
-    parts = urlsplit(value)
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+    try:
+        parts = urlsplit(value)
+        parts.port                       # raises on a port that is not a number
+    except ValueError:
+        return False
+    return (parts.scheme in {"http", "https"} and bool(parts.hostname) and not parts.query
+            and not parts.fragment and "?" not in value and "#" not in value
+            and parts.username is None)
 
 
 def _is_slug(value: object) -> bool:
@@ -114,7 +124,8 @@ TOP_LEVEL = {
     "name": (_is_text, N_("a non-empty text")),
     "section_title": (_is_text, N_("a non-empty text")),
     "description": (lambda v: isinstance(v, str), N_("a text")),
-    "base_url": (_is_http_url, N_('an http(s) URL such as "https://phucdong.gov.vn/"')),
+    "base_url": (is_site_address, N_('an http(s) address such as "https://phucdong.gov.vn/" '
+                                     '(no ?query, #fragment or spaces)')),
     "per_page": (_is_positive_int, N_("a whole number of at least 1")),
     "timezone": (_is_timezone, N_('a time zone name such as "Asia/Ho_Chi_Minh"')),
     "default_category": (_is_slug, N_("a category slug such as tin-tuc-su-kien")),

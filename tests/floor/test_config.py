@@ -1,7 +1,9 @@
+import json
 from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from phucdong_site.config import load_config
 from phucdong_site.errors import ErrorList
 
@@ -55,7 +57,7 @@ def test_rejects_wrong_types_naming_key_and_line(tmp_path):
     assert problems[0].startswith('site.toml:1: per_page: expected a whole number of at least 1, '
                                   'got "mười"')
     assert problems[1].startswith("site.toml:2: timezone: expected a time zone name")
-    assert problems[2].startswith("site.toml:3: base_url: expected an http(s) URL")
+    assert problems[2].startswith("site.toml:3: base_url: expected an http(s) address")
 
 
 def test_reports_toml_syntax_error_with_line(tmp_path):
@@ -68,3 +70,17 @@ def test_rejects_bad_category_and_contact_entries(tmp_path):
     assert problems[0].startswith('site.toml:2: categories.Văn Hoá: a category slug')
     assert problems[1] == "site.toml:4: contact.phone: expected a text, got a number"
     assert problems[2].startswith("site.toml:5: contact.fax: unknown setting")
+
+
+@pytest.mark.parametrize("value", [
+    "https://phucdong.gov.vn/?x=1", "https://phucdong.gov.vn/#top", "https:///phuong/",
+    "https://phucdong.gov.vn/\nDisallow: /", "https://user:pw@phucdong.gov.vn/",
+    "https://phucdong.gov.vn:port/", "ftp://phucdong.gov.vn/", "https://phuc dong.gov.vn/"])
+def test_a_base_url_links_cannot_be_built_on_is_refused(tmp_path, value):
+    (tmp_path / "site.toml").write_text(f"base_url = {json.dumps(value)}\n", encoding="utf-8")
+    with pytest.raises(ErrorList) as raised:
+        load_config(tmp_path)
+    assert str(raised.value).startswith("site.toml:1: base_url: expected an http(s) address")
+    result = run_cli("build", str(tmp_path), "--base-url", value)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert not (tmp_path / "build").exists()
