@@ -9,6 +9,7 @@ import string
 from pathlib import Path
 
 import pytest
+from source_checks import calls, name_of
 
 import phucdong_site.legacy
 from phucdong_site import language
@@ -22,17 +23,6 @@ WING = Path(phucdong_site.legacy.__file__).parent
 MESSAGE_CARRIERS = {"ImportProblem": 0, "ContentError": 2, "Outcome": 2, "Figure": 2, "_Image": 1}
 # Lists of notes and warnings the editor reads, filled with append() or insert().
 MESSAGE_LISTS = {"warnings", "notes"}
-
-
-def calls(tree: ast.AST):
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            yield node
-
-
-def name_of(call: ast.Call) -> str:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
 
 def is_text(node: ast.AST) -> bool:

@@ -8,23 +8,13 @@ import string
 from pathlib import Path
 
 import pytest
+from source_checks import calls, name_of
 
 import phucdong_site.photos
 
 WING = Path(phucdong_site.photos.__file__).parent
 # What carries a message to the editor; ValueError is left to the programmer's own mistakes.
 MESSAGE_CARRIERS = {"PhotoProblem", "ProcessingProblem", "SiteError", "ContentError", "OSError"}
-
-
-def calls(tree: ast.AST):
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            yield node
-
-
-def name_of(call: ast.Call) -> str:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
 
 def is_translated(node: ast.AST) -> bool:

@@ -46,13 +46,13 @@ class Split:
 def split(text: str) -> Split:
     """Front matter and body of TEXT (already NFC, LF line ends); raises FrontMatterProblem."""
     if not _HANDLER.FM_BOUNDARY.match(text):
-        raise FrontMatterProblem(1, _FRONT() + _(
+        raise FrontMatterProblem(1, _front_label() + _(
             "missing; the file must start with a line '---', then title: and date:, "
             "then another '---'"))
     try:
         fm, body = _HANDLER.split(text)
     except ValueError:
-        raise FrontMatterProblem(1, _FRONT() + _("not closed; add a line '---' after it"))
+        raise FrontMatterProblem(1, _front_label() + _("not closed; add a line '---' after it"))
     fm_start = text.find(fm, 3)
     offset = text.count("\n", 0, fm_start)
     body_line = text.count("\n", 0, fm_start + len(fm)) + 2
@@ -71,19 +71,19 @@ def split(text: str) -> Split:
         fm_lines = fm.split("\n")
         line_text = fm_lines[at] if at < len(fm_lines) else ""
         before = fm_lines[at - 1] if 0 < at <= len(fm_lines) else ""
-        raise FrontMatterProblem(offset + at + 1, _FRONT() + _explain(error),
+        raise FrontMatterProblem(offset + at + 1, _front_label() + _explain(error),
                                  _hint(error, line_text, before))
     except yaml.reader.ReaderError as error:
         line = offset + fm.count("\n", 0, error.position) + 1
-        raise FrontMatterProblem(line, _FRONT() + _(
+        raise FrontMatterProblem(line, _front_label() + _(
             "contains the control character U+{code:04X}, which YAML does not allow").format(
                 code=error.character), _("delete it (it is invisible: retype the line)"))
     except yaml.YAMLError:
-        raise FrontMatterProblem(1, _FRONT() + _("not valid YAML"))
+        raise FrontMatterProblem(1, _front_label() + _("not valid YAML"))
     finally:
         loader.dispose()
     if not isinstance(metadata, dict):
-        raise FrontMatterProblem(offset + 1, _FRONT() + _(
+        raise FrontMatterProblem(offset + 1, _front_label() + _(
             "expected 'key: value' lines such as title: and date:"))
     _refuse_repeated_keys(node, offset)
     _refuse_dropped_text(node, fm.split("\n"), offset)
@@ -92,7 +92,7 @@ def split(text: str) -> Split:
     return Split(metadata, lines, body, body_line)
 
 
-def _FRONT() -> str:  # noqa: N802 - reads like the label it stands for
+def _front_label() -> str:
     return field_label("front matter") + ": "
 
 
@@ -151,7 +151,7 @@ def _refuse_aliases(node: yaml.Node, offset: int) -> None:
         current = stack.pop()
         if id(current) in seen:
             raise FrontMatterProblem(offset + current.start_mark.line + 1,
-                                     _FRONT() + _("anchors and aliases (& and *) are "
+                                     _front_label() + _("anchors and aliases (& and *) are "
                                                           "not supported; write the value out"))
         seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
