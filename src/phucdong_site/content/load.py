@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.content.article import distinct_photos
+from phucdong_site.content.fields import distinct_photos
 from phucdong_site.content.parallel import Extra, KnownArticles, parse_files
 from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.language import _
