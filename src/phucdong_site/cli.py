@@ -197,6 +197,9 @@ def run_import(args: argparse.Namespace) -> int:
     return 1 if summary.count("failed") else 0
 
 
+EXPIRED_SHOWN = 5               # files named in the build's line about expired ones
+
+
 def left_out_line(left_out: LeftOut, config: SiteConfig) -> str:
     """Why an article may be missing: drafts and scheduled ones, and the next date."""
     parts = []
@@ -206,8 +209,18 @@ def left_out_line(left_out: LeftOut, config: SiteConfig) -> str:
     if left_out.scheduled:
         parts.append(ngettext("{count} scheduled article", "{count} scheduled articles",
                               left_out.scheduled).format(count=left_out.scheduled))
+    expired = ""
+    if left_out.expired:
+        shown = ", ".join(left_out.expired[:EXPIRED_SHOWN]) + (
+            ", …" if len(left_out.expired) > EXPIRED_SHOWN else "")
+        expired = ngettext(
+            "{count} expired, kept at its address marked as expired but gone from listings, "
+            "feeds, search and the sitemap: {files}",
+            "{count} expired, kept at their addresses marked as expired but gone from "
+            "listings, feeds, search and the sitemap: {files}",
+            len(left_out.expired)).format(count=len(left_out.expired), files=shown)
     if not parts:
-        return ""
+        return expired
     line = _("not published: {which}").format(which=", ".join(parts))
     if left_out.scheduled and left_out.next_publication is not None:
         moment = left_out.next_publication.astimezone(config.tz)
@@ -215,7 +228,7 @@ def left_out_line(left_out: LeftOut, config: SiteConfig) -> str:
                          "that").format(time=f"{moment:%H:%M}", date=f"{moment:%d/%m/%Y}")
     if left_out.drafts:
         line += " " + _("(drafts: draft: true; see them with make serve or build --drafts)")
-    return line
+    return f"{line}\n{expired}" if expired else line
 
 
 def run(args: argparse.Namespace) -> int:

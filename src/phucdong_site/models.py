@@ -84,6 +84,15 @@ class Photo:
 
 
 @dataclass(frozen=True, slots=True)
+class MenuPlace:
+    """Where a page puts itself in the header's menu (its menu: field)."""
+
+    parent: str = ""             # "": a top-level entry; else the title or URL of one
+    title: str = ""              # the entry's text; "": the page's title
+    order: int = 0               # entries of one level by order, then as written
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     source: Path                 # content/2021/abc.md, relative to the site root
     title: str
@@ -101,6 +110,7 @@ class Article:
     extra: tuple[tuple[str, object], ...] = ()   # unknown front-matter keys, for templates
     images: tuple[Photo, ...] = ()   # every photo file the page shows, body images included
     url_line: int = 1            # the line of slug: (or title:), where URL clashes are reported
+    expires: datetime | None = None   # after this it leaves listings, feeds, search, sitemap
     # Warnings about this file (a photo without a caption, an import's placeholder photo):
     # reported by every build that publishes it, never stopping one.
     notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
@@ -110,6 +120,41 @@ class Article:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", f"{self.published:%Y/%m}/{self.slug}/")
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
+
+    @property
+    def cover(self) -> Photo | None:
+        return self.photos[0] if self.photos else None
+
+    @property
+    def meta(self) -> dict[str, object]:
+        return dict(self.extra)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page without a date in the news: Giới thiệu, Liên hệ, Lịch tiếp công dân. Its URL is
+    its path under content/trang/ (English ones under en/)."""
+
+    source: Path                 # content/trang/gioi-thieu.md, relative to the site root
+    title: str
+    url: str                     # its path under the site root: gioi-thieu/, en/contact/
+    lang: str = "vi"
+    updated: datetime | None = None   # "Cập nhật dd/mm/yyyy" when given
+    summary: str = ""
+    photos: tuple[Photo, ...] = ()
+    body: Body = field(default_factory=Body)
+    extra: tuple[tuple[str, object], ...] = ()
+    images: tuple[Photo, ...] = ()
+    menu: MenuPlace | None = None     # None: not in the menu by itself
+    translation: str = ""        # the URL of the same page in the other language
+    draft: bool = False
+    expires: datetime | None = None
+    url_line: int = 1            # where URL clashes are reported
+    notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def body_html(self) -> str:
@@ -139,13 +184,27 @@ class ListingPage:
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """Every published article, newest first, and the photos they use."""
+    """Every published article, newest first, every page, and the photos they use."""
 
     articles: tuple[Article, ...]
     photos: tuple[Photo, ...] = field(default=())   # each photo file once
+    pages: tuple[Page, ...] = ()     # by URL
+    # Articles and pages whose expires: has passed: their own page stays, marked, but no
+    # listing, feed, search or sitemap shows them.
+    expired: tuple[Article | Page, ...] = ()
     # URLs of articles dated after the build time, shown (marked) only by --drafts builds.
     scheduled: frozenset[str] = frozenset()
     drafts_left_out: int = 0     # draft articles found but not published
+
+    @property
+    def searchable(self) -> tuple[Article | Page, ...]:
+        """What search finds: the articles, newest first, then the pages."""
+        return (*self.articles, *self.pages)
+
+    @property
+    def documents(self) -> tuple[Article | Page, ...]:
+        """Everything with a page of its own: articles, pages, and the expired ones."""
+        return (*self.articles, *self.pages, *self.expired)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,3 +214,5 @@ class LeftOut:
     drafts: int = 0
     scheduled: int = 0           # dated after the build
     next_publication: datetime | None = None    # when the first of those goes public
+    expired: tuple[str, ...] = ()   # the files of those past their expires:, kept marked
+    next_expiry: datetime | None = None         # when the first public one expires

@@ -95,9 +95,9 @@ def unchanged_build(config: SiteConfig, inputs: Inputs, now: datetime) -> Record
     record = read_checked(config.cache_dir / FILE)
     if not isinstance(record, Record) or record.inputs != inputs or not inputs.settled:
         return None
-    waiting = record.left_out.next_publication
-    if waiting is not None and waiting <= now:
-        return None
+    changes = (record.left_out.next_publication, record.left_out.next_expiry)
+    if any(moment is not None and moment <= now for moment in changes):
+        return None              # an article has come out, or one has expired, since
     with quiet_output(config.output_dir) as quiet:
         output: Stamps = {}
         if quiet:

@@ -28,7 +28,7 @@ from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex
 from phucdong_site.text import is_slug, slugify
 
 KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured",
-              "summary", "draft", "slug")
+              "summary", "draft", "slug", "expires")
 
 
 def parse_article(path: Path, config: SiteConfig,
@@ -43,6 +43,12 @@ def parse_article(path: Path, config: SiteConfig,
 
     title = text_field(meta, "title", problems, required=_("missing; every article needs one"))
     published = date_field(meta, "date", config, problems)
+    expires = date_field(meta, "expires", config, problems, required=False)
+    if expires is not None and "date" in meta and expires <= published:
+        problems.add("expires", _("{expires} is not after the article's date, {date}").format(
+            expires=f"{expires:%d/%m/%Y %H:%M}", date=f"{published:%d/%m/%Y %H:%M}"),
+            hint=_("an article expires after it is published; remove expires: or move it "
+                   "later"))
     views = _views(meta.get("views", 0), problems)
     category = _category(meta.get("category", config.default_category), config, problems)
     tags = _tags(meta.get("tags"), problems)
@@ -62,7 +68,7 @@ def parse_article(path: Path, config: SiteConfig,
                    extra=tuple((str(k), v) for k, v in meta.items() if k not in KNOWN_KEYS),
                    images=body.images,
                    url_line=parts.lines.get("slug") or parts.lines.get("title") or 1,
-                   notes=tuple(problems.notes))
+                   expires=expires, notes=tuple(problems.notes))
 
 
 def _views(value: object, problems: FileProblems) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.models import Article, Body, Site
+from phucdong_site.models import Article, Body, Page, Site
 
 # Attributes that make the browser fetch or open another address.
 LINK_ATTRIBUTES = {("a", "href"), ("img", "src"), ("source", "src"), ("video", "src"),
@@ -72,9 +72,9 @@ def source_target(href: str, article: Article, config: SiteConfig) -> Path | Non
 
 def link_sources(site: Site, config: SiteConfig) -> Site:
     """SITE with each body link to a published article's .md file pointing at its page."""
-    by_source = {article.source: article for article in site.articles}
+    by_source = {document.source: document for document in site.documents}
 
-    def rewrite(article: Article) -> Article:
+    def rewrite(article: Article | Page) -> Article | Page:
         def one(match: re.Match) -> str:
             href = html.unescape(match.group(3))
             target = source_target(href, article, config)
@@ -94,4 +94,6 @@ def link_sources(site: Site, config: SiteConfig) -> Site:
         return article if body == original else replace(
             article, body=Body(body, md_links=article.body.md_links))
 
-    return replace(site, articles=tuple(rewrite(article) for article in site.articles))
+    return replace(site, articles=tuple(rewrite(article) for article in site.articles),
+                   pages=tuple(rewrite(page) for page in site.pages),
+                   expired=tuple(rewrite(item) for item in site.expired))

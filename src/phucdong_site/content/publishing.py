@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from phucdong_site.errors import UsageError
 from phucdong_site.language import _
-from phucdong_site.models import Site
+from phucdong_site.models import Article, LeftOut, Page, Site
 
 
 def build_time() -> datetime:
@@ -25,17 +25,35 @@ def build_time() -> datetime:
     return datetime.fromtimestamp(int(epoch), timezone.utc)
 
 
-def public_site(site: Site, now: datetime, drafts: bool) -> Site:
-    """SITE without the articles dated after NOW; with DRAFTS, all of them, the future marked.
+def public_site(site: Site, now: datetime, drafts: bool) -> tuple[Site, LeftOut]:
+    """SITE as visitors see it at NOW, and what it leaves out.
 
-    Drafts themselves are already left out (or kept, with --drafts) by content.load_site.
+    Articles dated after NOW wait (with DRAFTS, they are kept, marked). Articles and pages
+    past their expires: leave listings, feeds, search and the sitemap; their own page
+    stays (public records are not deleted). Drafts themselves are already left out (or
+    kept, with --drafts) by content.load_site.
     """
-    future = [a for a in site.articles if a.published > now]
-    if not future:
-        return site
-    if drafts:
-        return Site(site.articles, site.photos, frozenset(a.url for a in future),
-                    site.drafts_left_out)
-    articles = tuple(a for a in site.articles if a.published <= now)
-    photos = tuple({(p.digest, p.source): p for a in articles for p in a.images}.values())
-    return Site(articles, photos, drafts_left_out=site.drafts_left_out)
+    waiting = [a for a in site.articles if a.published > now]
+    articles = site.articles if drafts else tuple(a for a in site.articles if a.published <= now)
+    expired = [item for item in (*articles, *site.pages) if _expired(item, now)]
+    if expired:
+        gone = {id(item) for item in expired}
+        articles = tuple(a for a in articles if id(a) not in gone)
+        pages = tuple(p for p in site.pages if id(p) not in gone)
+    else:
+        pages = site.pages
+    expiring = [item.expires for item in (*articles, *pages) if item.expires is not None]
+    left_out = LeftOut(drafts=site.drafts_left_out, scheduled=0 if drafts else len(waiting),
+                       next_publication=min((a.published for a in waiting), default=None),
+                       expired=tuple(item.source.as_posix() for item in expired), next_expiry=min(expiring, default=None))
+    if len(articles) == len(site.articles) and not waiting and not expired:
+        return site, left_out
+    shown = (*articles, *pages, *expired)
+    photos = tuple({(p.digest, p.source): p for item in shown for p in item.images}.values())
+    return Site(articles, photos, pages, tuple(expired),
+                frozenset(a.url for a in waiting) if drafts else frozenset(),
+                site.drafts_left_out), left_out
+
+
+def _expired(item: Article | Page, now: datetime) -> bool:
+    return item.expires is not None and item.expires <= now

@@ -8,7 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.models import Article, Site
+from phucdong_site.errors import ContentError, ErrorList, field_label
+from phucdong_site.language import _
+from phucdong_site.models import Article, Page, Site
 from phucdong_site.pages import urls
 from phucdong_site.pages.indexes import SiteIndex
 from phucdong_site.pages.listings import all_related, featured, most_viewed, neighbours, paginate
@@ -131,21 +133,58 @@ def archive_pages(s: Planned) -> list[PageOutput]:
 
 def article_pages(s: Planned) -> list[PageOutput]:
     """The article kind's pages: one per article, with its category, related articles and
-    the articles before and after it."""
+    the articles before and after it. An expired article keeps its page, marked, alone."""
     around = neighbours(s.site.articles)
     pages = []
-    for article in s.site.articles:
-        category = s.index.category_by_slug[article.category]
-        older, newer = around[article.url]
+    expired = [item for item in s.site.expired if isinstance(item, Article)]
+    gone = {id(article) for article in expired}
+    for article in (*s.site.articles, *expired):
+        # an expired article's category may list nothing now: it is under the news then
+        category = s.index.category_by_slug.get(article.category)
+        section = (Crumb(category.name, category.url) if category else
+                   Crumb(s.config.section_title, urls.NEWS))
+        older, newer = around.get(article.url, (None, None))
         pages.append(PageOutput(file_of(article.url), "article.html", {
             "article": article,
-            "category": category.link,
-            "breadcrumbs": (HOME, Crumb(category.name, category.url),
-                            Crumb(article.title, article.url)),
-            "related": s.related[article.url],
+            "category": category.link if category else None,
+            "breadcrumbs": (HOME, section, Crumb(article.title, article.url)),
+            "related": s.related.get(article.url, ()),
             "older": older, "newer": newer,
-        }, article.source, lastmod=article.published))
+            "expired": id(article) in gone,
+        }, article.source, lastmod=article.published, in_sitemap=id(article) not in gone))
     return pages
+
+
+def content_pages(s: Planned) -> list[PageOutput]:
+    """The page kind's pages: each at its URL, under the pages above it in its path, with
+    its translation and the pages below it."""
+    expired = [item for item in s.site.expired if isinstance(item, Page)]
+    gone = {id(page) for page in expired}
+    every = (*s.site.pages, *expired)
+    by_url = {page.url: page for page in every}
+    planned = []
+    for page in every:
+        home = HOME if page.lang == "vi" else Crumb("Home", urls.HOME)
+        above = [by_url[url] for url in _ancestors(page.url) if url in by_url]
+        below = [other for other in s.site.pages
+                 if other.url.startswith(page.url) and other.url.count("/") == page.url.count("/") + 1]
+        planned.append(PageOutput(file_of(page.url), "page.html", {
+            "page": page,
+            "lang": page.lang,
+            "breadcrumbs": (home, *(Crumb(a.title, a.url) for a in above),
+                            Crumb(page.title, page.url)),
+            "translation": by_url.get(page.translation) or next(
+                (other for other in every if other.translation == page.url), None),
+            "children": below,
+            "expired": id(page) in gone,
+        }, page.source, lastmod=page.updated, in_sitemap=id(page) not in gone))
+    return planned
+
+
+def _ancestors(url: str) -> list[str]:
+    """gioi-thieu/co-cau/ → [gioi-thieu/]: the URLs above URL, outermost first."""
+    parts = url.strip("/").split("/")
+    return ["".join(f"{part}/" for part in parts[:end]) for end in range(1, len(parts))]
 
 
 def utility_pages(s: Planned) -> list[PageOutput]:
@@ -157,7 +196,8 @@ def utility_pages(s: Planned) -> list[PageOutput]:
 
 # Every page type's planner, in the order the site's pages are listed (the sitemap's order).
 PLANNERS: tuple[Callable[[Planned], list[PageOutput]], ...] = (
-    home_pages, category_pages, tag_pages, archive_pages, article_pages, utility_pages)
+    home_pages, category_pages, tag_pages, archive_pages, article_pages, content_pages,
+    utility_pages)
 
 
 def plan_pages(site: Site, config: SiteConfig, index: SiteIndex,
@@ -168,7 +208,32 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex,
     if related_lists is None:
         related_lists = all_related(site.articles, RELATED_COUNT)
     planned = Planned(site, config, index, related_lists, _newest(site.articles))
-    return [page for planner in PLANNERS for page in planner(planned)]
+    pages = [page for planner in PLANNERS for page in planner(planned)]
+    one_file_each(pages)
+    return pages
+
+
+def one_file_each(pages: Sequence[PageOutput]) -> None:
+    """Raises ErrorList when two planned pages would be one file: content (a page, an
+    article, an alias) on the address of a page the site makes, or of other content."""
+    by_path: dict[str, list[PageOutput]] = {}
+    for page in pages:
+        by_path.setdefault(page.path, []).append(page)
+    errors = ErrorList()
+    for path, same in by_path.items():
+        if len(same) < 2:
+            continue
+        for page in same:
+            if page.source is None:
+                continue
+            others = ", ".join(other.source.as_posix() if other.source else
+                               _("the page the site makes there")
+                               for other in same if other is not page)
+            errors.append(ContentError(page.source, None, field_label("file") + ": " + _(
+                "/{url} is also the address of {others}").format(url=page.url, others=others),
+                hint=_("rename or move the file; these addresses belong to the site: "
+                       "tin-tuc/, chuyen-muc/, tag/, luu-tru/, tim-kiem/, noi-bat/, doc-nhieu/")))
+    errors.raise_if_any()
 
 
 def _years(index: SiteIndex) -> list[tuple[int, list]]:

@@ -54,7 +54,7 @@ def broken_references(site: Site, config: SiteConfig, outputs: Iterable[str]) ->
     written = set(outputs)
     site_root = urlsplit(config.base_url)
     errors = []
-    for article in site.articles:
+    for article in site.documents:
         page_url = f"{config.base_url}{article.url}"
         seen = set()
         for tag, attribute, value in references(article.body_html):

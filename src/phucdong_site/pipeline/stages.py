@@ -86,7 +86,7 @@ class Plan:
     @property
     def warnings(self) -> tuple[ContentError, ...]:
         """Problems that do not stop the build: the articles' notes, then the indexes'."""
-        notes = [note for article in self.site.articles for note in article.notes]
+        notes = [note for document in self.site.documents for note in document.notes]
         return (*sorted(notes, key=ContentError.sort_key), *self.index.warnings)
 
 
@@ -105,12 +105,8 @@ def publishable(config: SiteConfig, progress: Progress = Progress(),
     Body links to .md files are pointed at their pages once the public articles are known.
     """
     loaded = load_site(config, progress, known, extra, sources, jobs)
-    now = build_time()
-    waiting = [article.published for article in loaded.articles if article.published > now]
-    left_out = LeftOut(drafts=loaded.drafts_left_out,
-                       scheduled=0 if config.drafts else len(waiting),
-                       next_publication=min(waiting, default=None))
-    return link_sources(public_site(loaded, now, config.drafts), config), left_out
+    site, left_out = public_site(loaded, build_time(), config.drafts)
+    return link_sources(site, config), left_out
 
 
 def plan_site(site: Site, config: SiteConfig, left_out: LeftOut,
@@ -238,7 +234,7 @@ def start_search(site: Site, cache: ArticleCache, background: bool) -> Search:
     core while this one plans the pages and sorts out which to render. Unless many articles
     were parsed: then many pages will be rendered, the render workers have the cores, and
     the child starts after them rather than hold its memory beside theirs."""
-    searched = [cache.search_entry(article) for article in site.articles]
+    searched = [cache.search_entry(document) for document in site.searchable]
     search = Search([fragment for fragment, _ in searched], [terms for _, terms in searched],
                     background)
     if _few_parsed(cache, site):

@@ -21,6 +21,16 @@ def format_date(moment: datetime) -> str:
     return f"{moment:%d/%m/%Y}"
 
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+
+def format_date_en(moment: datetime) -> str:
+    """3 December 2026: the day first, as in British usage; not %B, which the C locale
+    may change."""
+    return f"{moment.day} {MONTHS_EN[moment.month - 1]} {moment.year}"
+
+
 def format_time(moment: datetime) -> str:
     return f"{moment:%H:%M}"
 
@@ -58,7 +68,8 @@ def environment(config: SiteConfig, statics: dict[str, StaticFile]) -> jinja2.En
 
     env.globals.update(site=config, url=url, absolute_url=absolute_url, static_url=static_url,
                        picture=photo_picture, renditions=photo_renditions)
-    env.filters.update(date_vi=format_date, time_vi=format_time, caption=caption_text)
+    env.filters.update(date_vi=format_date, date_en=format_date_en, time_vi=format_time,
+                       caption=caption_text)
     return env
 
 

@@ -27,7 +27,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from phucdong_site.models import Article
+from phucdong_site.models import Article, Page
 from phucdong_site.search.words import MAX_TERM_LENGTH, plain_text, search_key, words
 
 INDEX_DIR = "tim-kiem/chi-muc/"
@@ -63,10 +63,20 @@ def _shards(entries: dict[str, dict[str, list[int]]]) -> list[dict[str, dict[str
     return shards
 
 
-def fragment(article: Article, body: str) -> dict[str, str]:
-    return {"u": article.url, "t": article.title, "d": f"{article.published:%d/%m/%Y}",
-            "i": article.published.isoformat(), "s": article.summary,
-            "b": body[:FRAGMENT_BODY_CHARS]}
+# The label a result shows for each kind of document other than an article.
+KIND_LABELS = {Page: "Trang"}
+
+
+def fragment(document: Article | Page, body: str) -> dict[str, str]:
+    """What a result shows: an article's date; another kind's label, and its date if any."""
+    shown = {"u": document.url, "t": document.title, "s": document.summary,
+             "b": body[:FRAGMENT_BODY_CHARS]}
+    moment = document.published if isinstance(document, Article) else document.updated
+    if moment is not None:
+        shown.update(d=f"{moment:%d/%m/%Y}", i=moment.isoformat())
+    if type(document) in KIND_LABELS:
+        shown["k"] = KIND_LABELS[type(document)]
+    return shown
 
 
 # What one article adds to the index: its fragment file's text (what a result shows),
@@ -77,7 +87,7 @@ def fragment(article: Article, body: str) -> dict[str, str]:
 ArticleTerms = tuple[str, str, str, bytes]
 
 
-def article_terms(article: Article) -> ArticleTerms:
+def article_terms(article: Article | Page) -> ArticleTerms:
     """The index entries of one article; a pure function of its URL, date, title, summary
     and body, so a build cache may keep them beside the parsed article."""
     body = plain_text(article.body_html)
