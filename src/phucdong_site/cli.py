@@ -259,9 +259,16 @@ def run(args: argparse.Namespace) -> int:
         address = None if config.drafts else address_warning(config, False)
         print_warnings([*planned.warnings, *([address] if address else [])])
         if not args.quiet:
-            count = len(planned.site.articles)
-            print(ngettext("{count} article: no problems found",
-                           "{count} articles: no problems found", count).format(count=count))
+            count, pages = len(planned.site.articles), len(planned.site.pages)
+            if pages:
+                print(_("{articles} and {pages}: no problems found").format(
+                    articles=ngettext("{count} article", "{count} articles", count).format(
+                        count=count),
+                    pages=ngettext("{count} page of content/trang/",
+                                   "{count} pages of content/trang/", pages).format(count=pages)))
+            else:
+                print(ngettext("{count} article: no problems found",
+                               "{count} articles: no problems found", count).format(count=count))
             if line := left_out_line(planned.left_out, config):
                 print(line)
         return 0
