@@ -78,6 +78,34 @@ def _write_demo_articles(site: ScratchSite) -> None:
     """, body="""
         Các hộ kinh doanh được hướng dẫn sử dụng bình chữa cháy và lối thoát hiểm.
     """)
+    site.article("2024/cat-dien.md", """
+        title: "Thông báo tạm ngừng cấp điện ngày 05/12"
+        date: 2024-12-02 10:00
+        expires: 2024-12-05 17:00
+    """, body="Khu vực tổ dân phố số 3 tạm ngừng cấp điện để bảo dưỡng lưới.\n")
+    site.article("trang/gioi-thieu.md", """
+        title: "Giới thiệu"
+        updated: 2025-06-01
+    """, body="""
+        Phường thuộc quận Long Biên, thành phố Hà Nội.
+
+        Xem [Cơ cấu tổ chức](gioi-thieu/co-cau-to-chuc.md) và [Liên hệ](lien-he.md).
+    """)
+    site.article("trang/gioi-thieu/co-cau-to-chuc.md", """
+        title: "Cơ cấu tổ chức"
+    """, body="""
+        | Chức vụ | Họ và tên | Điện thoại |
+        |---|---|---|
+        | Chủ tịch | [Điền họ tên] | [Điền số] |
+    """)
+    site.article("trang/lien-he.md", """
+        title: "Liên hệ"
+        translation: /en/contact/
+    """, body="Địa chỉ: trụ sở phường, quận Long Biên, thành phố Hà Nội.\n")
+    site.article("trang/en/contact.md", """
+        title: "Contact"
+        updated: 2025-06-01
+    """, body="Address: the ward office, Long Bien District, Hanoi.\n")
     # Enough older articles for a second listing page; none mentions the searched words.
     for n in range(1, 8):
         site.article(f"2023/ban-tin-{n}.md", f"""

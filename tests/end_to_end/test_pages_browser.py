@@ -17,6 +17,10 @@ PAGES = {
     "listing": "tin-tuc/page/2/",
     "article with photos": ARTICLE_WITH_PHOTOS,
     "search with results": "tim-kiem/?q=phuc+dong",
+    "page": "gioi-thieu/",
+    "page with a table": "gioi-thieu/co-cau-to-chuc/",
+    "English page": "en/contact/",
+    "expired article": "2024/12/thong-bao-tam-ngung-cap-dien-ngay-05-12/",
     "404": "khong-co-trang-nay/",
 }
 

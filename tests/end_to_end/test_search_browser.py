@@ -51,6 +51,16 @@ def test_accented_query_ranks_exact_spelling_first(page, server):
     assert search(page, "dong") == [MUA_DONG, HOI_NGHI, TIEP_DAN]
 
 
+def test_a_page_is_found_and_labelled_as_a_page(page, server):
+    open_search(page, server)
+    # the title first, then Giới thiệu, whose body links it
+    assert search(page, "co cau to chuc") == ["Cơ cấu tổ chức", "Giới thiệu"]
+    assert page.locator("#ket-qua .search-result .kind").all_inner_texts() == ["Trang", "Trang"]
+    assert search(page, "Giới thiệu") == ["Giới thiệu"]
+    assert page.locator("#ket-qua .search-result .meta").all_inner_texts() == [
+        "Trang · Cập nhật 01/06/2025"]
+
+
 def test_abbreviation_ubnd(page, server):
     open_search(page, server)
     assert search(page, "ubnd") == [HOI_NGHI]
