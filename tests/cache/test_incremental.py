@@ -79,8 +79,24 @@ def add_article(site):
         "category: tin-tuc-su-kien\ntags: [đô thị]\n---\n\nNội dung bài mới.\n", encoding="utf-8")
 
 
+def add_page(site):
+    page = site / "content" / "trang" / "gioi-thieu.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("---\ntitle: Giới thiệu\nupdated: 2024-01-02\n---\n\nVề phường.\n",
+                    encoding="utf-8")
+
+
+def edit_page(site):
+    replace_in(site / "content" / "trang" / "gioi-thieu.md", r"^title: .*$",
+               "title: Giới thiệu chung")
+
+
+def expire_article(site):
+    replace_in(first_article_with(site, "date:"), r"^(date: .*)$", r"\1\nexpires: 2024-01-01")
+
+
 EDITS = [edit_body, edit_title, edit_date, edit_tags, edit_photo, edit_template, edit_config,
-         delete_article, add_article]
+         delete_article, add_article, add_page, edit_page, expire_article]
 
 
 def clean_build(site: Path, where: Path) -> dict[str, bytes]:
