@@ -162,19 +162,22 @@ def content_pages(s: Planned) -> list[PageOutput]:
     gone = {id(page) for page in expired}
     every = (*s.site.pages, *expired)
     by_url = {page.url: page for page in every}
+    translated_by = {page.translation: page for page in every if page.translation}
+    children: dict[str, list[Page]] = {}
+    for page in s.site.pages:
+        if up := _ancestors(page.url):
+            children.setdefault(up[-1], []).append(page)
     planned = []
     for page in every:
         home = HOME if page.lang == "vi" else Crumb("Home", urls.HOME)
         above = [by_url[url] for url in _ancestors(page.url) if url in by_url]
-        below = [other for other in s.site.pages
-                 if other.url.startswith(page.url) and other.url.count("/") == page.url.count("/") + 1]
+        below = children.get(page.url, [])
         planned.append(PageOutput(file_of(page.url), "page.html", {
             "page": page,
             "lang": page.lang,
             "breadcrumbs": (home, *(Crumb(a.title, a.url) for a in above),
                             Crumb(page.title, page.url)),
-            "translation": by_url.get(page.translation) or next(
-                (other for other in every if other.translation == page.url), None),
+            "translation": by_url.get(page.translation) or translated_by.get(page.url),
             "children": below,
             "expired": id(page) in gone,
         }, page.source, lastmod=page.updated, in_sitemap=id(page) not in gone))
