@@ -84,12 +84,43 @@ class Photo:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A document (PDF, DOCX, XLSX, ...) published as it is, beside the page that links it."""
+
+    src: str                     # as the editor wrote it in attachments: or the body
+    source: Path                 # the file, relative to the site root
+    title: str                   # what the "Tài liệu đính kèm" block shows
+    name: str                    # its published name beside the page: ke-hoach-12.pdf
+    size: int                    # in bytes, as published
+    kind: str                    # "PDF", "DOCX", ...: what the download says it is
+    digest: str = ""             # sha256 of its bytes: names its copy in the build cache
+
+    def size_label(self, lang: str = "vi") -> str:
+        """"1,2 MB" (English pages: "1.2 MB"), "340 KB"."""
+        return file_size(self.size, lang)
+
+
+def file_size(size: int, lang: str = "vi") -> str:
+    """SIZE in bytes as a reader reads it: KB below a megabyte, else MB with one decimal;
+    Vietnamese writes the decimal with a comma."""
+    if size < 2**20:
+        return f"{max(1, round(size / 2**10))} KB"
+    text = f"{size / 2**20:.1f}"
+    return f"{text if lang == 'en' else text.replace('.', ',')} MB"
+
+
+@dataclass(frozen=True, slots=True)
 class MenuPlace:
     """Where a page puts itself in the header's menu (its menu: field)."""
 
     parent: str = ""             # "": a top-level entry; else the title or URL of one
     title: str = ""              # the entry's text; "": the page's title
     order: int = 0               # entries of one level by order, then as written
+
+
+def article_url(published: datetime, slug: str) -> str:
+    """An article's path under the site root: YYYY/MM/slug/."""
+    return f"{published:%Y/%m}/{slug}/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +142,7 @@ class Article:
     images: tuple[Photo, ...] = ()   # every photo file the page shows, body images included
     url_line: int = 1            # the line of slug: (or title:), where URL clashes are reported
     expires: datetime | None = None   # after this it leaves listings, feeds, search, sitemap
+    attachments: tuple[Attachment, ...] = ()   # documents it publishes beside its page
     # Warnings about this file (a photo without a caption, an import's placeholder photo):
     # reported by every build that publishes it, never stopping one.
     notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
@@ -119,7 +151,7 @@ class Article:
     url: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "url", f"{self.published:%Y/%m}/{self.slug}/")
+        object.__setattr__(self, "url", article_url(self.published, self.slug))
 
     @property
     def body_html(self) -> str:
@@ -154,6 +186,7 @@ class Page:
     draft: bool = False
     expires: datetime | None = None
     url_line: int = 1            # where URL clashes are reported
+    attachments: tuple[Attachment, ...] = ()
     notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
 
     @property
@@ -205,6 +238,12 @@ class Site:
     def documents(self) -> tuple[Article | Page, ...]:
         """Everything with a page of its own: articles, pages, and the expired ones."""
         return (*self.articles, *self.pages, *self.expired)
+
+    @property
+    def files(self) -> tuple[tuple[str, Attachment], ...]:
+        """Files published as they are, beside the page that links them: (output path, file)."""
+        return tuple((f"{document.url}{attachment.name}", attachment)
+                     for document in self.documents for attachment in document.attachments)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
 from phucdong_site.cache.articles import ArticleCache, search_fragment
+from phucdong_site.cache.files import publish_files
 from phucdong_site.cache.freshness import remember_build, scan_inputs, unchanged_build
 from phucdong_site.cache.pages import PageCache
 from phucdong_site.cache.related import related_lists
@@ -6,6 +7,7 @@ from phucdong_site.cache.related import related_lists
 __all__ = [
     "ArticleCache",
     "PageCache",
+    "publish_files",
     "related_lists",
     "remember_build",
     "scan_inputs",

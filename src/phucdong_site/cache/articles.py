@@ -3,7 +3,8 @@
 An entry is used only when everything that produced it is unchanged: the file's bytes
 (sha256), the config that parsing reads, the generator itself (its version and the bytes
 of its modules, Markdown's and PyYAML's versions), and each photo file the article shows
-(found again at the same path, with the same size, mtime and inode).
+and document it attaches (found again at the same path, with the same size, mtime and
+inode: an attachment's size is in the article).
 
 Stored as pickle, not JSON: an Article holds datetimes with time zones, Paths and nested
 frozen dataclasses, and a JSON codec would have to be written and kept in step with every
@@ -25,8 +26,9 @@ from pathlib import Path
 from phucdong_site.cache.bodies import BodiesFile
 from phucdong_site.cache.digests import config_digest, generator_digest
 from phucdong_site.config import SiteConfig
+from phucdong_site.content import DocumentProblem, locate_document
 from phucdong_site.files import FileStamp, read_checked, settled, write_atomically, write_checked
-from phucdong_site.models import Article
+from phucdong_site.models import Article, Photo
 from phucdong_site.photos import PhotoProblem, locate
 from phucdong_site.search import ArticleTerms, SearchTerms, article_terms, text_digest
 
@@ -40,7 +42,8 @@ class Entry:
     stamp: FileStamp | None          # the article file's, when settled; None: always rehash
     digest: str                  # sha256 of the article file's bytes
     context: str                 # generator_digest() + config_digest() when parsed
-    photos: tuple[tuple[str, FileStamp], ...]   # (photo file, its stamp), every image shown
+    # (file, its stamp) of every image shown, then of every document attached
+    photos: tuple[tuple[str, FileStamp], ...]
     article: Article
     search: SearchTerms          # its search index entries, made with it
     fragment: FileStamp              # the stamp its search fragment file had when written
@@ -88,15 +91,19 @@ class ArticleCache:
         return None, digest
 
     def _photos_unchanged(self, entry: Entry) -> bool:
-        if len(entry.photos) != len(entry.article.images):
+        article = entry.article
+        files = (*article.images, *article.attachments)
+        if len(entry.photos) != len(files):
             return False
-        for photo, (source, stamp) in zip(entry.article.images, entry.photos):
+        site_dir = self.config.site_dir
+        for file, (source, stamp) in zip(files, entry.photos):
+            find = locate if isinstance(file, Photo) else locate_document
             try:
                 # Found again where it was: a new file cannot now shadow it.
-                if (locate(photo.src, entry.article.source, self.config.site_dir).as_posix()
-                        != source or FileStamp.of(self.config.site_dir / source) != stamp):
+                if (find(file.src, article.source, site_dir).as_posix() != source
+                        or FileStamp.of(site_dir / source) != stamp):
                     return False
-            except (PhotoProblem, OSError):
+            except (PhotoProblem, DocumentProblem, OSError):
                 return False
         return True
 
@@ -143,7 +150,7 @@ class ArticleCache:
         key = self._key(path)
         stamp = FileStamp.of(path)
         photos = []
-        for photo in article.images:
+        for photo in (*article.images, *article.attachments):
             photo_stamp = FileStamp.of(self.config.site_dir / photo.source)
             if not settled(photo_stamp.mtime_ns):
                 self.entries.pop(key, None)      # may still be changing: parse it next time

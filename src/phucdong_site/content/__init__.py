@@ -2,6 +2,7 @@
 matter with lines, Markdown bodies, loading (known articles answered without parsing, the
 rest over every core), drafts and scheduled articles, .md links, and `new`."""
 
+from phucdong_site.content.attachments import DocumentProblem, locate_document
 from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, split
 from phucdong_site.content.links import (
     IGNORED_SCHEMES,
@@ -15,7 +16,8 @@ from phucdong_site.content.publishing import build_time, public_site
 from phucdong_site.content.scaffold import new_article
 
 __all__ = [
-    "Extra", "FrontMatterProblem", "IGNORED_SCHEMES",
-    "KnownArticles", "build_time", "link_sources", "load_site", "new_article",
+    "DocumentProblem", "Extra", "FrontMatterProblem", "IGNORED_SCHEMES",
+    "KnownArticles", "build_time", "link_sources", "load_site", "locate_document",
+    "new_article",
     "public_site", "references", "source_target", "split",
 ]

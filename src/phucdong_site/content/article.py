@@ -23,12 +23,13 @@ from phucdong_site.content.fields import (
 from phucdong_site.content.markup import shorten
 from phucdong_site.errors import ErrorList, did_you_mean
 from phucdong_site.language import _
-from phucdong_site.models import Article, Body
+from phucdong_site.models import Article, Body, article_url
 from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex
 from phucdong_site.text import is_slug, slugify
 
 KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured",
-              "summary", "draft", "slug", "expires")
+              "summary", "draft", "slug", "expires",
+              "attachments")
 
 
 def parse_article(path: Path, config: SiteConfig,
@@ -56,7 +57,8 @@ def parse_article(path: Path, config: SiteConfig,
     draft = flag_field(meta, "draft", problems)
     summary = text_field(meta, "summary", problems)
     slug = _slug(meta, title, problems)
-    body = illustrated_body(meta, parts, shown, config, problems, photo_files, sources)
+    body = illustrated_body(meta, parts, shown, config, problems, photo_files, sources,
+                            url=article_url(published, slug))
 
     if problems.errors:
         raise ErrorList(problems.errors)
@@ -68,7 +70,8 @@ def parse_article(path: Path, config: SiteConfig,
                    extra=tuple((str(k), v) for k, v in meta.items() if k not in KNOWN_KEYS),
                    images=body.images,
                    url_line=parts.lines.get("slug") or parts.lines.get("title") or 1,
-                   expires=expires, notes=tuple(problems.notes))
+                   expires=expires, attachments=body.attachments,
+                   notes=tuple(problems.notes))
 
 
 def _views(value: object, problems: FileProblems) -> int:

@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import unquote, urlsplit
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
+from phucdong_site.content.attachments import (
+    ATTACHMENT_KEYS,
+    Attachments,
+    DocumentProblem,
+    document_kind,
+)
 from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, Split, split
 from phucdong_site.content.hints import field_hint, photo_shape
 from phucdong_site.content.markup import BodyTooComplex, render_body
 from phucdong_site.errors import ContentError, ErrorList, field_label
 from phucdong_site.language import N_, Deferred, _, deferred
-from phucdong_site.models import Photo
+from phucdong_site.models import Attachment, Photo
 from phucdong_site.photos import (
     PhotoFile,
     PhotoProblem,
@@ -253,6 +260,58 @@ def photos_field(value: object, resolve, problems: FileProblems) -> tuple[Photo,
     return tuple(photos)
 
 
+def attachment_shape() -> str:
+    return _('an attachment is written as "attachments:", "  - src: tai-lieu/ke-hoach.pdf" '
+             'and "    title: …", with title: exactly under src:')
+
+
+def attachments_field(value: object, found: Attachments, problems: FileProblems) -> None:
+    """The documents listed in attachments:, into FOUND, in order."""
+    if value is None:
+        return
+    if not isinstance(value, list):
+        problems.add("attachments", _("expected a list of documents, each '- src: …' with "
+                                      "'title: …'"), hint=attachment_shape())
+        return
+    for index, item in enumerate(value):
+        field = f"attachments[{index}]"
+        line = problems.lines.get(f"{field}.src") or problems.lines.get(field)
+        if isinstance(item, str):
+            item = {"src": item}
+        if not isinstance(item, dict):
+            problems.add(field, _("expected 'src:' and 'title:' fields"),
+                         hint=attachment_shape())
+            continue
+        for key in item:
+            if key not in ATTACHMENT_KEYS:
+                problems.add(f"{field}.{key}", _("unknown field"),
+                             hint=field_hint(str(key), ATTACHMENT_KEYS))
+        src, title = item.get("src"), item.get("title", "")
+        if not isinstance(src, str):
+            problems.add(f"{field}.src", _("missing; give the document's path")
+                         if src is None else _("expected a path, got {kind}").format(
+                             kind=kind(src)), line=line)
+            continue
+        if title is None or isinstance(title, bool) or not isinstance(title, (str, int, float)):
+            problems.add(f"{field}.title", _("expected text, got {kind}").format(
+                kind=kind(title)))
+            title = ""
+        try:
+            found.add(src, re.sub(r"\s+", " ", str(title)).strip())
+        except DocumentProblem as problem:
+            problems.add(f"{field}.src", str(problem), hint=problem.hint, line=line)
+
+
+def document_link(href: str) -> str | None:
+    """The path of a document file a body link names, or None: a link elsewhere (a web
+    address, a page of the site by its address, an anchor, not a document)."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    path = unquote(parts.path)
+    return path if document_kind(path) else None
+
+
 def misplaced_photo_keys(meta: dict, problems: FileProblems) -> None:
     """caption: or src: written at the top level, where a photo's fields do not belong."""
     for key in meta:
@@ -277,14 +336,17 @@ class Illustrated:
     html: str
     first_paragraph: str
     images: tuple[Photo, ...]
+    attachments: tuple[Attachment, ...] = ()
 
 
 def illustrated_body(meta: dict, parts: Split, shown: Path, config: SiteConfig,
                      problems: FileProblems,
                      photo_files: dict[Path, PhotoFile | PhotoProblem] | None = None,
-                     sources: SourceIndex | None = None) -> Illustrated:
-    """The photos: field and the Markdown body, rendered with figures and pictures; raises
-    ErrorList when the body cannot be rendered at all."""
+                     sources: SourceIndex | None = None, url: str = "",
+                     lang: str = "vi") -> Illustrated:
+    """The photos: and attachments: fields and the Markdown body, rendered with figures and
+    pictures, its links to documents pointed at their copies beside the page at URL (in
+    LANG's words); raises ErrorList when the body cannot be rendered at all."""
     photo_files = {} if photo_files is None else photo_files
 
     def resolve(src: str) -> PhotoFile:
@@ -317,14 +379,34 @@ def illustrated_body(meta: dict, parts: Split, shown: Path, config: SiteConfig,
             undescribed[photo.src] = None
         return picture(photo, alt, eager=eager, config=config.images, base=config.base_path)
 
+    documents = Attachments(shown, config.site_dir)
+    attachments_field(meta.get("attachments"), documents, problems)
+    link_problems: dict[str, DocumentProblem] = {}
+
+    def link_of(href: str, text: str) -> tuple[str, str] | None:
+        path = document_link(href)
+        if path is None:
+            return None
+        try:
+            found = documents.add(path, text)
+        except DocumentProblem as problem:
+            link_problems.setdefault(href, problem)
+            return None
+        fragment = urlsplit(href).fragment
+        return (f"{config.base_path}{url}{found.name}" + (f"#{fragment}" if fragment else ""),
+                f"({found.kind}, {found.size_label(lang)})")
+
     try:
-        body = render_body(parts.body, photos, resolve_body_image, picture_of)
+        body = render_body(parts.body, photos, resolve_body_image, picture_of, link_of)
     except BodyTooComplex as problem:
         problems.add(field_label("body"), str(problem), line=parts.body_line)
         raise ErrorList(problems.errors)
     for problem in body.problems:
         problems.add(field_label("body"), _("image {problem}").format(problem=problem.message),
                      problem.hint, line=line_of(parts.body, problem.src, parts.body_line))
+    for href, problem in link_problems.items():
+        problems.add(field_label("body"), _("link {problem}").format(problem=problem),
+                     problem.hint, line=line_of(parts.body, href, parts.body_line))
     note_placeholders(photos, body_photos, config.site_dir, parts, problems)
     for src in undescribed:
         problems.note(field_label("body"), deferred(N_(
@@ -334,4 +416,4 @@ def illustrated_body(meta: dict, parts: Split, shown: Path, config: SiteConfig,
                 "under photos: with a caption:"), path=src),
             line=line_of(parts.body, src, parts.body_line))
     return Illustrated(photos, body.html, body.first_paragraph,
-                       distinct_photos((*photos, *body_photos)))
+                       distinct_photos((*photos, *body_photos)), documents.all)

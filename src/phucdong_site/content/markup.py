@@ -54,6 +54,11 @@ Resolver = Callable[[str], Photo | None]
 PictureMaker = Callable[[Photo, str, bool], etree.Element]
 
 
+# A body link's href and text → (the published address, the words that mark it, e.g.
+# "(PDF, 1,2 MB)"), or None to leave the link as it is.
+LinkResolver = Callable[[str, str], tuple[str, str] | None]
+
+
 def _plain_img(photo: Photo, alt: str, eager: bool) -> etree.Element:
     return etree.Element("img", {"alt": alt, "width": str(photo.width),
                                  "height": str(photo.height)})
@@ -125,6 +130,26 @@ class _Photos(Treeprocessor):
             (text for p in root.iter("p") if (text := _plain(p))), "")
 
 
+class _Documents(Treeprocessor):
+    """Points body links to documents at their published copies, marked with their type
+    and size inside the link, so that a screen reader says them with it."""
+
+    def __init__(self, md: markdown.Markdown):
+        super().__init__(md)
+        self.link_of: LinkResolver | None = None
+
+    def run(self, root: etree.Element) -> None:
+        if self.link_of is None:
+            return
+        for link in list(root.iter("a")):
+            found = self.link_of(link.get("href", ""), _plain(link))
+            if found is None:
+                continue
+            link.set("href", found[0])
+            mark = etree.SubElement(link, "span", {"class": "file-info"})
+            mark.text = f" {found[1]}"
+
+
 def _alone_in_paragraph(parent: etree.Element, child: etree.Element) -> bool:
     return (parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip()
             and not (child.tail or "").strip())
@@ -135,12 +160,14 @@ def _plain(element: etree.Element) -> str:
 
 
 @functools.cache
-def _converter() -> tuple[markdown.Markdown, _Photos]:
+def _converter() -> tuple[markdown.Markdown, _Photos, _Documents]:
     md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
-    photos = _Photos(md)
-    # After "inline" so images exist as elements; before "prettify" and serialisation.
+    photos, documents = _Photos(md), _Documents(md)
+    # After "inline" so images and links exist as elements; before "prettify" and
+    # serialisation.
     md.treeprocessors.register(photos, "phucdong_photos", 5)
-    return md, photos
+    md.treeprocessors.register(documents, "phucdong_documents", 4)
+    return md, photos, documents
 
 
 class _Expired(BaseException):
@@ -168,14 +195,16 @@ def _deadline(seconds: float):
 
 
 def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
-                picture_of: PictureMaker) -> RenderedBody:
+                picture_of: PictureMaker, link_of: LinkResolver | None = None) -> RenderedBody:
     """HTML of a Markdown body, its first paragraph, and the image references that failed.
+    LINK_OF points links to documents at their published copies.
 
     Raises BodyTooComplex when the body nests too deeply or takes too long to render.
     """
-    md, processor = _converter()
+    md, processor, documents = _converter()
     md.reset()
     processor.reset(resolve, photos, picture_of)
+    documents.link_of = link_of
     if text.strip():
         try:
             with _deadline(RENDER_SECONDS):
@@ -195,6 +224,7 @@ def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
         root = etree.Element("div")
         processor.run(root)
         html = "\n".join(to_html_string(child) for child in root)
+    documents.link_of = None
     return RenderedBody(html=html, first_paragraph=processor.first_paragraph,
                         problems=tuple(processor.problems))
 

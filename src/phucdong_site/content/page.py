@@ -31,7 +31,7 @@ from phucdong_site.text import is_slug, slugify
 
 PAGES_FOLDER = "trang"           # under content/
 PAGE_KEYS = ("title", "updated", "summary", "photos", "menu", "lang", "translation",
-             "draft", "expires")
+             "draft", "expires", "attachments")
 MENU_KEYS = ("parent", "title", "order")
 LANGUAGES = ("vi", "en")
 ENGLISH = "en"
@@ -68,7 +68,8 @@ def parse_page(path: Path, config: SiteConfig,
     translation = _translation(meta.get("translation"), problems)
     relative = PurePosixPath(path.relative_to(config.content_dir / PAGES_FOLDER).as_posix())
     _check_path(relative, problems)
-    body = illustrated_body(meta, parts, shown, config, problems, photo_files, sources)
+    body = illustrated_body(meta, parts, shown, config, problems, photo_files, sources,
+                            url=page_url(relative, lang), lang=lang)
 
     if problems.errors:
         raise ErrorList(problems.errors)
@@ -77,7 +78,8 @@ def parse_page(path: Path, config: SiteConfig,
                 photos=body.photos, body=Body(body.html),
                 extra=tuple((str(k), v) for k, v in meta.items() if k not in PAGE_KEYS),
                 images=body.images, menu=menu, translation=translation, draft=draft,
-                expires=expires, url_line=parts.lines.get("title") or 1,
+                expires=expires, attachments=body.attachments,
+                url_line=parts.lines.get("title") or 1,
                 notes=tuple(problems.notes))
 
 

@@ -134,4 +134,5 @@ def iter_outputs(pages: Iterable[str], site: Site, statics: Iterable[str],
     """Every file a build writes, relative to the output folder."""
     yield from pages
     yield from (item.path for photo in site.photos for item in renditions(photo, images).all)
+    yield from (path for path, _file in site.files)
     yield from statics

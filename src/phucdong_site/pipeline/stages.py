@@ -16,6 +16,7 @@ import jinja2
 from phucdong_site.cache import (
     ArticleCache,
     PageCache,
+    publish_files,
     related_lists,
     remember_build,
     scan_inputs,
@@ -182,6 +183,7 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                                        1 if preview else config.jobs)
             search.start()       # if not yet: beside the photos, once the render is done
             photos = publish_photos(site.photos, config, staging.link, _photo_steps(progress))
+            publish_files(site.files, config, staging.link)
             write_search(search, staging)
             write_texts_and_statics(planned, config, env, statics, staging)
             staging.commit()
