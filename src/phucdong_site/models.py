@@ -143,6 +143,8 @@ class Article:
     url_line: int = 1            # the line of slug: (or title:), where URL clashes are reported
     expires: datetime | None = None   # after this it leaves listings, feeds, search, sitemap
     attachments: tuple[Attachment, ...] = ()   # documents it publishes beside its page
+    aliases: tuple[str, ...] = ()    # old addresses, paths under the site root (fields.alias_path)
+    alias_lines: tuple[int, ...] = ()   # the line of each, for clashes found when planning
     # Warnings about this file (a photo without a caption, an import's placeholder photo):
     # reported by every build that publishes it, never stopping one.
     notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
@@ -187,6 +189,8 @@ class Page:
     expires: datetime | None = None
     url_line: int = 1            # where URL clashes are reported
     attachments: tuple[Attachment, ...] = ()
+    aliases: tuple[str, ...] = ()
+    alias_lines: tuple[int, ...] = ()
     notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
 
     @property

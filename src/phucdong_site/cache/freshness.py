@@ -1,7 +1,7 @@
 """Whether a build would change nothing, answered from file stamps alone.
 
 After a build, every input file's stamp (site.toml, content/, the site's and the default
-theme's templates and static files) is recorded in .cache/ with every output file's, and
+theme's templates and static files, the site's root/ files) is recorded in .cache/ with every output file's, and
 with the rest the output depends on: the generator's code and libraries, the effective
 config and the next scheduled publication. A build that finds all of these as recorded
 would write the same bytes again, so it reports the recorded build instead of redoing it;
@@ -77,6 +77,7 @@ def scan_inputs(config: SiteConfig) -> Inputs:
     for name, root in (("content", config.content_dir),
                        ("templates", config.site_dir / "templates"),
                        ("static", config.site_dir / "static"),
+                       ("root", config.site_dir / "root"),
                        ("theme/templates", default_theme_dir("templates")),
                        ("theme/static", default_theme_dir("static"))):
         _stamp_tree(root, name, stamps, inputs=True)

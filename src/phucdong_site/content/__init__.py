@@ -3,6 +3,7 @@ matter with lines, Markdown bodies, loading (known articles answered without par
 rest over every core), drafts and scheduled articles, .md links, and `new`."""
 
 from phucdong_site.content.attachments import DocumentProblem, locate_document
+from phucdong_site.content.fields import AliasProblem, alias_path
 from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, split
 from phucdong_site.content.links import (
     IGNORED_SCHEMES,
@@ -16,6 +17,7 @@ from phucdong_site.content.publishing import build_time, public_site
 from phucdong_site.content.scaffold import new_article
 
 __all__ = [
+    "AliasProblem", "alias_path",
     "DocumentProblem", "Extra", "FrontMatterProblem", "IGNORED_SCHEMES",
     "KnownArticles", "build_time", "link_sources", "load_site", "locate_document",
     "new_article",

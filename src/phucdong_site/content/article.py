@@ -11,6 +11,7 @@ from pathlib import Path
 from phucdong_site.config import SiteConfig
 from phucdong_site.content.fields import (
     FileProblems,
+    aliases_field,
     date_field,
     flag_field,
     illustrated_body,
@@ -28,7 +29,7 @@ from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex
 from phucdong_site.text import is_slug, slugify
 
 KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured",
-              "summary", "draft", "slug", "expires",
+              "summary", "draft", "slug", "expires", "aliases",
               "attachments")
 
 
@@ -57,6 +58,7 @@ def parse_article(path: Path, config: SiteConfig,
     draft = flag_field(meta, "draft", problems)
     summary = text_field(meta, "summary", problems)
     slug = _slug(meta, title, problems)
+    aliases, alias_lines = aliases_field(meta, problems)
     body = illustrated_body(meta, parts, shown, config, problems, photo_files, sources,
                             url=article_url(published, slug))
 
@@ -70,7 +72,8 @@ def parse_article(path: Path, config: SiteConfig,
                    extra=tuple((str(k), v) for k, v in meta.items() if k not in KNOWN_KEYS),
                    images=body.images,
                    url_line=parts.lines.get("slug") or parts.lines.get("title") or 1,
-                   expires=expires, attachments=body.attachments,
+                   expires=expires, aliases=aliases, alias_lines=alias_lines,
+                   attachments=body.attachments,
                    notes=tuple(problems.notes))
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import unquote, urlsplit
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.content.attachments import (
@@ -417,3 +417,94 @@ def illustrated_body(meta: dict, parts: Split, shown: Path, config: SiteConfig,
             line=line_of(parts.body, src, parts.body_line))
     return Illustrated(photos, body.html, body.first_paragraph,
                        distinct_photos((*photos, *body_photos)), documents.all)
+
+
+MAX_ALIASES = 100                # old addresses of one page; an import gives one or two
+MAX_ALIAS_PART = 255             # bytes in one part of a path: a file name's limit
+
+
+class AliasProblem(ValueError):
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def aliases_field(meta: dict, problems: FileProblems) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """aliases: the page's old addresses, each as a path under the site root (see
+    alias_path), and the line of each."""
+    value = meta.get("aliases")
+    if value is None:
+        return (), ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        problems.add("aliases", _("expected a list of old addresses"),
+                     hint=_("e.g. aliases: [/tin-tuc/bai-cu.html]"))
+        return (), ()
+    if len(value) > MAX_ALIASES:
+        problems.add("aliases", _("{count} old addresses; the limit is {limit}").format(
+            count=len(value), limit=MAX_ALIASES))
+        return (), ()
+    paths: dict[str, int] = {}
+    for index, item in enumerate(value):
+        field = f"aliases[{index}]"
+        line = problems.lines.get(field) or problems.lines.get("aliases")
+        try:
+            path = alias_path(item)
+        except AliasProblem as problem:
+            problems.add(field, problem.message, problem.hint, line=line)
+            continue
+        paths.setdefault(path, line or problems.default_line)
+    return tuple(paths), tuple(paths.values())
+
+
+def alias_path(value: object) -> str:
+    """An old address (/tin-tuc/abc.html, tin-tuc/abc/, or a full http(s) URL of the old
+    portal, whose host is dropped) as a path under the site root, percent-escapes decoded,
+    without its leading slash: tin-tuc/abc.html, tin-tuc/abc/. A query (?id=123) is kept:
+    no file can answer for it, so such an alias goes to the web server's map only. Raises
+    AliasProblem."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise AliasProblem(_("expected an address, got {kind}").format(kind=kind(value)))
+    text = str(value).strip()
+    if not text:
+        raise AliasProblem(_("is empty"), _("remove the line, or write the old address"))
+    not_an_address = AliasProblem(
+        _("{value} is not a path or an http(s) address").format(value=show(text)),
+        _("write the old address as a path, /tin-tuc/bai-cu.html, or in full, "
+          "https://phucdong.longbien.hanoi.gov.vn/tin-tuc/bai-cu.html"))
+    if _has_control(text):
+        raise AliasProblem(_("{value} holds a control character").format(value=show(text)))
+    if "\\" in text or any(char.isspace() for char in text):
+        raise not_an_address
+    parts = urlsplit(text)
+    if parts.scheme or parts.netloc:
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise not_an_address
+    if parts.fragment or text.endswith("#"):
+        raise AliasProblem(_("{value} has a #… part, which browsers never send to the "
+                             "server").format(value=show(text)),
+                           _("write the address without the # and what follows it"))
+    path = unquote(parts.path)
+    if _has_control(path) or "\\" in path:
+        raise AliasProblem(_("{value} holds a control character").format(value=show(text)))
+    names = [name for name in path.split("/") if name not in ("", ".")]
+    if ".." in names:
+        raise AliasProblem(_("{value} has a \"..\" part; an old address is a path from the "
+                             "site's root").format(value=show(text)),
+                           _("write the whole path, e.g. /tin-tuc/bai-cu.html"))
+    if any(len(name.encode()) > MAX_ALIAS_PART for name in names):
+        raise AliasProblem(_("{value} has a part longer than {limit} bytes").format(
+            value=show(text), limit=MAX_ALIAS_PART))
+    query = parts.query
+    if not names and not query:
+        raise AliasProblem(_("{value} is the site's home page, not an old address of this "
+                             "page").format(value=show(text)))
+    joined = "/".join(names)
+    if names and path.endswith("/"):
+        joined += "/"
+    return f"{joined}?{query}" if query else joined
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(char) in ("Cc", "Cf") for char in text)

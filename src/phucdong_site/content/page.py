@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from phucdong_site.config import SiteConfig
 from phucdong_site.content.fields import (
     FileProblems,
+    aliases_field,
     date_field,
     flag_field,
     illustrated_body,
@@ -31,7 +32,7 @@ from phucdong_site.text import is_slug, slugify
 
 PAGES_FOLDER = "trang"           # under content/
 PAGE_KEYS = ("title", "updated", "summary", "photos", "menu", "lang", "translation",
-             "draft", "expires", "attachments")
+             "draft", "expires", "aliases", "attachments")
 MENU_KEYS = ("parent", "title", "order")
 LANGUAGES = ("vi", "en")
 ENGLISH = "en"
@@ -66,6 +67,7 @@ def parse_page(path: Path, config: SiteConfig,
     lang = _lang(meta, path, config, problems)
     menu = _menu(meta.get("menu"), problems)
     translation = _translation(meta.get("translation"), problems)
+    aliases, alias_lines = aliases_field(meta, problems)
     relative = PurePosixPath(path.relative_to(config.content_dir / PAGES_FOLDER).as_posix())
     _check_path(relative, problems)
     body = illustrated_body(meta, parts, shown, config, problems, photo_files, sources,
@@ -80,7 +82,7 @@ def parse_page(path: Path, config: SiteConfig,
                 images=body.images, menu=menu, translation=translation, draft=draft,
                 expires=expires, attachments=body.attachments,
                 url_line=parts.lines.get("title") or 1,
-                notes=tuple(problems.notes))
+                aliases=aliases, alias_lines=alias_lines, notes=tuple(problems.notes))
 
 
 def _lang(meta: dict, path: Path, config: SiteConfig, problems: FileProblems) -> str:

@@ -12,7 +12,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from PIL import Image
@@ -29,6 +29,7 @@ from phucdong_site.legacy.page import (
     finish_page,
     parse_date_line,
     views_of,
+    with_addresses,
 )
 
 # Class or id fragments of the article body on the portal and on common CMSs, best first.
@@ -42,6 +43,8 @@ BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", 
               "tr", "table", "tbody", "figure", "figcaption", "blockquote", "section",
               "article", "center", "dd", "dt", "dl", "pre", "header", "footer", "aside"}
 _WHITESPACE = re.compile(r"\s+")
+# What browsers write atop a page saved with "Save page as…": <!-- saved from url=(0071)… -->
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,7 @@ def parse_html_page(source: Path, text: str, encoding: str) -> LegacyPage:
         raise ImportProblem(_("truncated: the page ends before </html> (it was saved or copied "
                               "only in part)"), text.count("\n") + 1)
     soup = BeautifulSoup(text, "html.parser")
+    addresses = _addresses(soup, text)
     for tag in soup.find_all(DROPPED):
         tag.decompose()
     body = _body(soup)
@@ -82,7 +86,29 @@ def parse_html_page(source: Path, text: str, encoding: str) -> LegacyPage:
     section = _section(soup) or next(
         (line for line in head if line != title and len(line) < 80
          and parse_date_line(line) is None), "")
-    return finish_page(source, section, title, date, views, _blocks(items), encoding, None)
+    page = finish_page(source, section, title, date, views, _blocks(items), encoding, None)
+    return with_addresses(page, addresses)
+
+
+def _addresses(soup: BeautifulSoup, text: str) -> list[str]:
+    """Where the page was on the old portal: its canonical link, its og:url, and the address
+    the browser saved it from; a relative one is read against the saved-from address."""
+    saved = _SAVED_FROM.search(text[:4096])
+    base = saved.group(1) if saved else ""
+    found = []
+    link = soup.find("link", rel="canonical", href=True)
+    if link is not None:
+        found.append(link["href"])
+    meta = soup.find("meta", attrs={"property": "og:url"}, content=True)
+    if meta is not None:
+        found.append(meta["content"])
+    found = [urljoin(base, address.strip()) if base else address.strip() for address in found]
+    if base:
+        found.append(base)
+    # A saved copy on disk (file:///…) or a relative address with nothing to read it against
+    # says nothing of the old portal.
+    return [address for address in found if address.lower().startswith(("http://", "https://"))
+            or address.startswith("/") and not address.startswith("//")]
 
 
 def _classes(tag: Tag) -> str:

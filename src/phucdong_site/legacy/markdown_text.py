@@ -55,6 +55,9 @@ def article_text(page: LegacyPage, category: str, photos: list[PlacedPhoto],
             if photo.placeholder:
                 lines.append(f"  {PLACEHOLDER_COMMENT}")
             lines += [f"  - src: {quoted(photo.src)}", f"    caption: {quoted(photo.caption)}"]
+    if page.addresses:           # the old portal's address: a redirect is kept there
+        lines.append("aliases:")
+        lines += [f"  - {quoted(address)}" for address in page.addresses]
     lines += [f"imported_from: {quoted(imported_from)}", "---", ""]
     return "\n".join(lines) + "\n" + _body(page, photos)
 

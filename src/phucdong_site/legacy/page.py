@@ -8,10 +8,11 @@ pages (html_page.py) are reduced to the same blocks, so both share the checks be
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from phucdong_site.content import AliasProblem, alias_path
 from phucdong_site.language import _
 from phucdong_site.legacy.decode import ImportProblem, clean_line
 from phucdong_site.text import fold
@@ -23,6 +24,8 @@ _DATE_LABEL = re.compile(r"^(ngay dang|dang ngay|ngay cap nhat|cap nhat|ngay|thu
                          re.I)
 _VIEWS = re.compile(r"luot xem\s*:?\s*([\d.,]+)", re.I)
 _CAPTION = re.compile(r"^\s*ảnh\s*:\s*", re.I)
+# A line that is only an address, perhaps labelled: "Nguồn: https://…", "URL: https://…".
+_ADDRESS_LINE = re.compile(r"(?:(?:nguon|dia chi|url|link|source)\s*:\s*)?(https?://\S+)", re.I)
 HEADER_LINES = 12                # the date line must come this early, or the page is not one
 SENTENCE_LENGTH = 60             # a last paragraph this long must end like a sentence
 SENTENCE_ENDS = tuple(".!?…:;)\"'”’»]")
@@ -56,6 +59,7 @@ class LegacyPage:
     blocks: tuple[Block, ...]
     encoding: str
     warnings: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()   # where the old portal had it (its aliases:), if known
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +106,10 @@ def _to_int(digits: str) -> int:
 
 
 def parse_text_page(source: Path, text: str, encoding: str) -> LegacyPage:
-    """A page saved as text → LegacyPage; raises ImportProblem."""
+    """A page saved as text → LegacyPage; raises ImportProblem. A line that is only the
+    page's address, above the title or last, is where the old portal had it."""
     lines = text.split("\n")
+    addresses = _address_lines(lines)
     found = None
     seen = 0
     for index, raw in enumerate(lines):
@@ -131,7 +137,40 @@ def parse_text_page(source: Path, text: str, encoding: str) -> LegacyPage:
         views, body_start = _views_on_next_line(lines, body_start)
     blocks = text_blocks(lines[body_start:])
     _refuse_cut_text(blocks, lines)
-    return finish_page(source, section, title, date, views, blocks, encoding, index + 1)
+    page = finish_page(source, section, title, date, views, blocks, encoding, index + 1)
+    return with_addresses(page, addresses)
+
+
+def _address_lines(lines: list[str]) -> list[str]:
+    """The addresses on lines of their own before the first other line or after the last
+    one; those lines are blanked in LINES (they are no part of the article)."""
+    found = []
+    filled = [index for index, raw in enumerate(lines) if clean_line(raw)]
+    head = []
+    for index in filled[:HEADER_LINES]:
+        try:
+            if parse_date_line(clean_line(lines[index])) is not None:
+                break
+        except ImportProblem:
+            break
+        head.append(index)
+    for index in dict.fromkeys(head + filled[-1:]):
+        line = clean_line(lines[index])
+        if _ADDRESS_LINE.fullmatch(fold(line)):
+            found.append(line[line.index("http"):] if "http" in line else line)
+            lines[index] = ""
+    return found
+
+
+def with_addresses(page: LegacyPage, candidates: list[str]) -> LegacyPage:
+    """PAGE with those of CANDIDATES that make aliases, each old address once."""
+    kept: dict[str, str] = {}
+    for candidate in candidates:
+        try:
+            kept.setdefault(alias_path(candidate), candidate)
+        except AliasProblem:
+            continue
+    return replace(page, addresses=tuple(kept.values()))
 
 
 def _refuse_cut_text(blocks: list[Block], lines: list[str]) -> None:

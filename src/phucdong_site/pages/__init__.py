@@ -13,11 +13,13 @@ from phucdong_site.pages.indexes import (
 )
 from phucdong_site.pages.listings import all_related, related_inputs
 from phucdong_site.pages.plan import RELATED_COUNT, PageOutput, plan_pages
+from phucdong_site.pages.redirects import MAP_FILE, aliases, redirect_map
 from phucdong_site.pages.structured_data import Crumb, breadcrumb_list, news_article, script_json
 from phucdong_site.pages.urls import tag_url
 
 __all__ = [
-    "Category", "CategoryLink", "Crumb", "Month", "PageOutput", "RELATED_COUNT", "SiteIndex",
-    "Tag", "all_related", "breadcrumb_list", "build_index", "feed_files", "news_article",
-    "plan_pages", "related_inputs", "robots", "script_json", "sitemap", "tag_slug", "tag_url",
+    "Category", "CategoryLink", "Crumb", "MAP_FILE", "Month", "PageOutput", "RELATED_COUNT",
+    "SiteIndex", "Tag", "aliases", "all_related", "breadcrumb_list", "build_index", "feed_files",
+    "news_article", "plan_pages", "redirect_map", "related_inputs", "robots", "script_json",
+    "sitemap", "tag_slug", "tag_url",
 ]

@@ -14,6 +14,7 @@ from phucdong_site.models import Article, Page, Site
 from phucdong_site.pages import urls
 from phucdong_site.pages.indexes import SiteIndex
 from phucdong_site.pages.listings import all_related, featured, most_viewed, neighbours, paginate
+from phucdong_site.pages.redirects import Alias, aliases, clashes
 from phucdong_site.pages.structured_data import Crumb
 from phucdong_site.pages.urls import file_of
 
@@ -197,10 +198,28 @@ def utility_pages(s: Planned) -> list[PageOutput]:
             PageOutput(urls.NOT_FOUND, "404.html", {"breadcrumbs": ()}, in_sitemap=False)]
 
 
+def alias_pages(s: Planned) -> list[PageOutput]:
+    """A redirect page at each old address of an article or a page (its aliases:), except
+    those with a query, which only the web server's map can tell apart, and those that
+    clash with another alias (alias_clashes reports them)."""
+    every = aliases(s.site.documents)
+    _errors, dropped = clashes(every, s.config.base_path)
+    by_url = {document.url: document for document in s.site.documents}
+    return [PageOutput(alias.file, "redirect.html", {
+        "alias": alias, "title": by_url[alias.target].title,
+        "lang": getattr(by_url[alias.target], "lang", "vi")}, alias.source, in_sitemap=False)
+        for alias in every if alias.file is not None and alias not in dropped]
+
+
+def alias_clashes(site: Site, config: SiteConfig) -> list[ContentError]:
+    """Aliases that are one address for the web server: each reported with its line."""
+    return clashes(aliases(site.documents), config.base_path)[0]
+
+
 # Every page type's planner, in the order the site's pages are listed (the sitemap's order).
 PLANNERS: tuple[Callable[[Planned], list[PageOutput]], ...] = (
     home_pages, category_pages, tag_pages, archive_pages, article_pages, content_pages,
-    utility_pages)
+    utility_pages, alias_pages)
 
 
 def plan_pages(site: Site, config: SiteConfig, index: SiteIndex,
@@ -212,31 +231,58 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex,
         related_lists = all_related(site.articles, RELATED_COUNT)
     planned = Planned(site, config, index, related_lists, _newest(site.articles))
     pages = [page for planner in PLANNERS for page in planner(planned)]
-    one_file_each(pages)
+    one_file_each(pages, alias_clashes(site, config))
     return pages
 
 
-def one_file_each(pages: Sequence[PageOutput]) -> None:
-    """Raises ErrorList when two planned pages would be one file: content (a page, an
-    article, an alias) on the address of a page the site makes, or of other content."""
+def one_file_each(pages: Sequence[PageOutput], known: Sequence[ContentError] = ()) -> None:
+    """Raises ErrorList, with the KNOWN problems, when two planned pages would be one file:
+    content (a page, an article, an alias) on the address of a page the site makes, or of
+    other content. An alias on a page's address is the alias's problem, not the page's."""
     by_path: dict[str, list[PageOutput]] = {}
     for page in pages:
         by_path.setdefault(page.path, []).append(page)
-    errors = ErrorList()
+    errors = ErrorList(list(known))
     for path, same in by_path.items():
         if len(same) < 2:
             continue
         for page in same:
             if page.source is None:
                 continue
+            alias = page.context.get("alias") if page.template == "redirect.html" else None
+            if isinstance(alias, Alias):
+                errors.append(_alias_clash(alias, page, same))
+                continue
+            if all(isinstance(other.context.get("alias"), Alias)
+                   for other in same if other is not page):
+                continue         # the aliases are told
             others = ", ".join(other.source.as_posix() if other.source else
                                _("the page the site makes there")
-                               for other in same if other is not page)
+                               for other in same if other is not page
+                               and not isinstance(other.context.get("alias"), Alias))
             errors.append(ContentError(page.source, None, field_label("file") + ": " + _(
                 "/{url} is also the address of {others}").format(url=page.url, others=others),
                 hint=_("rename or move the file; these addresses belong to the site: "
                        "tin-tuc/, chuyen-muc/, tag/, luu-tru/, tim-kiem/, noi-bat/, doc-nhieu/")))
     errors.raise_if_any()
+
+
+def _alias_clash(alias: Alias, page: PageOutput, same: Sequence[PageOutput]) -> ContentError:
+    """An alias whose redirect page would be the file of SAME's other pages."""
+    others = []
+    for other in same:
+        if other is page:
+            continue
+        known = other.context.get("alias")
+        if isinstance(known, Alias):
+            others.append(_("an old address in {path} ({field})").format(
+                path=known.source.as_posix(), field=known.field))
+        else:
+            others.append(other.source.as_posix() if other.source else
+                          _("a page the site makes"))
+    return alias.error(_("/{alias} is the address of {others}").format(
+        alias=alias.path, others=", ".join(others)), _(
+            "an old address must be one no page has now: remove it from aliases:"))
 
 
 def _years(index: SiteIndex) -> list[tuple[int, list]]:

@@ -20,7 +20,13 @@ from phucdong_site.language import _
 from phucdong_site.models import Article, Site
 from phucdong_site.photos import renditions
 from phucdong_site.pipeline.stages import Plan, plan, text_files
-from phucdong_site.render import render_pages, site_environment, static_files
+from phucdong_site.render import (
+    render_pages,
+    root_clashes,
+    root_files,
+    site_environment,
+    static_files,
+)
 from phucdong_site.report import Progress
 
 
@@ -30,6 +36,11 @@ def check(config: SiteConfig, progress: Progress = Progress()) -> Plan:
     try:
         planned = plan(config, progress)
         statics = static_files(config.site_dir)
+        root: dict[str, Path] = {}
+        try:
+            root = root_files(config.site_dir)
+        except ErrorList as problems:
+            errors.extend(problems.errors)
         env = site_environment(config, statics, planned.site, planned.index)
         progress.stage("render", len(planned.pages))
         files: list[tuple[str, str]] = []
@@ -40,9 +51,11 @@ def check(config: SiteConfig, progress: Progress = Progress()) -> Plan:
         except ErrorList as problems:
             errors.extend(problems.errors)
         written = [*(page.path for page in planned.pages), *(path for path, _text in files)]
-        outputs = iter_outputs(written, planned.site,
-                               (static.output_path for static in statics.values()), config.images)
-        errors.extend(broken_references(planned.site, config, outputs))
+        made = list(iter_outputs(written, planned.site,
+                                 (static.output_path for static in statics.values()),
+                                 config.images))
+        errors.extend(root_clashes(root, made))      # root/robots.txt replaces the build's
+        errors.extend(broken_references(planned.site, config, [*made, *root]))
     finally:
         progress.finish()
     errors.raise_if_any()
@@ -131,7 +144,8 @@ def _line_of(path: Path, needle: str) -> int | None:
 
 def iter_outputs(pages: Iterable[str], site: Site, statics: Iterable[str],
                  images: ImageConfig) -> Iterator[str]:
-    """Every file a build writes, relative to the output folder."""
+    """Every file a build makes, relative to the output folder (the files of root/ are
+    copied beside them: see check())."""
     yield from pages
     yield from (item.path for photo in site.photos for item in renditions(photo, images).all)
     yield from (path for path, _file in site.files)

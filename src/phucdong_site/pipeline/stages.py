@@ -32,24 +32,31 @@ from phucdong_site.content import (
     load_site,
     public_site,
 )
-from phucdong_site.errors import ContentError
+from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.files import read_checked, write_checked
 from phucdong_site.models import LeftOut, Site
 from phucdong_site.output import Staging, refuse_linked_output
 from phucdong_site.pages import (
+    MAP_FILE,
     RELATED_COUNT,
     PageOutput,
     SiteIndex,
+    aliases,
     build_index,
     feed_files,
     plan_pages,
+    redirect_map,
     robots,
     sitemap,
 )
 from phucdong_site.photos import SourceIndex, cover_image, publish_photos
 from phucdong_site.render import (
+    REPLACEABLE,
+    ROOT_FOLDER,
     StaticFile,
     render_pages,
+    root_clashes,
+    root_files,
     site_environment,
     static_files,
 )
@@ -121,7 +128,7 @@ def plan_site(site: Site, config: SiteConfig, left_out: LeftOut,
 
 def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
                published: Path | None = None) -> list[tuple[str, str]]:
-    """Feeds, sitemap.xml and robots.txt: (path, text).
+    """Feeds, sitemap.xml, robots.txt and redirects.map: (path, text).
 
     PUBLISHED is the folder holding the processed photos, for the feeds' enclosure sizes.
     """
@@ -132,6 +139,7 @@ def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
     public = [(page.url, page.lastmod) for page in planned.pages if page.in_sitemap]
     files.append(("sitemap.xml", sitemap(public, absolute_url)))
     files.append(("robots.txt", robots(config)))
+    files.append((MAP_FILE, redirect_map(aliases(planned.site.documents), config.base_path)))
     return files
 
 
@@ -172,6 +180,7 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
         search = start_search(site, cache, background=not preview)
         planned = plan_site(site, config, left_out, remembered=True)
         statics = static_files(config.site_dir)
+        root = root_files(config.site_dir)
         env = site_environment(config, statics, planned.site, planned.index)
         trees = read_checked(config.cache_dir / OUTPUT_TREES)
         with Staging(config.output_dir, preview=preview,
@@ -185,7 +194,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
             photos = publish_photos(site.photos, config, staging.link, _photo_steps(progress))
             publish_files(site.files, config, staging.link)
             write_search(search, staging)
-            write_texts_and_statics(planned, config, env, statics, staging)
+            write_texts_and_statics(planned, config, env, statics, staging, root)
+            write_root_files(root, staging)      # last: every file the build makes is known
             staging.commit()
     finally:
         progress.finish()
@@ -283,13 +293,23 @@ def write_search(search: Search, staging: Staging) -> None:
 
 
 def write_texts_and_statics(planned: Plan, config: SiteConfig, env: jinja2.Environment,
-                            statics: dict[str, StaticFile], staging: Staging) -> None:
-    """Feeds, sitemap.xml and robots.txt (after the photos: feeds give their sizes), and
-    the theme's static files."""
+                            statics: dict[str, StaticFile], staging: Staging,
+                            root: dict[str, Path] | None = None) -> None:
+    """Feeds, sitemap.xml, robots.txt and redirects.map (after the photos: feeds give their
+    sizes), but not a text the site's root/ replaces; and the theme's static files."""
     for path, text in text_files(planned, config, env, staging.path):
-        staging.write_text(path, text)
+        if path not in REPLACEABLE or path not in (root or {}):
+            staging.write_text(path, text)
     for static in statics.values():
         staging.copy(static.output_path, static.source)
+
+
+def write_root_files(root: dict[str, Path], staging: Staging) -> None:
+    """The site's root/ files, as they are, at the output's root; raises ErrorList when one
+    is on a file the build made."""
+    ErrorList(root_clashes(root, staging.written)).raise_if_any()
+    for relative, path in root.items():
+        staging.copy(relative, path, Path(ROOT_FOLDER, relative))
 
 
 def remember(config: SiteConfig, inputs, planned: Plan, staging: Staging,

@@ -3,6 +3,7 @@
 from phucdong_site.render.globals import site_environment
 from phucdong_site.render.jinja import environment, render
 from phucdong_site.render.parallel import render_pages
+from phucdong_site.render.root import REPLACEABLE, ROOT_FOLDER, root_clashes, root_files
 from phucdong_site.render.theme import (
     StaticFile,
     default_theme_dir,
@@ -11,11 +12,15 @@ from phucdong_site.render.theme import (
 )
 
 __all__ = [
+    "REPLACEABLE",
+    "ROOT_FOLDER",
     "StaticFile",
     "default_theme_dir",
     "environment",
     "render",
     "render_pages",
+    "root_clashes",
+    "root_files",
     "site_environment",
     "static_files",
     "template_dirs",

@@ -5,7 +5,7 @@ Windows) reports changes as the system sees them instead of rescanning the tree,
 idle `serve` costs nothing on a site of thousands of articles. It is a runtime dependency
 of `serve` only; `build` and `check` never import it.
 
-Only content/, templates/ and static/ are watched recursively, plus the site folder itself
+Only content/, templates/, static/ and root/ are watched recursively, plus the site folder itself
 without recursion (for site.toml, and for one of those folders being created). Watching
 the whole site folder would also watch build/ and .cache/, where every rebuild writes
 thousands of files.
@@ -24,7 +24,7 @@ import watchfiles
 
 from phucdong_site.config import CONFIG_NAME
 
-WATCHED_DIRS = ("content", "templates", "static")
+WATCHED_DIRS = ("content", "templates", "static", "root")
 # A save storm (an editor saving 20 times, a sync tool copying a folder) becomes one batch:
 # a batch closes once the tree has been quiet for QUIET_SECONDS, or MAX_WAIT_SECONDS after
 # its first change, so a stream of changes that never pauses still shows up.
@@ -44,6 +44,7 @@ class ChangeKind(enum.Enum):
     TEMPLATES = "templates"      # every page may change
     STATIC = "static"            # fingerprinted names change in every page
     CONFIG = "config"            # site.toml: everything, and it is read again
+    ROOT = "root"                # a file of root/, copied as it is to the output's root
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,19 +63,22 @@ def classify(path: Path, site_dir: Path) -> ChangeKind | None:
     if not parts:
         return None
     name = parts[-1]
-    if name.startswith((".", "~")) or name in NOISE_NAMES or name.endswith(NOISE_SUFFIXES):
+    if name.startswith(("~", ".#")) or name in NOISE_NAMES or name.endswith(NOISE_SUFFIXES):
+        return None
+    if len(parts) > 1 and parts[0] == "root" and ".git" not in parts:
+        return ChangeKind.ROOT   # published as they are, hidden ones (.well-known/) too
+    if name.startswith("."):
         return None
     if len(parts) == 1:
         return ChangeKind.CONFIG if name == CONFIG_NAME else _created_dir(parts[0])
     if any(part.startswith(".") for part in parts[1:-1]):
         return None
-    return {"content": ChangeKind.CONTENT, "templates": ChangeKind.TEMPLATES,
-            "static": ChangeKind.STATIC}.get(parts[0])
+    return _created_dir(parts[0])
 
 
 def _created_dir(name: str) -> ChangeKind | None:
     return {"content": ChangeKind.CONTENT, "templates": ChangeKind.TEMPLATES,
-            "static": ChangeKind.STATIC}.get(name)
+            "static": ChangeKind.STATIC, "root": ChangeKind.ROOT}.get(name)
 
 
 class Watcher:
