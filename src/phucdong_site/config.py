@@ -25,6 +25,53 @@ class Contact:
     phone: str = ""
     email: str = ""
     responsible: str = ""        # "Chịu trách nhiệm chính", shown in the footer
+    agency: str = ""             # "Cơ quan chủ quản"
+    licence: str = ""            # "Giấy phép": the portal's licence line
+
+
+# What a [[menu]] entry may point at (exactly one; none for a group that has items), and
+# the site's own listings a `listing =` may name (pages.urls spells the same addresses).
+MENU_TARGETS = ("page", "category", "listing", "url")
+MENU_LISTINGS = ("tin-tuc/", "noi-bat/", "doc-nhieu/", "chuyen-muc/", "tag/", "luu-tru/",
+                 "tim-kiem/")
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """One [[menu]] entry of site.toml, or one of its [[menu.items]]."""
+
+    key: str                     # where site.toml writes it: "menu[0]", "menu[0].items[1]"
+    title: str = ""              # "": the page's title, the category's or listing's name
+    kind: str = ""               # one of MENU_TARGETS; "": a group of its items only
+    target: str = ""             # page or listing path ("gioi-thieu/"), slug, or address
+    items: tuple[MenuEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FooterLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """[notice]: shown near the top of every page (an archive's, for example)."""
+
+    text: str = ""
+    link: str = ""
+    link_text: str = ""          # "": the address itself
+
+
+@dataclass(frozen=True, slots=True)
+class English:
+    """[english]: the shell's words on English pages; "" falls back to the Vietnamese."""
+
+    name: str = ""
+    banner: tuple[str, ...] = ()
+    agency: str = ""
+    address: str = ""
+    notice: str = ""
+    notice_link_text: str = ""
 
 
 IMAGE_FORMATS = ("webp", "jpeg")     # in <source> order: the first that a browser takes wins
@@ -58,6 +105,14 @@ class SiteConfig:
     drafts: bool = False         # --drafts: build unpublished articles too, marked
     images: ImageConfig = ImageConfig()
     jobs: int | None = None      # --jobs: worker processes; None = one per core
+    logo: str = ""               # an image in the site, relative to its root: icons, header
+    banner: tuple[str, ...] = ()     # the header's lines, above or instead of the name
+    short_name: str = ""         # the web manifest's short name; "": the name
+    theme_color: str = "#a30d0d"
+    menu: tuple[MenuEntry, ...] | None = None    # None: the default navigation
+    footer_links: tuple[FooterLink, ...] = ()    # [[footer.links]]: related state portals
+    notice: Notice | None = None
+    english: English = English()
 
     @property
     def content_dir(self) -> Path:
@@ -119,6 +174,34 @@ def _is_slug(value: object) -> bool:
     return isinstance(value, str) and is_slug(value)
 
 
+def is_web_address(value: object) -> bool:
+    """An http(s) address a visitor can follow: a host, no spaces, control characters or
+    credentials (a query is fine)."""
+    if not isinstance(value, str) or any(c.isspace() or ord(c) < 32 or ord(c) == 127
+                                         for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname) and parts.username is None
+
+
+def _is_site_path(value: object) -> bool:
+    """A file's path relative to the site's root: no "..", not absolute."""
+    if not _is_text(value) or "\\" in value or value.startswith("/"):
+        return False
+    return ".." not in value.split("/") and not any(ord(c) < 32 for c in value)
+
+
+def _is_lines(value: object) -> bool:
+    return isinstance(value, list) and 0 < len(value) <= 4 and all(_is_text(v) for v in value)
+
+
+def _is_colour(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value) is not None
+
+
 # key -> (check, what the key expects, in the words of the error message)
 TOP_LEVEL = {
     "name": (_is_text, N_("a non-empty text")),
@@ -129,8 +212,14 @@ TOP_LEVEL = {
     "per_page": (_is_positive_int, N_("a whole number of at least 1")),
     "timezone": (_is_timezone, N_('a time zone name such as "Asia/Ho_Chi_Minh"')),
     "default_category": (_is_slug, N_("a category slug such as tin-tuc-su-kien")),
+    "logo": (_is_site_path, N_('the path of an image in the site, relative to its folder, '
+                               'e.g. "anh/logo.png"')),
+    "banner": (_is_lines, N_('a list of one to four lines, e.g. ["ỦY BAN NHÂN DÂN PHƯỜNG '
+                             'PHÚC ĐỒNG", "CỔNG THÔNG TIN ĐIỆN TỬ"]')),
+    "short_name": (_is_text, N_("a non-empty text")),
+    "theme_color": (_is_colour, N_('a colour written #rrggbb, e.g. "#a30d0d"')),
 }
-TABLES = {"categories", "contact", "images"}
+TABLES = {"categories", "contact", "images", "menu", "footer", "notice", "english"}
 CONTACT_KEYS = {field for field in Contact.__slots__}
 
 
@@ -138,15 +227,55 @@ def key_lines(text: str) -> dict[str, int]:
     """Map "key" and "table.key" to their 1-based line in a TOML file."""
     lines: dict[str, int] = {}
     table = ""
+    arrays: dict[str, int] = {}      # each [[array]] of tables: how many written so far
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if header := re.fullmatch(r"\[\s*([^\]]+?)\s*\]\s*(#.*)?", stripped):
-            table = header.group(1)
+        if header := re.fullmatch(r"\[\[\s*([^\]]+?)\s*\]\]\s*(#.*)?", stripped):
+            table = _table_path(header.group(1), arrays, new_entry=True)
+            lines.setdefault(table, number)
+        elif header := re.fullmatch(r"\[\s*([^\]]+?)\s*\]\s*(#.*)?", stripped):
+            table = _table_path(header.group(1), arrays, new_entry=False)
             lines.setdefault(table, number)
         elif key := re.match(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""", line):
             name = key.group(1).strip("\"'")
             lines.setdefault(f"{table}.{name}" if table else name, number)
     return lines
+
+
+def _table_path(header: str, arrays: dict[str, int], new_entry: bool) -> str:
+    """A table header's name with the entry of each array of tables in it:
+    [[menu]] → "menu[2]", then [[menu.items]] → "menu[2].items[0]"."""
+    path = ""
+    names = [part.strip().strip("\"'") for part in header.split(".")]
+    for number, name in enumerate(names, start=1):
+        path = f"{path}.{name}" if path else name
+        if number == len(names) and new_entry:
+            arrays[path] = arrays.get(path, 0) + 1
+            path += f"[{arrays[path] - 1}]"
+        elif path in arrays:
+            path += f"[{arrays[path] - 1}]"
+    return path
+
+
+def setting_line(site_dir: Path, key: str) -> int | None:
+    """The line of KEY ("logo", "menu[1].page") in SITE_DIR's site.toml, or of the
+    table that holds it, for problems found after loading."""
+    try:
+        lines = key_lines((Path(site_dir) / CONFIG_NAME).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return lines.get(_written(key, lines))
+
+
+def _written(key: str, lines: dict[str, int]) -> str:
+    """KEY (or the first entry of an array of tables KEY), or the nearest table holding it
+    that LINES knows ("" if none)."""
+    if f"{key}[0]" in lines and key not in lines:
+        return f"{key}[0]"
+    while key and key not in lines:
+        shorter = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", key)
+        key = shorter if shorter != key else ""
+    return key
 
 
 def _describe(value: object) -> str:
@@ -215,11 +344,15 @@ def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> 
             values["contact"] = _load_contact(value, lines, shown, errors)
         elif key == "images":
             values["images"] = _load_images(value, lines, shown, errors)
+        elif key in ("menu", "footer", "notice", "english"):
+            values.update(PORTAL_TABLES[key](value, lines, shown, errors))
         else:
             errors.append(ContentError(shown, lines.get(key), f"{key}: " + _("unknown setting"),
                                        hint=did_you_mean(key, [*TOP_LEVEL, *TABLES])))
     errors.raise_if_any()
 
+    if "banner" in values:
+        values["banner"] = tuple(values["banner"])
     if "base_url" in values and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     config = SiteConfig(site_dir=site_dir, output_dir=Path(output_dir or site_dir / "build"),
@@ -266,6 +399,167 @@ def _load_contact(value: object, lines: dict[str, int], shown: Path,
         else:
             fields[key] = text
     return Contact(**fields)
+
+
+def _problem(shown: Path, lines: dict[str, int], key: str, message: str,
+             hint: str = "") -> ContentError:
+    """A problem with KEY ("menu[1].page"), at its line or at its table's; shown without
+    the entries' numbers ("menu.page"), which the line number says."""
+    shown_key = re.sub(r"\[\d+\]", "", key)
+    return ContentError(shown, lines.get(_written(key, lines)), f"{shown_key}: " + message,
+                        hint=hint)
+
+
+def _expected(what: str, value: object) -> str:
+    return _("expected {what}, got {value}").format(what=what, value=_describe(value))
+
+
+def _table_of_texts(value: object, table: str, keys: dict[str, str], lines: dict[str, int],
+                    shown: Path, errors: ErrorList) -> dict[str, object]:
+    """The texts of a [TABLE] whose KEYS map to "text" or "lines" (a list of texts)."""
+    if not isinstance(value, dict):
+        errors.append(_problem(shown, lines, table, _("expected a table [{name}]").format(
+            name=table)))
+        return {}
+    fields: dict[str, object] = {}
+    for key, text in value.items():
+        if key not in keys:
+            errors.append(_problem(shown, lines, f"{table}.{key}", _("unknown setting"),
+                                   hint=did_you_mean(key, keys)))
+        elif keys[key] == "lines" and _is_lines(text):
+            fields[key] = tuple(text)
+        elif keys[key] == "lines":
+            errors.append(_problem(shown, lines, f"{table}.{key}", _expected(
+                _("a list of one to four lines"), text)))
+        elif keys[key] == "address" and not is_web_address(text):
+            errors.append(_problem(shown, lines, f"{table}.{key}", _expected(
+                _('an address such as "https://dichvucong.gov.vn/"'), text)))
+        elif not _is_text(text):
+            errors.append(_problem(shown, lines, f"{table}.{key}", _expected(
+                _("a non-empty text"), text)))
+        else:
+            fields[key] = text.strip()
+    return fields
+
+
+def _load_menu(value: object, lines: dict[str, int], shown: Path,
+               errors: ErrorList) -> dict[str, object]:
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        errors.append(_problem(shown, lines, "menu", _(
+            "expected [[menu]] entries, each with title = and one of page =, category =, "
+            "listing = or url =")))
+        return {}
+    entries = [_menu_entry(entry, f"menu[{number}]", lines, shown, errors)
+               for number, entry in enumerate(value)]
+    return {"menu": tuple(entry for entry in entries if entry is not None)}
+
+
+def _menu_entry(raw: dict, key: str, lines: dict[str, int], shown: Path, errors: ErrorList,
+                nested: bool = False) -> MenuEntry | None:
+    """One entry, or None (its problems in ERRORS)."""
+    before = len(errors.errors)
+    allowed = ("title", *MENU_TARGETS) if nested else ("title", *MENU_TARGETS, "items")
+    for name in raw:
+        if name not in allowed:
+            hint = (_("the menu has one level of items: put this entry beside the others")
+                    if name == "items" else did_you_mean(name, allowed))
+            errors.append(_problem(shown, lines, f"{key}.{name}", _("unknown setting"), hint))
+    title = raw.get("title", "")
+    if not isinstance(title, str) or ("title" in raw and not title.strip()):
+        errors.append(_problem(shown, lines, f"{key}.title", _expected(_("a non-empty text"),
+                                                                        title)))
+    targets = [name for name in MENU_TARGETS if name in raw]
+    items = raw.get("items", []) if not nested else []
+    kind = targets[0] if targets else ""
+    target = raw.get(kind, "")
+    if len(targets) > 1:
+        errors.append(_problem(shown, lines, key, _(
+            "an entry links to one place: it has {names}").format(names=", ".join(targets)),
+            hint=_("keep one of page =, category =, listing = and url =, or make the others "
+                   "its [[menu.items]]")))
+    elif not targets and not items:
+        errors.append(_problem(shown, lines, key, _("this entry links nowhere"), hint=_(
+            'give it page = "/gioi-thieu/", category = "tin-tuc-su-kien", '
+            'listing = "/tin-tuc/" or url = "https://…"')))
+    elif kind == "page" and not (_is_text(target) and "://" not in target):
+        errors.append(_problem(shown, lines, f"{key}.page", _expected(
+            _('the address of a page of the site, e.g. "/gioi-thieu/"'), target)))
+    elif kind == "category" and not _is_slug(target):
+        errors.append(_problem(shown, lines, f"{key}.category", _expected(
+            _("a category slug such as tin-tuc-su-kien"), target)))
+    elif kind == "listing" and (not isinstance(target, str)
+                                or target.strip("/") + "/" not in MENU_LISTINGS):
+        errors.append(_problem(shown, lines, f"{key}.listing", _(
+            "{value} is not one of the site's listings").format(value=_describe(target)),
+            hint=did_you_mean(str(target).strip("/") + "/", MENU_LISTINGS) or _(
+                "one of {names}").format(names=", ".join(f"/{name}" for name in MENU_LISTINGS))))
+    elif kind == "url" and not is_web_address(target):
+        errors.append(_problem(shown, lines, f"{key}.url", _expected(
+            _('an address such as "https://dichvucong.gov.vn/"'), target)))
+    elif kind in ("url", "") and not title:
+        errors.append(_problem(shown, lines, key, _("title = is missing"), hint=_(
+            "a link to another site, or a group of items, needs the text the menu shows")))
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        errors.append(_problem(shown, lines, f"{key}.items", _(
+            "expected [[menu.items]] entries, each with title = and one of page =, "
+            "category =, listing = or url =")))
+        items = []
+    children = [_menu_entry(item, f"{key}.items[{number}]", lines, shown, errors, nested=True)
+                for number, item in enumerate(items)]
+    if len(errors.errors) > before:
+        return None
+    if kind in ("page", "listing"):
+        target = target.strip().strip("/") + "/" if target.strip().strip("/") else ""
+    return MenuEntry(key, title.strip(), kind, target.strip() if kind == "url" else target,
+                     tuple(child for child in children if child is not None))
+
+
+def _load_footer(value: object, lines: dict[str, int], shown: Path,
+                 errors: ErrorList) -> dict[str, object]:
+    if not isinstance(value, dict):
+        errors.append(_problem(shown, lines, "footer", _("expected a table [footer]")))
+        return {}
+    for key in value:
+        if key != "links":
+            errors.append(_problem(shown, lines, f"footer.{key}", _("unknown setting"),
+                                   hint=did_you_mean(key, ["links"])))
+    links = value.get("links", [])
+    if not isinstance(links, list) or not all(isinstance(link, dict) for link in links):
+        errors.append(_problem(shown, lines, "footer.links", _(
+            "expected [[footer.links]] entries, each with title = and url =")))
+        return {}
+    found = []
+    for number, link in enumerate(links):
+        fields = _table_of_texts(link, f"footer.links[{number}]",
+                                 {"title": "text", "url": "address"}, lines, shown, errors)
+        missing = [key for key in ("title", "url") if key not in link]
+        for key in missing:
+            errors.append(_problem(shown, lines, f"footer.links[{number}]", _(
+                "{key} = is missing").format(key=key)))
+        if len(fields) == 2:
+            found.append(FooterLink(**fields))
+    return {"footer_links": tuple(found)}
+
+
+def _load_notice(value: object, lines: dict[str, int], shown: Path,
+                 errors: ErrorList) -> dict[str, object]:
+    fields = _table_of_texts(value, "notice", {"text": "text", "link": "address",
+                                               "link_text": "text"}, lines, shown, errors)
+    if isinstance(value, dict) and "text" not in value:
+        errors.append(_problem(shown, lines, "notice", _("text = is missing"), hint=_(
+            'e.g. text = "Từ ngày 01/07/2025, phường Phúc Đồng đã được sáp nhập …"')))
+    return {"notice": Notice(**fields)} if "text" in fields else {}
+
+
+def _load_english(value: object, lines: dict[str, int], shown: Path,
+                  errors: ErrorList) -> dict[str, object]:
+    keys = {"name": "text", "banner": "lines", "agency": "text", "address": "text",
+            "notice": "text", "notice_link_text": "text"}
+    return {"english": English(**_table_of_texts(value, "english", keys, lines, shown, errors))}
+
+
+PORTAL_TABLES = {"menu": _load_menu, "footer": _load_footer, "notice": _load_notice,
+                 "english": _load_english}
 
 
 def _is_widths(value: object) -> bool:

@@ -81,6 +81,8 @@ def scan_inputs(config: SiteConfig) -> Inputs:
                        ("theme/templates", default_theme_dir("templates")),
                        ("theme/static", default_theme_dir("static"))):
         _stamp_tree(root, name, stamps, inputs=True)
+    if config.logo:              # anywhere in the site: its icons are made from it
+        _stamp_tree(config.site_dir / config.logo, "logo", stamps, inputs=True)
     context = hashlib.sha256(" ".join([
         generator_digest(), jinja2.__version__, PIL.__version__, config_digest(config),
         repr(dataclasses.replace(config, jobs=None))]).encode()).hexdigest()

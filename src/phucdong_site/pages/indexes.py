@@ -7,9 +7,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.errors import ContentError
+from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.language import N_, Np_, deferred
 from phucdong_site.models import Article, Site
+from phucdong_site.pages.identity import Identity, site_identity
+from phucdong_site.pages.menu import Menus, resolve_menus
 from phucdong_site.pages.urls import category_url, month_url, tag_url
 from phucdong_site.text import collation_key, slugify
 
@@ -78,6 +80,8 @@ class SiteIndex:
     category_by_slug: dict[str, Category]
     tag_by_slug: dict[str, Tag]
     warnings: tuple[ContentError, ...] = ()   # tags spelled differently in different articles
+    menus: Menus = Menus((), ())         # the header's menu, Vietnamese and English
+    identity: Identity = Identity()      # the logo, icons and manifest the pages link
 
 
 @functools.lru_cache(maxsize=4096)
@@ -109,10 +113,15 @@ def build_index(site: Site, config: SiteConfig) -> SiteIndex:
               for (year, month), articles in sorted(by_month.items(), reverse=True)]
     categories.sort(key=lambda c: collation_key(c.name))
     tags.sort(key=lambda t: collation_key(t.name))
+    # The menu and the logo are checked here, with the site: both fail a build (and check).
+    menus, problems = resolve_menus(site, config, {c.slug: c.name for c in categories})
+    identity, logo_problems = site_identity(config)
+    ErrorList([*logo_problems, *problems]).raise_if_any()
     return SiteIndex(categories=tuple(categories), tags=tuple(tags), months=tuple(months),
                      category_by_slug={c.slug: c for c in categories},
                      tag_by_slug={t.slug: t for t in tags},
-                     warnings=tuple(_spelling_warnings(site, names, spellings)))
+                     warnings=tuple(_spelling_warnings(site, names, spellings)),
+                     menus=menus, identity=identity)
 
 
 def _chosen_spelling(counts: Counter[str]) -> str:

@@ -44,6 +44,7 @@ from phucdong_site.pages import (
     aliases,
     build_index,
     feed_files,
+    identity_files,
     plan_pages,
     redirect_map,
     robots,
@@ -127,8 +128,9 @@ def plan_site(site: Site, config: SiteConfig, left_out: LeftOut,
 
 
 def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
-               published: Path | None = None) -> list[tuple[str, str]]:
-    """Feeds, sitemap.xml, robots.txt and redirects.map: (path, text).
+               published: Path | None = None) -> list[tuple[str, str | bytes]]:
+    """Feeds, sitemap.xml, robots.txt, redirects.map, and the icons and web manifest made
+    from the logo: (path, text or bytes).
 
     PUBLISHED is the folder holding the processed photos, for the feeds' enclosure sizes.
     """
@@ -140,6 +142,7 @@ def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
     files.append(("sitemap.xml", sitemap(public, absolute_url)))
     files.append(("robots.txt", robots(config)))
     files.append((MAP_FILE, redirect_map(aliases(planned.site.documents), config.base_path)))
+    files += identity_files(planned.index.identity, config)
     return files
 
 
@@ -299,7 +302,10 @@ def write_texts_and_statics(planned: Plan, config: SiteConfig, env: jinja2.Envir
     sizes), but not a text the site's root/ replaces; and the theme's static files."""
     for path, text in text_files(planned, config, env, staging.path):
         if path not in REPLACEABLE or path not in (root or {}):
-            staging.write_text(path, text)
+            if isinstance(text, bytes):
+                staging.write_bytes(path, text)
+            else:
+                staging.write_text(path, text)
     for static in statics.values():
         staging.copy(static.output_path, static.source)
 

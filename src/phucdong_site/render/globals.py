@@ -49,5 +49,6 @@ def template_globals(site: Site, config: SiteConfig, index: SiteIndex, absolute_
     return {"cover": cover, "breadcrumb_json": breadcrumb_json, "article_json": article_json,
             "is_scheduled": is_scheduled,
             "nav_categories": tuple(category.link for category in index.categories),
+            "menus": index.menus, "identity": index.identity,
             "category_name": config.category_name,
             "tag_url": lambda name: tag_url(tag_slug(name))}
