@@ -173,3 +173,23 @@ def test_an_unchanged_build_notices_that_an_article_expired(site):
     later = run_cli("build", str(site.root), env={**os.environ, **EXPIRED})
     assert later.returncode == 0 and "1 expired" in later.stdout
     assert "cat-dien" not in built_text(site, "tin-tuc/index.html")
+
+
+def test_menu_logo_and_address_problems_come_in_one_run(site):
+    """Problems found while planning (the menu, the logo, two things on one address) are
+    reported together, not one stage per run."""
+    (site.root / "anh").mkdir()
+    (site.root / "anh" / "logo.png").write_text("not an image", encoding="utf-8")
+    with (site.root / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[[menu]]\ntitle = "Thiếu"\npage = "/khong-co/"\n')
+    text = (site.root / "site.toml").read_text(encoding="utf-8")
+    (site.root / "site.toml").write_text('logo = "anh/logo.png"\n' + text, encoding="utf-8")
+    site.article("2024/hoi-nghi.md", ARTICLE + "aliases: [/tin-tuc/]\n")
+    site.article("trang/a.md", 'title: "A"\nmenu: "Không có"')
+    result = site.check()
+    assert result.returncode == 1
+    for line in ("content/2024/hoi-nghi.md:4: aliases[0]: /tin-tuc/ is the address of",
+                 'content/trang/a.md:3: menu: no entry of the menu is called "Không có"',
+                 "site.toml:1: logo: anh/logo.png is not an image",
+                 "site.toml:", "menu.page: /khong-co/ is not a page of the site", "4 problems"):
+        assert line in result.stderr, result.stderr

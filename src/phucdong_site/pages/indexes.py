@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.errors import ContentError
 from phucdong_site.language import N_, Np_, deferred
 from phucdong_site.models import Article, Site
 from phucdong_site.pages.identity import Identity, site_identity
@@ -82,6 +82,8 @@ class SiteIndex:
     warnings: tuple[ContentError, ...] = ()   # tags spelled differently in different articles
     menus: Menus = Menus((), ())         # the header's menu, Vietnamese and English
     identity: Identity = Identity()      # the logo, icons and manifest the pages link
+    # The menu's and the logo's problems: planning reports them with its own, in one run.
+    problems: tuple[ContentError, ...] = ()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -113,11 +115,11 @@ def build_index(site: Site, config: SiteConfig) -> SiteIndex:
               for (year, month), articles in sorted(by_month.items(), reverse=True)]
     categories.sort(key=lambda c: collation_key(c.name))
     tags.sort(key=lambda t: collation_key(t.name))
-    # The menu and the logo are checked here, with the site: both fail a build (and check).
+    # The menu and the logo are checked here, with the site: both fail a build (and check),
+    # through plan_pages, which adds the problems of the pages' addresses.
     menus, problems = resolve_menus(site, config, {c.slug: c.name for c in categories})
     identity, logo_problems = site_identity(config)
-    ErrorList([*logo_problems, *problems]).raise_if_any()
-    return SiteIndex(categories=tuple(categories), tags=tuple(tags), months=tuple(months),
+    return SiteIndex(problems=(*logo_problems, *problems), categories=tuple(categories), tags=tuple(tags), months=tuple(months),
                      category_by_slug={c.slug: c for c in categories},
                      tag_by_slug={t.slug: t for t in tags},
                      warnings=tuple(_spelling_warnings(site, names, spellings)),

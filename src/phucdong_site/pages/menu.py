@@ -144,8 +144,10 @@ def _with_pages(top: list[MenuLink], pages: tuple[Page, ...], lang: str,
                                        "menu: " + _("no entry of the menu is called {parent}")
                                        .format(parent=f'"{parent}"'),
                                        hint=did_you_mean(parent, [link.title for link in rest])
-                                       or _("the menu's entries: {names}").format(
-                                           names=", ".join(f'"{link.title}"' for link in rest))))
+                                       or (_("the menu's entries: {names}").format(
+                                           names=", ".join(f'"{link.title}"' for link in rest))
+                                           if rest else _("write menu: true to make the page "
+                                                          "an entry of its own"))))
             continue
         link = rest[spot]
         rest[spot] = MenuLink(link.title, link.url, link.external, (*link.items, MenuLink(

@@ -231,7 +231,7 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex,
         related_lists = all_related(site.articles, RELATED_COUNT)
     planned = Planned(site, config, index, related_lists, _newest(site.articles))
     pages = [page for planner in PLANNERS for page in planner(planned)]
-    one_file_each(pages, alias_clashes(site, config))
+    one_file_each(pages, (*index.problems, *alias_clashes(site, config)))
     return pages
 
 
