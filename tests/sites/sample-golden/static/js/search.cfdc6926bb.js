@@ -189,10 +189,19 @@
     heading.appendChild(link);
     var date = document.createElement("p");
     date.className = "meta";
-    var time = document.createElement("time");
-    time.dateTime = doc.i;
-    time.textContent = "Ngày đăng " + doc.d;
-    date.appendChild(time);
+    // A document other than an article (a page) says what it is: doc.k is its label.
+    if (doc.k) {
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = doc.k;
+      date.appendChild(kind);
+    }
+    if (doc.d) {
+      var time = document.createElement("time");
+      time.dateTime = doc.i;
+      time.textContent = (doc.k ? " · Cập nhật " : "Ngày đăng ") + doc.d;
+      date.appendChild(time);
+    }
     var text = document.createElement("p");
     text.className = "snippet";
     highlight(text, snippet(doc, words), words);
