@@ -123,8 +123,30 @@ def article_url(published: datetime, slug: str) -> str:
     return f"{published:%Y/%m}/{slug}/"
 
 
+class Shown:
+    """What every kind with a page of its own gives its templates: the body's HTML, the
+    cover (the first photo) and the front matter's unknown keys."""
+
+    __slots__ = ()
+    body: Body
+    photos: tuple[Photo, ...]
+    extra: tuple[tuple[str, object], ...]
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
+
+    @property
+    def cover(self) -> Photo | None:
+        return self.photos[0] if self.photos else None
+
+    @property
+    def meta(self) -> dict[str, object]:
+        return dict(self.extra)
+
+
 @dataclass(frozen=True, slots=True)
-class Article:
+class Article(Shown):
     source: Path                 # content/2021/abc.md, relative to the site root
     title: str
     published: datetime          # timezone-aware, in the site's time zone
@@ -155,21 +177,9 @@ class Article:
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", article_url(self.published, self.slug))
 
-    @property
-    def body_html(self) -> str:
-        return self.body.html
-
-    @property
-    def cover(self) -> Photo | None:
-        return self.photos[0] if self.photos else None
-
-    @property
-    def meta(self) -> dict[str, object]:
-        return dict(self.extra)
-
 
 @dataclass(frozen=True, slots=True)
-class Page:
+class Page(Shown):
     """A page without a date in the news: Giới thiệu, Liên hệ, Lịch tiếp công dân. Its URL is
     its path under content/trang/ (English ones under en/)."""
 
@@ -192,18 +202,6 @@ class Page:
     aliases: tuple[str, ...] = ()
     alias_lines: tuple[int, ...] = ()
     notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
-
-    @property
-    def body_html(self) -> str:
-        return self.body.html
-
-    @property
-    def cover(self) -> Photo | None:
-        return self.photos[0] if self.photos else None
-
-    @property
-    def meta(self) -> dict[str, object]:
-        return dict(self.extra)
 
 
 @dataclass(frozen=True, slots=True)
