@@ -11,6 +11,7 @@ import functools
 import http.server
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -86,6 +87,18 @@ def real(tmp_path_factory) -> Built:
     result = run_cli("build", str(REPO), "-o", str(out))
     assert result.returncode == 0, result.stderr
     return Built(out, "http://localhost:8000/")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Built:
+    """The golden test's sample site (tests/sites/sample/): pages, an English page, a menu, a
+    logo, an attachment, old addresses, root/ files and an expired article. At its own
+    base_url: one of its articles links another by its absolute address."""
+    root = tmp_path_factory.mktemp("sample") / "site"
+    shutil.copytree(REPO / "tests" / "sites" / "sample", root)
+    result = run_cli("build", str(root), env={**os.environ, "SOURCE_DATE_EPOCH": "1735689600"})
+    assert result.returncode == 0, result.stderr
+    return Built(root / "build", "https://phucdong.gov.vn/")
 
 
 # --- feeds -----------------------------------------------------------------------------
@@ -196,13 +209,13 @@ def _newer_than_the_validator(message: dict) -> bool:
                                   "element \u201cimg\u201d at this point.")
 
 
-def test_every_page_of_both_sites_passes_the_nu_validator(generated, real, tmp_path):
+def test_every_page_of_the_sites_passes_the_nu_validator(generated, real, sample, tmp_path):
     java = shutil.which("java")
     assert java, "Java is missing: `make test` installs default-jre-headless"
     # A page with a known error proves the validator ran and reports through this path.
     canary = tmp_path / "canary.html"
     canary.write_text("<!DOCTYPE html><html lang=vi><title>x</title><p><div></span>")
-    pages = [*generated.html_pages(), *real.html_pages()]
+    pages = [*generated.html_pages(), *real.html_pages(), *sample.html_pages()]
     assert len(pages) > 500
     result = subprocess.run([java, "-Xss4m", "-jar", str(_vnu_jar()), "--errors-only",
                              "--format", "json", str(canary), *map(str, pages)],
@@ -326,6 +339,18 @@ def test_crawler_finds_no_broken_link_in_the_real_site(real):
     assert result.broken == []
     assert ("/2021/01/ban-thuong-vu-quan-uy-long-bien-lam-viec-voi-phuong-phuc-dong-"
             "ve-nhiem-vu-trong/") in result.pages
+
+
+def test_crawler_finds_no_broken_link_in_the_sample_site_of_every_kind(sample):
+    result = crawl(sample)
+    assert result.broken == []          # the attachment and the icons were fetched too
+    prefix = "/"
+    for reached in ("gioi-thieu/", "gioi-thieu/co-cau-to-chuc/", "lien-he/", "en/contact/"):
+        assert f"{prefix}{reached}" in result.pages, reached
+    assert 'href="/gioi-thieu/quy-che.pdf"' in result.pages[f"{prefix}gioi-thieu/"]
+    assert 'href="/manifest.webmanifest"' in result.pages[prefix]
+    # The expired article leaves every list: nothing on the site links it any more.
+    assert f"{prefix}2024/12/thong-bao-tam-ngung-cap-dien-ngay-10-12-2024/" not in result.pages
 
 
 class _Head(HTMLParser):
