@@ -139,6 +139,43 @@ def test_alias_on_a_real_page_is_refused_at_its_line(site):
     assert site.build().returncode == 1 and not site.out.exists()
 
 
+@pytest.mark.parametrize("alias, owner", [
+    ("/gioi-thieu/index.html/x/", "content/trang/gioi-thieu.md"),     # a page made a folder
+    ("/Gioi-Thieu/", "content/trang/gioi-thieu.md"),      # nginx and some disks: one address
+    ("/sitemap.xml", "sitemap.xml, a file the build makes"),
+    ("/rss.xml/", "rss.xml, a file the build makes"),
+    ("/anh/x.jpg", "a folder of files the build makes"),
+    ("/tin-tuc/index.html/", "a page the site makes"),
+])
+def test_alias_on_or_around_a_file_the_build_writes_is_refused_at_its_line(site, alias, owner):
+    site.article("trang/gioi-thieu.md", 'title: "Giới thiệu"\n')
+    site.article("2021/a.md", f"""\
+        title: "Bài a"
+        date: 2021-01-07 18:11
+        aliases:
+          - /tin-tuc/a.html
+          - {alias}
+        """)
+    for command in (site.check, site.build):
+        result = command()
+        assert result.returncode == 1, result.stdout
+        assert f"content/2021/a.md:6: aliases[1]: {alias} is the address of {owner}" \
+            in result.stderr, result.stderr
+    assert not site.out.exists()
+
+
+def test_an_alias_inside_another_alias_is_refused(site):
+    site.article("2021/a.md", """\
+        title: "Bài a"
+        date: 2021-01-07 18:11
+        aliases: [/old/a.html, /old/a.html/b/]
+        """)
+    result = site.check()
+    assert result.returncode == 1
+    assert ("content/2021/a.md:4: aliases[1]: /old/a.html/b/ is the address of an old address "
+            "in content/2021/a.md (aliases[0])") in result.stderr
+
+
 def test_alias_with_dot_dot_is_refused_at_its_line(site):
     site.article("2021/a.md", """\
         title: "Bài a"

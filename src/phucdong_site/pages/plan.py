@@ -14,9 +14,11 @@ from phucdong_site.models import Article, Page, Site
 from phucdong_site.pages import urls
 from phucdong_site.pages.indexes import SiteIndex
 from phucdong_site.pages.listings import all_related, featured, most_viewed, neighbours, paginate
-from phucdong_site.pages.redirects import Alias, aliases, clashes
+from phucdong_site.pages.menu import ENGLISH_HOME
+from phucdong_site.pages.redirects import MAP_FILE, Alias, aliases, clashes
 from phucdong_site.pages.structured_data import Crumb
 from phucdong_site.pages.urls import file_of
+from phucdong_site.search import INDEX_DIR
 
 HOME_FEATURED = 5                # one large, the rest beside it
 HOME_MOST_VIEWED = 5
@@ -170,7 +172,8 @@ def content_pages(s: Planned) -> list[PageOutput]:
             children.setdefault(up[-1], []).append(page)
     planned = []
     for page in every:
-        home = HOME if page.lang == "vi" else Crumb("Home", urls.HOME)
+        home = HOME if page.lang == "vi" else Crumb(
+            "Home", ENGLISH_HOME if ENGLISH_HOME in by_url else urls.HOME)
         above = [by_url[url] for url in _ancestors(page.url) if url in by_url]
         below = children.get(page.url, [])
         planned.append(PageOutput(file_of(page.url), "page.html", {
@@ -216,6 +219,64 @@ def alias_clashes(site: Site, config: SiteConfig) -> list[ContentError]:
     return clashes(aliases(site.documents), config.base_path)[0]
 
 
+# What a build writes besides its pages, which an old address may not take either: files at
+# the root (feeds, sitemap, robots, the nginx map, the logo's icons and manifest), and the
+# folders of the theme's static files, of photo renditions and of the search index.
+SITE_FILES = ("rss.xml", "atom.xml", "sitemap.xml", "robots.txt", MAP_FILE, "favicon.ico",
+              "apple-touch-icon.png", "icon-192.png", "icon-512.png", "manifest.webmanifest")
+SITE_FOLDERS = ("static/", "anh/", INDEX_DIR)
+
+
+def alias_collisions(pages: Sequence[PageOutput], site: Site,
+                     index: SiteIndex) -> list[ContentError]:
+    """Aliases whose redirect page would be, or sit inside, or hold, a file the build writes
+    or another alias's page: written anyway, it would replace a page by a folder, or be
+    replaced by one. Compared without capitals: nginx's map does not tell them apart, nor
+    does a Windows or macOS disk. The same file exactly is one_file_each's to report, and
+    two aliases on one address clashes'."""
+    redirects = [page for page in pages if isinstance(page.context.get("alias"), Alias)]
+    owners: dict[str, str] = {}          # lower-case file -> what writes it
+    for page in pages:
+        if page.template != "redirect.html":
+            owners.setdefault(page.path.lower(), page.source.as_posix() if page.source
+                              else _("a page the site makes"))
+    for path in (*SITE_FILES, *(f"{category.url}rss.xml" for category in index.categories),
+                 *(path for path, _attachment in site.files)):
+        owners.setdefault(path.lower(), _("{path}, a file the build makes").format(path=path))
+    exact = {page.path for page in pages if page.template != "redirect.html"}
+    aliased: dict[str, PageOutput] = {}
+    for page in redirects:
+        aliased.setdefault(page.path.lower(), page)
+    holding = {folder for path in (*owners, *aliased) for folder in _folders(path)}
+    errors = []
+    for page in redirects:
+        alias, file = page.context["alias"], page.path.lower()
+        if page.path in exact:
+            continue                     # one_file_each reports it, naming the page
+        clash = owners.get(file)
+        for folder in _folders(file):
+            inside = folder.rstrip("/")
+            if clash is None and inside in owners:
+                clash = owners[inside]
+            elif clash is None and inside in aliased:
+                other = aliased[inside].context["alias"]
+                clash = _("an old address in {path} ({field})").format(
+                    path=other.source.as_posix(), field=other.field)
+        if clash is None and (f"{file}/" in holding or file.startswith(SITE_FOLDERS)):
+            clash = _("a folder of files the build makes")
+        if clash is not None:
+            errors.append(alias.error(_("/{alias} is the address of {others}").format(
+                alias=alias.path, others=clash), _(
+                    "an old address must be one no page has now: remove it from aliases:")))
+    return errors
+
+
+def _folders(path: str) -> list[str]:
+    """a/b/c.html → [a/, a/b/]."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:end]) + "/" for end in range(1, len(parts) + 1)]
+
+
 # Every page type's planner, in the order the site's pages are listed (the sitemap's order).
 PLANNERS: tuple[Callable[[Planned], list[PageOutput]], ...] = (
     home_pages, category_pages, tag_pages, archive_pages, article_pages, content_pages,
@@ -231,7 +292,8 @@ def plan_pages(site: Site, config: SiteConfig, index: SiteIndex,
         related_lists = all_related(site.articles, RELATED_COUNT)
     planned = Planned(site, config, index, related_lists, _newest(site.articles))
     pages = [page for planner in PLANNERS for page in planner(planned)]
-    one_file_each(pages, (*index.problems, *alias_clashes(site, config)))
+    one_file_each(pages, (*index.problems, *alias_clashes(site, config),
+                          *alias_collisions(pages, site, index)))
     return pages
 
 

@@ -1,4 +1,5 @@
 from phucdong_site.search.index import (
+    INDEX_DIR,
     ArticleTerms,
     SearchTerms,
     article_terms,
@@ -8,6 +9,7 @@ from phucdong_site.search.index import (
 )
 
 __all__ = [
+    "INDEX_DIR",
     "ArticleTerms",
     "SearchTerms",
     "article_terms",
