@@ -284,12 +284,16 @@ def test_bad_settings_are_reported_at_their_line(site, entry, offset, message):
                for problem in result.stderr.splitlines()), result.stderr
 
 
-@pytest.mark.parametrize("case", ["missing", "not an image", "enormous", "huge file",
-                                  "link out of the site"])
+@pytest.mark.parametrize("case", ["missing", "not an image", "truncated", "enormous",
+                                  "huge file", "link out of the site"])
 def test_bad_logo_is_reported_at_its_line(portal, tmp_path, case):
     path = portal.root / "anh" / "logo.png"
+    whole = path.read_bytes()
     path.unlink()
-    if case == "not an image":
+    if case == "truncated":          # a good header: only decoding finds the rest missing
+        path.write_bytes(whole[:len(whole) // 2])
+        message = "anh/logo.png is not an image that can be read"
+    elif case == "not an image":
         path.write_text("<svg></svg>", encoding="utf-8")
         message = "anh/logo.png is not an image that can be read"
     elif case == "enormous":

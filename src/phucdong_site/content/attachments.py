@@ -17,7 +17,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from phucdong_site.errors import os_reason
-from phucdong_site.language import _
+from phucdong_site.language import _, decimal
 from phucdong_site.models import Attachment
 from phucdong_site.text import slugify
 
@@ -110,8 +110,8 @@ def inspect_document(source: Path, site_dir: Path,
     full = site_dir / source
     size = full.stat().st_size
     if size > max_bytes:
-        raise DocumentProblem(_("{name} is {size:.1f} MB, over the limit of {limit} MB for "
-                                "an attachment").format(name=source.name, size=size / 2**20,
+        raise DocumentProblem(_("{name} is {size} MB, over the limit of {limit} MB for "
+                                "an attachment").format(name=source.name, size=decimal(size / 2**20, 1),
                                                         limit=max_bytes // 2**20),
                               hint=_("compress it (a scan at 150 dpi is enough to read), or "
                                      "split it into several files"))

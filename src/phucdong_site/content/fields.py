@@ -23,7 +23,7 @@ from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, Split, sp
 from phucdong_site.content.hints import field_hint, photo_shape
 from phucdong_site.content.markup import BodyTooComplex, render_body
 from phucdong_site.errors import ContentError, ErrorList, field_label
-from phucdong_site.language import N_, Deferred, _, deferred
+from phucdong_site.language import N_, Deferred, _, decimal, deferred
 from phucdong_site.models import Attachment, Photo
 from phucdong_site.photos import (
     PhotoFile,
@@ -89,8 +89,8 @@ def read_text(path: Path, shown: Path) -> str:
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
         raise ContentError(shown, None, field_label("file") + ": " + _(
-            "{size:.1f} MB is too large for an article (the limit is {limit} MB of text)").format(
-                size=size / 2**20, limit=MAX_TEXT_BYTES // 2**20),
+            "{size} MB is too large for an article (the limit is {limit} MB of text)").format(
+                size=decimal(size / 2**20, 1), limit=MAX_TEXT_BYTES // 2**20),
             hint=_("split it into several articles; photos go in photos:, not the text"))
     data = path.read_bytes()
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from phucdong_site.config import CONFIG_NAME, SiteConfig, setting_line
 from phucdong_site.errors import ContentError
-from phucdong_site.language import _
+from phucdong_site.language import _, decimal
 from phucdong_site.photos import (
     ENORMOUS,
     LOGO_MAX_BYTES,
@@ -52,7 +52,7 @@ def site_identity(config: SiteConfig) -> tuple[Identity, list[ContentError]]:
         hint = _("the path is relative to the site's folder, the one that holds site.toml")
     elif path.stat().st_size > LOGO_MAX_BYTES:
         problem = _("{path} is {size} MB, more than the {most} MB a logo may be").format(
-            path=config.logo, size=round(path.stat().st_size / 2**20, 1),
+            path=config.logo, size=decimal(path.stat().st_size / 2**20, 1),
             most=LOGO_MAX_BYTES // 2**20)
         hint = square
     elif (size := image_size(path)) is None:

@@ -40,8 +40,9 @@ class MenuLink:
             return "page"
         if items and any(item.current(path, trail) for item in self.items):
             return "true"
-        if not self.external and self.url and (path.startswith(self.url) or self.url in trail):
-            return "true"
+        if (not self.external and self.url and self.url != ENGLISH_HOME
+                and (path.startswith(self.url) or self.url in trail)):
+            return "true"        # a home is the current page only: every page is under it
         return None
 
 

@@ -19,12 +19,15 @@ ENORMOUS = (0, 0)                # image_size() of one with more pixels than Pil
 
 
 def image_size(path: Path) -> tuple[int, int] | None:
-    """The pixel size of the image at PATH (read from its header only); ENORMOUS for one
-    with more pixels than Pillow opens; None if Pillow cannot read it."""
+    """The pixel size of the image at PATH; ENORMOUS for one with more pixels than Pillow
+    opens; None if Pillow cannot read it, or cannot decode all of it (a truncated file has a
+    good header). One over LOGO_MAX_SIDE is not decoded: its size is enough to refuse it."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(path) as image:
+                if max(image.size) <= LOGO_MAX_SIDE:
+                    image.load()
                 return image.size
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             return ENORMOUS

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from phucdong_site.errors import ContentError, ErrorList, field_label
-from phucdong_site.language import N_, _
+from phucdong_site.language import N_, _, decimal
 from phucdong_site.render.theme import refuse_outside_links
 
 ROOT_FOLDER = "root"             # in the site folder
@@ -57,17 +57,17 @@ def root_files(site_dir: Path) -> dict[str, Path]:
             shown = path.relative_to(site_dir)
             if size > MAX_FILE_BYTES:
                 errors.append(ContentError(shown, None, field_label("file") + ": " + _(
-                    "{size:.1f} MB is too large for a file at the site's root (the limit is "
-                    "{limit} MB)").format(size=size / 2**20, limit=MAX_FILE_BYTES // 2**20),
+                    "{size} MB is too large for a file at the site's root (the limit is "
+                    "{limit} MB)").format(size=decimal(size / 2**20, 1), limit=MAX_FILE_BYTES // 2**20),
                     hint=_("documents go under content/, linked from a page or an article")))
                 continue
             total += size
             found[path.relative_to(root).as_posix()] = path
     if len(found) > MAX_FILES or total > MAX_TOTAL_BYTES:
         errors.append(ContentError(Path(ROOT_FOLDER), None, field_label("file") + ": " + _(
-            "{count} files, {size:.1f} MB: more than a site's root holds (the limits are "
+            "{count} files, {size} MB: more than a site's root holds (the limits are "
             "{files} files and {limit} MB)").format(
-                count=len(found), size=total / 2**20, files=MAX_FILES,
+                count=len(found), size=decimal(total / 2**20, 1), files=MAX_FILES,
                 limit=MAX_TOTAL_BYTES // 2**20),
             hint=_("root/ is for robots.txt, favicon.ico and verification files; documents go "
                    "under content/, linked from a page or an article")))
