@@ -44,3 +44,31 @@ def test_a_burst_of_saves_comes_out_as_one_batch(tmp_path: Path):
         assert watcher.next_batch(timeout=1.0) is None
     finally:
         watcher.stop()
+
+
+def test_the_logo_is_watched_where_site_toml_puts_it(tmp_path: Path):
+    """The icons are made from the logo: a new logo, or the logo setting moved, rebuilds."""
+    (tmp_path / "content").mkdir()
+    for folder in ("anh", "bieu-trung"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "logo.png").write_bytes(b"1")
+    logo = {"now": Path("anh/logo.png")}
+    watcher = Watcher(tmp_path, logo=lambda: logo["now"])
+    watcher.start()
+    try:
+        time.sleep(0.3)
+        (tmp_path / "anh" / "logo.png").write_bytes(b"2")
+        (tmp_path / "anh" / "khac.png").write_bytes(b"2")       # not the logo: not read
+        batch = watcher.next_batch(timeout=10)
+        assert batch and {(c.kind, c.path.as_posix()) for c in batch} == {
+            (ChangeKind.CONFIG, "anh/logo.png")}
+        logo["now"] = Path("bieu-trung/logo.png")
+        (tmp_path / "site.toml").write_text('logo = "bieu-trung/logo.png"\n', encoding="utf-8")
+        assert watcher.next_batch(timeout=10)                   # site.toml itself
+        time.sleep(0.3)
+        (tmp_path / "bieu-trung" / "logo.png").write_bytes(b"3")
+        batch = watcher.next_batch(timeout=10)
+        assert batch and {(c.kind, c.path.as_posix()) for c in batch} == {
+            (ChangeKind.CONFIG, "bieu-trung/logo.png")}
+    finally:
+        watcher.stop()

@@ -405,7 +405,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: b
     url = site_url(host, server.server_address[1])
     rebuilder = Rebuilder(site_dir, output_dir, url, state, quiet=quiet, verbose=verbose,
                           progress=progress)
-    watcher = Watcher(site_dir)
+    watcher = Watcher(site_dir, logo=lambda: _logo(site_dir))
     worker = threading.Thread(target=_rebuild_loop, args=(watcher, rebuilder), daemon=True,
                               name="rebuild")
     previous = signal.signal(signal.SIGTERM, _interrupt)
@@ -425,6 +425,16 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: b
             # A rebuild cut short leaves only its staging folder, which the next run removes.
             worker.join(timeout=10)
         server.server_close()
+
+
+def _logo(site_dir: Path) -> Path | None:
+    """The logo site.toml names now, relative to the site; None when none, or while
+    site.toml cannot be read (the rebuild reports that)."""
+    try:
+        logo = load_config(site_dir).logo
+    except (ErrorList, OSError):
+        return None
+    return Path(logo) if logo else None
 
 
 def _interrupt(signum, frame) -> None:

@@ -6,9 +6,9 @@ idle `serve` costs nothing on a site of thousands of articles. It is a runtime d
 of `serve` only; `build` and `check` never import it.
 
 Only content/, templates/, static/ and root/ are watched recursively, plus the site folder itself
-without recursion (for site.toml, and for one of those folders being created). Watching
-the whole site folder would also watch build/ and .cache/, where every rebuild writes
-thousands of files.
+without recursion (for site.toml, and for one of those folders being created), and the folder
+of the logo site.toml names (the icons are made from it). Watching the whole site folder
+would also watch build/ and .cache/, where every rebuild writes thousands of files.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import enum
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,8 +54,10 @@ class Change:
     path: Path                   # relative to the site folder
 
 
-def classify(path: Path, site_dir: Path) -> ChangeKind | None:
-    """The kind of a changed PATH, or None for a file no build reads (temporary files etc.)."""
+def classify(path: Path, site_dir: Path, logo: Path | None = None) -> ChangeKind | None:
+    """The kind of a changed PATH, or None for a file no build reads (temporary files etc.).
+    LOGO: the logo site.toml names, relative to the site folder: a change of the site's
+    identity, as site.toml's."""
     try:
         relative = path.resolve().relative_to(site_dir.resolve())
     except ValueError:
@@ -62,6 +65,8 @@ def classify(path: Path, site_dir: Path) -> ChangeKind | None:
     parts = relative.parts
     if not parts:
         return None
+    if logo is not None and relative == logo:
+        return ChangeKind.CONFIG
     name = parts[-1]
     if name.startswith(("~", ".#")) or name in NOISE_NAMES or name.endswith(NOISE_SUFFIXES):
         return None
@@ -85,8 +90,11 @@ class Watcher:
     """Watches SITE_DIR on background threads; next_batch() returns debounced changes."""
 
     def __init__(self, site_dir: Path, quiet: float = QUIET_SECONDS,
-                 max_wait: float = MAX_WAIT_SECONDS):
+                 max_wait: float = MAX_WAIT_SECONDS,
+                 logo: Callable[[], Path | None] = lambda: None):
+        """LOGO: the logo site.toml names now (asked again whenever site.toml changes)."""
         self.site_dir = site_dir.resolve()
+        self.logo_of, self.logo = logo, logo()
         self.quiet, self.max_wait = quiet, max_wait
         self.changes: queue.Queue[Change] = queue.Queue()
         self.stopping = threading.Event()
@@ -126,8 +134,13 @@ class Watcher:
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
 
     def _restart_tree_watch(self) -> None:
+        self.logo = self.logo_of()
         dirs = tuple(self.site_dir / name for name in WATCHED_DIRS
                      if (self.site_dir / name).is_dir())
+        if self.logo is not None and len(self.logo.parts) > 1 \
+                and self.logo.parts[0] not in WATCHED_DIRS \
+                and (folder := self.site_dir / self.logo.parent).is_dir():
+            dirs += (folder,)            # a logo at the top is the top watch's
         if dirs == self._watched:
             return
         self._tree_stop.set()
@@ -147,9 +160,9 @@ class Watcher:
                                        raise_interrupt=False):
             for _, name in events:
                 path = Path(name)
-                kind = classify(path, self.site_dir)
+                kind = classify(path, self.site_dir, self.logo)
                 if kind is None:
                     continue
-                if not recursive and path.name in WATCHED_DIRS:
-                    self._restart_tree_watch()
+                if not recursive and path.name in (*WATCHED_DIRS, CONFIG_NAME):
+                    self._restart_tree_watch()      # a folder made, or the logo moved
                 self.changes.put(Change(kind, path.resolve().relative_to(self.site_dir)))
