@@ -1,6 +1,7 @@
 """The command line contract: exit codes, help, and the README naming every command."""
 
 import re
+import shutil
 
 from conftest import REPO, run_cli
 
@@ -65,10 +66,10 @@ def test_without_a_site_the_error_says_where_it_looked_and_what_to_do(tmp_path):
 
 
 def test_a_default_build_warns_that_base_url_is_a_local_address(tmp_path):
-    # The repository's own site.toml, as a fresh clone has it.
+    # The repository's own site.toml, as a fresh clone has it, with the pages its menu names.
     (tmp_path / "site.toml").write_text((REPO / "site.toml").read_text(encoding="utf-8"),
                                         encoding="utf-8")
-    (tmp_path / "content").mkdir()
+    shutil.copytree(REPO / "content" / "trang", tmp_path / "content" / "trang")
     result = run_cli("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stderr.splitlines() if "base_url" in line)
