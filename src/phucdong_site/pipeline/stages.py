@@ -67,6 +67,7 @@ from phucdong_site.workers import Background
 
 MANY_PARSED = 200                # articles parsed in one build that make it a large one
 OUTPUT_TREES = "output-files.pickle"   # under .cache/: the files of the output and the previous
+COMPILED_TEMPLATES = "templates"       # under .cache/: Jinja's compiled templates
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
         planned = plan_site(site, config, left_out, remembered=True)
         statics = static_files(config.site_dir)
         root = root_files(config.site_dir)
-        env = site_environment(config, statics, planned.site, planned.index)
+        env = site_environment(config, statics, planned.site, planned.index,
+                               compiled=config.cache_dir / COMPILED_TEMPLATES)
         trees = read_checked(config.cache_dir / OUTPUT_TREES)
         with Staging(config.output_dir, preview=preview,
                      known_trees=trees if isinstance(trees, dict) else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import jinja2
 
@@ -23,9 +24,10 @@ from phucdong_site.render.theme import StaticFile
 
 
 def site_environment(config: SiteConfig, statics: dict[str, StaticFile], site: Site,
-                     index: SiteIndex) -> jinja2.Environment:
-    """The build's Jinja environment, with the portal's functions for templates."""
-    env = environment(config, statics)
+                     index: SiteIndex, compiled: Path | None = None) -> jinja2.Environment:
+    """The build's Jinja environment, with the portal's functions for templates; COMPILED:
+    a folder that keeps compiled templates between builds (see jinja.environment)."""
+    env = environment(config, statics, compiled)
     env.globals.update(template_globals(site, config, index, env.globals["absolute_url"]))
     return env
 
