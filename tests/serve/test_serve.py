@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
 import re
 import time
+from urllib.parse import urlsplit
 
 from conftest import run_cli, tree_bytes
 from servetools import Served
@@ -169,3 +171,32 @@ def test_serve_rebuilds_for_settings_templates_and_replaced_photos(site):
 
 def _photo_url(page: str) -> str:
     return re.search(r'<img [^>]*src="/(anh/[^"]+)"', page).group(1)
+
+
+def test_serve_answers_only_to_this_computers_names(site):
+    """DNS rebinding: a page of another site whose name now points at 127.0.0.1 must not
+    read drafts or the build's state; the event stream refuses other sites' pages too."""
+    write_article(site, "Nội dung.\n")
+    with Served(site.root) as served:
+        port = urlsplit(served.url).port
+
+        def ask(path: str, **headers) -> int:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                connection.putrequest("GET", path, skip_host=True)
+                for name, value in headers.items():
+                    connection.putheader(name, value)
+                connection.endheaders()
+                return connection.getresponse().status
+            finally:
+                connection.close()
+
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "[::1]", "192.168.1.20:8000"):
+            assert ask("/", Host=host) == 200, host
+        for host in (f"attacker.example:{port}", "phucdong.gov.vn", "[::1", ""):
+            assert ask("/", Host=host) == 421, host
+            assert ask("/_phucdong/status", Host=host) == 421, host
+        assert ask("/_phucdong/status", Host=f"127.0.0.1:{port}") == 200
+        assert ask("/_phucdong/events", Host=f"127.0.0.1:{port}",
+                   Origin="https://attacker.example") == 421
+    assert "Traceback" not in served.stderr()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import html
+import ipaddress
 import json
 import mimetypes
 import signal
@@ -182,6 +183,14 @@ class Handler(BaseHTTPRequestHandler):
     def _respond(self, head: bool) -> None:
         url = urlsplit(self.path)
         path = unquote(url.path)
+        if not (local_name(self.headers.get("Host", "")) and
+                (path != EVENTS or local_origin(self.headers.get("Origin")))):
+            # A page on another site whose name was pointed at this computer (DNS
+            # rebinding) would read drafts and the build's state: only addresses of this
+            # computer or its network are answered.
+            return self._send(HTTPStatus.MISDIRECTED_REQUEST, _(
+                "This preview answers only to this computer's addresses.").encode(),
+                "text/plain; charset=utf-8", head)
         if path == EVENTS:
             return self._events()
         if path == STATUS:
@@ -277,6 +286,37 @@ class SiteServer(ThreadingHTTPServer):
             print("serve: " + _("{error} (request from {client})").format(
                 error=f"{type(error).__name__}: {error}", client=client_address[0]),
                   file=sys.stderr, flush=True)
+
+
+def local_name(host: str) -> bool:
+    """Whether a Host header (name[:port]) names this computer or its network as typed by
+    someone who means it: an IP address, localhost, or this computer's own name. A DNS name
+    of another site (rebinding) is none of these."""
+    try:
+        name = urlsplit(f"//{host}").hostname if host else None
+    except ValueError:
+        return False             # "[::1" and the like
+    if not name:
+        return False
+    name = name.rstrip(".").lower()
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    own = socket.gethostname().lower()
+    return name in {"localhost", own, f"{own}.local"} or name.endswith(".localhost")
+
+
+def local_origin(origin: str | None) -> bool:
+    """Whether the page asking for the event stream is one of this preview's (or says
+    nothing, as a browser's own tab does not)."""
+    if not origin or origin == "null":
+        return origin is None
+    try:
+        return local_name(urlsplit(origin).netloc)
+    except ValueError:
+        return False
 
 
 def site_url(host: str, port: int) -> str:
