@@ -200,3 +200,17 @@ def test_serve_answers_only_to_this_computers_names(site):
         assert ask("/_phucdong/events", Host=f"127.0.0.1:{port}",
                    Origin="https://attacker.example") == 421
     assert "Traceback" not in served.stderr()
+
+
+def test_serve_on_every_interface_warns_that_drafts_are_visible_and_says_where(site):
+    write_article(site, "Nội dung.\n")
+    with Served(site.root, "--host", "0.0.0.0") as served:
+        assert served.get("")[0] == 200
+        warning = next(line for line in served.stderr().splitlines() if "--host 0.0.0.0" in line)
+        assert "drafts and articles not yet published are visible" in warning
+        addresses = re.findall(r"http://([\d.]+):(\d+)/", warning)
+        assert addresses and all(port == str(urlsplit(served.url).port)
+                                 for _address, port in addresses)
+        assert not any(address.startswith("127.") for address, _port in addresses)
+    with Served(site.root) as served:                  # 127.0.0.1: this computer only
+        assert "--host" not in served.stderr()

@@ -319,6 +319,35 @@ def local_origin(origin: str | None) -> bool:
         return False
 
 
+def network_urls(host: str, port: int) -> list[str]:
+    """The addresses other computers reach a preview bound to HOST at: none for this
+    computer's own loopback; for a wildcard (0.0.0.0, ::), this computer's addresses as
+    far as it knows them without asking the network."""
+    wildcard = host in ("", "0.0.0.0", "::")
+    try:
+        if not wildcard and ipaddress.ip_address(host).is_loopback:
+            return []
+    except ValueError:
+        if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+            return []
+    if not wildcard:
+        return [site_url(host, port)]
+    found: dict[str, None] = {}
+    try:
+        for *_rest, address in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found[address[0]] = None
+    except OSError:
+        pass
+    try:                         # the address of the default route: connect() sends nothing
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            found[probe.getsockname()[0]] = None
+    except OSError:
+        pass
+    addresses = [a for a in found if not ipaddress.ip_address(a).is_loopback]
+    return [site_url(address, port) for address in addresses] or [site_url(host, port)]
+
+
 def site_url(host: str, port: int) -> str:
     """The address to open: a wildcard host (all interfaces) is opened as this computer."""
     shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
@@ -454,6 +483,11 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: b
         rebuilder.run()
         worker.start()
         print(_("See the site at {url}  (Ctrl+C to stop)").format(url=url), flush=True)
+        network = network_urls(host, server.server_address[1])
+        if network:
+            print(_("serve: warning: --host {host}: drafts and articles not yet published are "
+                    "visible to every computer that can reach this one, at {urls}").format(
+                        host=host, urls=", ".join(network)), file=sys.stderr, flush=True)
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         pass
