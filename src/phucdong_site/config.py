@@ -74,6 +74,25 @@ class English:
     notice_link_text: str = ""
 
 
+# The types of administrative documents of Nghị định 30/2020/NĐ-CP (Phụ lục III), with
+# Công văn: what a ward issues. A site lists its own in [documents] types.
+DOCUMENT_TYPES = (
+    "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo",
+    "Hướng dẫn", "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo",
+    "Biên bản", "Tờ trình", "Hợp đồng", "Công văn", "Công điện", "Bản ghi nhớ",
+    "Bản thỏa thuận", "Giấy ủy quyền", "Giấy mời", "Giấy giới thiệu", "Giấy nghỉ phép",
+    "Phiếu gửi", "Phiếu chuyển", "Phiếu báo", "Thư công")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentsConfig:
+    """[documents]: the register of văn bản."""
+
+    types: tuple[str, ...] = DOCUMENT_TYPES    # what loai: may say
+    issuer: str = ""             # co_quan: when a document does not say; "": required
+    free_numbers: bool = False   # True: a number not shaped N/SYMBOL is a warning only
+
+
 IMAGE_FORMATS = ("webp", "jpeg")     # in <source> order: the first that a browser takes wins
 
 
@@ -113,6 +132,7 @@ class SiteConfig:
     footer_links: tuple[FooterLink, ...] = ()    # [[footer.links]]: related state portals
     notice: Notice | None = None
     english: English = English()
+    documents: DocumentsConfig = DocumentsConfig()
 
     @property
     def content_dir(self) -> Path:
@@ -219,7 +239,8 @@ TOP_LEVEL = {
     "short_name": (_is_text, N_("a non-empty text")),
     "theme_color": (_is_colour, N_('a colour written #rrggbb, e.g. "#a30d0d"')),
 }
-TABLES = {"categories", "contact", "images", "menu", "footer", "notice", "english"}
+TABLES = {"categories", "contact", "images", "menu", "footer", "notice", "english",
+          "documents"}
 CONTACT_KEYS = {field for field in Contact.__slots__}
 
 
@@ -344,7 +365,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> 
             values["contact"] = _load_contact(value, lines, shown, errors)
         elif key == "images":
             values["images"] = _load_images(value, lines, shown, errors)
-        elif key in ("menu", "footer", "notice", "english"):
+        elif key in ("menu", "footer", "notice", "english", "documents"):
             values.update(PORTAL_TABLES[key](value, lines, shown, errors))
         else:
             errors.append(ContentError(shown, lines.get(key), f"{key}: " + _("unknown setting"),
@@ -558,8 +579,39 @@ def _load_english(value: object, lines: dict[str, int], shown: Path,
     return {"english": English(**_table_of_texts(value, "english", keys, lines, shown, errors))}
 
 
+def _load_documents(value: object, lines: dict[str, int], shown: Path,
+                    errors: ErrorList) -> dict[str, object]:
+    if not isinstance(value, dict):
+        errors.append(_problem(shown, lines, "documents", _("expected a table [documents]")))
+        return {}
+    fields: dict[str, object] = {}
+    for key, setting in value.items():
+        if key == "types" and isinstance(setting, list) and setting and all(
+                _is_text(name) for name in setting):
+            names = tuple(dict.fromkeys(name.strip() for name in setting))
+            fields["types"] = names
+        elif key == "types":
+            errors.append(_problem(shown, lines, "documents.types", _expected(
+                _('a list of document types, e.g. ["Kế hoạch", "Thông báo", "Quyết định"]'),
+                setting)))
+        elif key == "issuer" and _is_text(setting):
+            fields["issuer"] = setting.strip()
+        elif key == "issuer":
+            errors.append(_problem(shown, lines, "documents.issuer", _expected(
+                _("a non-empty text"), setting)))
+        elif key == "free_numbers" and isinstance(setting, bool):
+            fields["free_numbers"] = setting
+        elif key == "free_numbers":
+            errors.append(_problem(shown, lines, "documents.free_numbers", _expected(
+                _("true or false"), setting)))
+        else:
+            errors.append(_problem(shown, lines, f"documents.{key}", _("unknown setting"),
+                                   hint=did_you_mean(key, DocumentsConfig.__slots__)))
+    return {"documents": DocumentsConfig(**fields)}
+
+
 PORTAL_TABLES = {"menu": _load_menu, "footer": _load_footer, "notice": _load_notice,
-                 "english": _load_english}
+                 "english": _load_english, "documents": _load_documents}
 
 
 def _is_widths(value: object) -> bool:

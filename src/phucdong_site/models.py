@@ -204,6 +204,66 @@ class Page(Shown):
     notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
 
 
+# What a document's status may be, as the register's pages and index name it.
+IN_FORCE, NOT_YET, EXPIRED, REPLACED = "con-hieu-luc", "chua-hieu-luc", "het-hieu-luc", "bi-thay-the"
+STATUSES = (IN_FORCE, NOT_YET, EXPIRED, REPLACED)
+
+
+@dataclass(frozen=True, slots=True)
+class OfficialDocument(Shown):
+    """A văn bản of the register: a plan, a decision, a notice the ward issued, with its
+    number, type, dates, status and files. Published at van-ban/<its number's slug>/."""
+
+    source: Path                 # content/van-ban/2021/12-kh-ubnd.md, relative to the site
+    number: str                  # so_ky_hieu as written: "12/KH-UBND"
+    slug: str                    # its URL's last part: the number folded, "12-kh-ubnd"
+    kind: str                    # loai, as site.toml lists it: "Kế hoạch"
+    issuer: str                  # co_quan
+    issued: datetime             # ngay_ban_hanh
+    summary: str                 # trich_yeu
+    signer: str = ""             # nguoi_ky
+    effective: datetime | None = None    # ngay_hieu_luc
+    ends: datetime | None = None         # het_hieu_luc: a date
+    repealed: bool = False               # het_hieu_luc: true (no longer in force, no date)
+    replaced_by: str = ""        # thay_the_boi: the number of the document replacing it
+    related: tuple[str, ...] = ()        # lien_quan: numbers of related documents
+    attachments: tuple[Attachment, ...] = ()   # tep: the document's files
+    body: Body = field(default_factory=Body)
+    photos: tuple[Photo, ...] = ()
+    images: tuple[Photo, ...] = ()
+    extra: tuple[tuple[str, object], ...] = ()
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+    alias_lines: tuple[int, ...] = ()
+    lines: tuple[tuple[str, int], ...] = ()   # field -> line, for problems found across files
+    status: str = IN_FORCE       # one of STATUSES, at the build time (content.public_site)
+    notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
+    url: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", f"van-ban/{self.slug}/")
+
+    @property
+    def title(self) -> str:
+        """"Kế hoạch 12/KH-UBND": how lists, feeds and search name it."""
+        return f"{self.kind} {self.number}"
+
+    @property
+    def lang(self) -> str:
+        return "vi"
+
+    @property
+    def expires(self) -> None:
+        return None              # a document's end of force changes its status, not its place
+
+    @property
+    def url_line(self) -> int:
+        return self.line("so_ky_hieu")
+
+    def line(self, key: str) -> int:
+        return dict(self.lines).get(key) or 1
+
+
 @dataclass(frozen=True, slots=True)
 class ListingPage:
     """One page of a paginated list of articles."""
@@ -230,16 +290,19 @@ class Site:
     # URLs of articles dated after the build time, shown (marked) only by --drafts builds.
     scheduled: frozenset[str] = frozenset()
     drafts_left_out: int = 0     # draft articles found but not published
+    register: tuple[OfficialDocument, ...] = ()     # the văn bản, newest first
 
     @property
-    def searchable(self) -> tuple[Article | Page, ...]:
-        """What search finds: the articles, newest first, then the pages."""
-        return (*self.articles, *self.pages)
+    def searchable(self) -> tuple[Article | Page | OfficialDocument, ...]:
+        """What search finds: the articles, newest first, then the pages, then the
+        register's documents."""
+        return (*self.articles, *self.pages, *self.register)
 
     @property
-    def documents(self) -> tuple[Article | Page, ...]:
-        """Everything with a page of its own: articles, pages, and the expired ones."""
-        return (*self.articles, *self.pages, *self.expired)
+    def documents(self) -> tuple[Article | Page | OfficialDocument, ...]:
+        """Everything with a page of its own: articles, pages, the expired ones, and the
+        register's documents."""
+        return (*self.articles, *self.pages, *self.expired, *self.register)
 
     @property
     def files(self) -> tuple[tuple[str, Attachment], ...]:

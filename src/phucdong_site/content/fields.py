@@ -260,32 +260,33 @@ def photos_field(value: object, resolve, problems: FileProblems) -> tuple[Photo,
     return tuple(photos)
 
 
-def attachment_shape() -> str:
-    return _('an attachment is written as "attachments:", "  - src: tai-lieu/ke-hoach.pdf" '
-             'and "    title: …", with title: exactly under src:')
+def attachment_shape(key: str = "attachments") -> str:
+    return _('an attachment is written as "{key}:", "  - src: tai-lieu/ke-hoach.pdf" '
+             'and "    title: …", with title: exactly under src:').format(key=key)
 
 
-def attachments_field(value: object, found: Attachments, problems: FileProblems) -> None:
-    """The documents listed in attachments:, into FOUND, in order."""
+def attachments_field(value: object, found: Attachments, problems: FileProblems,
+                      key: str = "attachments") -> None:
+    """The documents listed in attachments: (or KEY:), into FOUND, in order."""
     if value is None:
         return
     if not isinstance(value, list):
-        problems.add("attachments", _("expected a list of documents, each '- src: …' with "
-                                      "'title: …'"), hint=attachment_shape())
+        problems.add(key, _("expected a list of documents, each '- src: …' with "
+                                      "'title: …'"), hint=attachment_shape(key))
         return
     for index, item in enumerate(value):
-        field = f"attachments[{index}]"
+        field = f"{key}[{index}]"
         line = problems.lines.get(f"{field}.src") or problems.lines.get(field)
         if isinstance(item, str):
             item = {"src": item}
         if not isinstance(item, dict):
             problems.add(field, _("expected 'src:' and 'title:' fields"),
-                         hint=attachment_shape())
+                         hint=attachment_shape(key))
             continue
-        for key in item:
-            if key not in ATTACHMENT_KEYS:
-                problems.add(f"{field}.{key}", _("unknown field"),
-                             hint=field_hint(str(key), ATTACHMENT_KEYS))
+        for name in item:
+            if name not in ATTACHMENT_KEYS:
+                problems.add(f"{field}.{name}", _("unknown field"),
+                             hint=field_hint(str(name), ATTACHMENT_KEYS))
         src, title = item.get("src"), item.get("title", "")
         if not isinstance(src, str):
             problems.add(f"{field}.src", _("missing; give the document's path")
@@ -343,7 +344,7 @@ def illustrated_body(meta: dict, parts: Split, shown: Path, config: SiteConfig,
                      problems: FileProblems,
                      photo_files: dict[Path, PhotoFile | PhotoProblem] | None = None,
                      sources: SourceIndex | None = None, url: str = "",
-                     lang: str = "vi") -> Illustrated:
+                     lang: str = "vi", attachments_key: str = "attachments") -> Illustrated:
     """The photos: and attachments: fields and the Markdown body, rendered with figures and
     pictures, its links to documents pointed at their copies beside the page at URL (in
     LANG's words); raises ErrorList when the body cannot be rendered at all."""
@@ -380,7 +381,7 @@ def illustrated_body(meta: dict, parts: Split, shown: Path, config: SiteConfig,
         return picture(photo, alt, eager=eager, config=config.images, base=config.base_path)
 
     documents = Attachments(shown, config.site_dir)
-    attachments_field(meta.get("attachments"), documents, problems)
+    attachments_field(meta.get(attachments_key), documents, problems, attachments_key)
     link_problems: dict[str, DocumentProblem] = {}
 
     def link_of(href: str, text: str) -> tuple[str, str] | None:

@@ -11,16 +11,22 @@ from phucdong_site.config import SiteConfig
 from phucdong_site.content.fields import distinct_photos
 from phucdong_site.content.page import PAGES_FOLDER, parse_page
 from phucdong_site.content.parallel import Extra, KnownArticles, parse_files
+from phucdong_site.content.register import (
+    DOCUMENTS_FOLDER,
+    parse_document,
+    register_problems,
+)
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean, field_label
 from phucdong_site.language import _
-from phucdong_site.models import Article, Page, Site
+from phucdong_site.models import Article, OfficialDocument, Page, Site
 from phucdong_site.photos import SourceIndex
 from phucdong_site.report import Progress
 
 
-def discover(content_dir: Path, skip: str = PAGES_FOLDER) -> list[Path]:
+def discover(content_dir: Path, skip: tuple[str, ...] = (PAGES_FOLDER, DOCUMENTS_FOLDER)
+             ) -> list[Path]:
     """Every Markdown file under CONTENT_DIR, sorted; hidden files and folders skipped, and
-    the top folder SKIP (the pages' folder, when looking for articles)."""
+    the top folders SKIP (the pages' and the documents', when looking for articles)."""
     if not content_dir.is_dir():
         return []
     found = []
@@ -28,7 +34,7 @@ def discover(content_dir: Path, skip: str = PAGES_FOLDER) -> list[Path]:
     # instead of 0.08 at 10,000 files. Like rglob, it does not follow linked folders.
     for folder, subfolders, files in os.walk(content_dir):
         subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))
-                         and not (folder == str(content_dir) and name == skip)]
+                         and not (folder == str(content_dir) and name in skip)]
         for name in files:
             if name.endswith(".md") and not name.startswith((".", "_")):
                 path = os.path.join(folder, name)
@@ -58,32 +64,49 @@ def load_site(config: SiteConfig, progress: Progress = Progress(),
             articles.append(outcome)
         else:
             errors.extend(outcome)
-    pages = _load_pages(config, errors, sources)
+    pages = _load_kind(parse_page, PAGES_FOLDER, config, errors, sources)
+    documents = _load_kind(parse_document, DOCUMENTS_FOLDER, config, errors, sources)
     published = [a for a in articles if config.drafts or not a.draft]
     public_pages = sorted((p for p in pages if config.drafts or not p.draft), key=_by_url)
+    register = sorted((d for d in documents if config.drafts or not d.draft),
+                      key=_newest_document)
     errors.extend(_duplicate_urls([*published, *public_pages]))
     errors.extend(_missing_translations(public_pages, config))
+    errors.extend(register_problems(documents))
     errors.raise_if_any()
     published.sort(key=lambda a: (a.published, a.url), reverse=True)
-    photos = distinct_photos(photo for item in (*published, *public_pages)
+    photos = distinct_photos(photo for item in (*published, *public_pages, *register)
                              for photo in item.images)
+    left_out = (len(articles) - len(published) + len(pages) - len(public_pages)
+                + len(documents) - len(register))
     return Site(articles=tuple(published), photos=photos, pages=tuple(public_pages),
-                drafts_left_out=len(articles) - len(published) + len(pages) - len(public_pages))
+                drafts_left_out=left_out, register=tuple(register))
 
 
-def _load_pages(config: SiteConfig, errors: ErrorList, sources: SourceIndex) -> list[Page]:
-    """The pages under content/trang/: a few dozen, parsed here every time."""
-    pages, photo_files = [], {}
-    for path in discover(config.content_dir / PAGES_FOLDER, skip=""):
+def _load_kind(parse, folder: str, config: SiteConfig, errors: ErrorList,
+               sources: SourceIndex) -> list:
+    """The files of one kind under content/FOLDER/ (pages, documents), each through PARSE."""
+    found, photo_files = [], {}
+    for path in discover(config.content_dir / folder, skip=()):
         try:
-            pages.append(parse_page(path, config, photo_files, sources))
+            found.append(parse(path, config, photo_files, sources))
         except ErrorList as problems:
             errors.extend(problems.errors)
-    return pages
+    return found
 
 
 def _by_url(page: Page) -> str:
     return page.url
+
+
+def _newest_document(document: OfficialDocument) -> tuple:
+    """Newest first; of one day, the higher number first, as a register is read."""
+    return (-document.issued.toordinal(), -_leading_number(document.number), document.url)
+
+
+def _leading_number(number: str) -> int:
+    digits = number[:len(number) - len(number.lstrip("0123456789"))]
+    return int(digits) if digits else 0
 
 
 def _line_of_key(path: Path, key: str) -> int | None:
@@ -106,7 +129,7 @@ def _missing_translations(pages: list[Page], config: SiteConfig) -> list[Content
 
 def _duplicate_urls(articles: Iterable[Article | Page]) -> list[ContentError]:
     """Two articles, two pages, or a page and an article on one URL: each is told the
-    others' files."""
+    others' files. (Documents are the register's to tell: content.register.)"""
     by_url: dict[str, list[Article | Page]] = defaultdict(list)
     for article in articles:
         by_url[article.url].append(article)

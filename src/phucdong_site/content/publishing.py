@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import datetime, timezone
 
+from phucdong_site.content.register import reference_index, resolve
 from phucdong_site.errors import UsageError
 from phucdong_site.language import _
-from phucdong_site.models import Article, LeftOut, Page, Site
+from phucdong_site.models import (
+    EXPIRED,
+    IN_FORCE,
+    NOT_YET,
+    REPLACED,
+    Article,
+    LeftOut,
+    OfficialDocument,
+    Page,
+    Site,
+)
 
 
 def build_time() -> datetime:
@@ -42,17 +54,45 @@ def public_site(site: Site, now: datetime, drafts: bool) -> tuple[Site, LeftOut]
         pages = tuple(p for p in site.pages if id(p) not in gone)
     else:
         pages = site.pages
+    register, changes = _register_at(site.register, now)
     expiring = [item.expires for item in (*articles, *pages) if item.expires is not None]
     left_out = LeftOut(drafts=site.drafts_left_out, scheduled=0 if drafts else len(waiting),
                        next_publication=min((a.published for a in waiting), default=None),
-                       expired=tuple(item.source.as_posix() for item in expired), next_expiry=min(expiring, default=None))
+                       expired=tuple(item.source.as_posix() for item in expired),
+                       next_expiry=min((*expiring, *changes), default=None))
     if len(articles) == len(site.articles) and not waiting and not expired:
-        return site, left_out
-    shown = (*articles, *pages, *expired)
+        return replace(site, register=register), left_out
+    shown = (*articles, *pages, *expired, *register)
     photos = tuple({(p.digest, p.source): p for item in shown for p in item.images}.values())
     return Site(articles, photos, pages, tuple(expired),
                 frozenset(a.url for a in waiting) if drafts else frozenset(),
-                site.drafts_left_out), left_out
+                site.drafts_left_out, register), left_out
+
+
+def _register_at(documents: tuple[OfficialDocument, ...], now: datetime
+                 ) -> tuple[tuple[OfficialDocument, ...], list[datetime]]:
+    """Each document with its status at NOW, and the moments after NOW when one changes
+    (a build then must not be skipped as unchanged)."""
+    index = reference_index(documents)
+    changes: list[datetime] = []
+    dated = []
+    for document in documents:
+        replacing = resolve(index, document.replaced_by) if document.replaced_by else None
+        replaced_from = (None if not isinstance(replacing, OfficialDocument) else
+                         replacing.effective or replacing.issued)
+        moments = [m for m in (document.effective, document.ends, replaced_from) if m]
+        changes += [moment for moment in moments if moment > now]
+        if replaced_from is not None and replaced_from <= now:
+            status = REPLACED
+        elif document.repealed or (document.ends is not None and document.ends <= now):
+            status = EXPIRED
+        elif document.effective is not None and document.effective > now:
+            status = NOT_YET
+        else:
+            status = IN_FORCE
+        dated.append(document if document.status == status else replace(document,
+                                                                         status=status))
+    return tuple(dated), changes
 
 
 def _expired(item: Article | Page, now: datetime) -> bool:
