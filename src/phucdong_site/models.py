@@ -236,7 +236,12 @@ class OfficialDocument(Shown):
     aliases: tuple[str, ...] = ()
     alias_lines: tuple[int, ...] = ()
     lines: tuple[tuple[str, int], ...] = ()   # field -> line, for problems found across files
-    status: str = IN_FORCE       # one of STATUSES, at the build time (content.public_site)
+    # Set by content.public_site once the register is known: the status at the build time
+    # (one of STATUSES), and the URLs of the documents around this one.
+    status: str = IN_FORCE
+    replaced_by_url: str = ""    # the document replacing it
+    replaces: tuple[str, ...] = ()   # the documents it replaces
+    related_urls: tuple[str, ...] = ()   # related either way, newest first
     notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
     url: str = field(init=False, repr=False, compare=False)
 

@@ -35,6 +35,12 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     return slug.strip("-")
 
 
+def number_key(number: str) -> str:
+    """A document number as lookups and URLs see it: folded, lower case, its parts joined by
+    hyphens. "12/KH-UBND", "12 kh ubnd" and "12-kh-ubnd" are all 12-kh-ubnd."""
+    return slugify(number, max_length=200)
+
+
 def is_slug(text: str) -> bool:
     return re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", text) is not None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -71,15 +72,27 @@ def public_site(site: Site, now: datetime, drafts: bool) -> tuple[Site, LeftOut]
 
 def _register_at(documents: tuple[OfficialDocument, ...], now: datetime
                  ) -> tuple[tuple[OfficialDocument, ...], list[datetime]]:
-    """Each document with its status at NOW, and the moments after NOW when one changes
-    (a build then must not be skipped as unchanged)."""
+    """Each document with its status at NOW and the documents around it, and the moments
+    after NOW when a status changes (a build then must not be skipped as unchanged)."""
     index = reference_index(documents)
     changes: list[datetime] = []
+    replacing: dict[int, OfficialDocument] = {}
+    replaces: dict[int, list[str]] = defaultdict(list)
+    related: dict[int, dict[str, OfficialDocument]] = defaultdict(dict)
+    for document in documents:
+        found = resolve(index, document.replaced_by) if document.replaced_by else None
+        if isinstance(found, OfficialDocument) and found is not document:
+            replacing[id(document)] = found
+            replaces[id(found)].append(document.url)
+        for number in document.related:
+            other = resolve(index, number)
+            if isinstance(other, OfficialDocument) and other is not document:
+                related[id(document)][other.url] = other
+                related[id(other)][document.url] = document
     dated = []
     for document in documents:
-        replacing = resolve(index, document.replaced_by) if document.replaced_by else None
-        replaced_from = (None if not isinstance(replacing, OfficialDocument) else
-                         replacing.effective or replacing.issued)
+        successor = replacing.get(id(document))
+        replaced_from = None if successor is None else successor.effective or successor.issued
         moments = [m for m in (document.effective, document.ends, replaced_from) if m]
         changes += [moment for moment in moments if moment > now]
         if replaced_from is not None and replaced_from <= now:
@@ -90,8 +103,12 @@ def _register_at(documents: tuple[OfficialDocument, ...], now: datetime
             status = NOT_YET
         else:
             status = IN_FORCE
-        dated.append(document if document.status == status else replace(document,
-                                                                         status=status))
+        around = sorted(related[id(document)].values(), key=lambda d: (d.issued, d.url),
+                        reverse=True)
+        dated.append(replace(document, status=status,
+                             replaced_by_url=successor.url if successor else "",
+                             replaces=tuple(replaces[id(document)]),
+                             related_urls=tuple(d.url for d in around)))
     return tuple(dated), changes
 
 

@@ -32,7 +32,7 @@ from phucdong_site.errors import ContentError, ErrorList, did_you_mean
 from phucdong_site.language import N_, _, deferred
 from phucdong_site.models import Body, OfficialDocument
 from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex
-from phucdong_site.text import fold, is_slug, slugify
+from phucdong_site.text import fold, is_slug, number_key
 
 DOCUMENTS_FOLDER = "van-ban"     # under content/
 DOCUMENT_KEYS = ("so_ky_hieu", "loai", "co_quan", "nguoi_ky", "ngay_ban_hanh", "ngay_hieu_luc",
@@ -42,12 +42,6 @@ MAX_RELATED = 100
 # N/SYMBOL as Nghị định 30/2020 writes it: 12/KH-UBND, 01/2021/QĐ-UBND, 123/UBND-VP,
 # 07/CT-TTg, 12a/TB-UBND. The symbol's parts are the type's and the bodies' abbreviations.
 _NUMBER = re.compile(r"\d{1,6}[a-zA-Z]?(/\d{4})?/[A-ZĐ][A-ZĐa-z0-9.]*(-[A-ZĐ0-9][A-ZĐa-z0-9.]*)*")
-
-
-def number_key(number: str) -> str:
-    """A document number as lookups and URLs see it: folded, lower case, its parts joined by
-    hyphens. "12/KH-UBND", "12 kh ubnd" and "12-kh-ubnd" are all 12-kh-ubnd."""
-    return slugify(number, max_length=200)
 
 
 def parse_document(path: Path, config: SiteConfig,

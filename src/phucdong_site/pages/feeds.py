@@ -4,6 +4,7 @@ well-formed and escaped. Every date comes from the articles, never from the cloc
 from __future__ import annotations
 
 import html
+import mimetypes
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
@@ -11,8 +12,10 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.models import Article, Site
+from phucdong_site.models import Article, OfficialDocument, Site
 from phucdong_site.pages.indexes import SiteIndex
+from phucdong_site.pages.register import FEED as REGISTER_FEED
+from phucdong_site.pages.register import REGISTER
 
 FEED_SIZE = 20                   # the latest articles each feed carries
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -106,6 +109,36 @@ def atom(articles: Sequence[Article], config: SiteConfig, *, title: str, link: s
     return _document(root)
 
 
+def register_rss(register: Sequence[OfficialDocument], config: SiteConfig, *, path: str,
+                 link: str, absolute_url: Absolute) -> str:
+    """An RSS 2.0 feed of the register's latest FEED_SIZE documents, each with its first
+    file as the enclosure (a feed reader can fetch the PDF itself)."""
+    root = ET.Element("rss", {"version": "2.0"})
+    channel = _add(root, "channel")
+    _add(channel, "title", f"Văn bản – {config.name}")
+    _add(channel, "link", absolute_url(link))
+    _add(channel, "description", f"Văn bản mới ban hành của {config.name}")
+    _add(channel, "language", "vi")
+    _add(channel, f"{{{ATOM_NS}}}link", href=absolute_url(path), rel="self",
+         type="application/rss+xml")
+    latest = register[:FEED_SIZE]
+    _add(channel, "lastBuildDate", format_datetime(latest[0].issued if latest else NO_ARTICLES))
+    for document in latest:
+        item = _add(channel, "item")
+        _add(item, "title", f"{document.title}: {document.summary}")
+        _add(item, "link", absolute_url(document.url))
+        _add(item, "guid", absolute_url(document.url), isPermaLink="true")
+        _add(item, "pubDate", format_datetime(document.issued))
+        _add(item, "description", html.escape(document.summary, quote=False))
+        _add(item, "category", document.kind)
+        if document.attachments:
+            file = document.attachments[0]
+            _add(item, "enclosure", url=absolute_url(document.url + file.name),
+                 length=str(file.size),
+                 type=mimetypes.guess_type(file.name)[0] or "application/octet-stream")
+    return _document(root)
+
+
 def sitemap(pages: Iterable[tuple[str, datetime | None]], absolute_url: Absolute) -> str:
     """sitemap.xml listing each (URL path, last modified) once, in the order given."""
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
@@ -125,7 +158,8 @@ def robots(config: SiteConfig) -> str:
 
 def feed_files(site: Site, config: SiteConfig, index: SiteIndex, absolute_url: Absolute,
                cover: Cover) -> list[tuple[str, str]]:
-    """(path, text) of every feed: the site's RSS and Atom, and one RSS per category."""
+    """(path, text) of every feed: the site's RSS and Atom, one RSS per category, and the
+    register's."""
     common = {"absolute_url": absolute_url, "cover": cover}
     title = f"{config.name} – {config.section_title}"
     files = [("rss.xml", rss(site.articles, config, title=title, link="", self_path="rss.xml",
@@ -137,4 +171,7 @@ def feed_files(site: Site, config: SiteConfig, index: SiteIndex, absolute_url: A
         files.append((path, rss(category.articles, config,
                                 title=f"{category.name} – {config.name}",
                                 link=category.url, self_path=path, **common)))
+    if site.register:
+        files.append((REGISTER_FEED, register_rss(site.register, config, path=REGISTER_FEED,
+                                                  link=REGISTER, absolute_url=absolute_url)))
     return files

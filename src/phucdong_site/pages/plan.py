@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, ErrorList, field_label
@@ -15,7 +13,9 @@ from phucdong_site.pages import urls
 from phucdong_site.pages.indexes import SiteIndex
 from phucdong_site.pages.listings import all_related, featured, most_viewed, neighbours, paginate
 from phucdong_site.pages.menu import ENGLISH_HOME
+from phucdong_site.pages.planned import HOME, PageOutput, Planned
 from phucdong_site.pages.redirects import MAP_FILE, Alias, aliases, clashes
+from phucdong_site.pages.register import register_pages
 from phucdong_site.pages.structured_data import Crumb
 from phucdong_site.pages.urls import file_of
 from phucdong_site.search import INDEX_DIR
@@ -23,24 +23,6 @@ from phucdong_site.search import INDEX_DIR
 HOME_FEATURED = 5                # one large, the rest beside it
 HOME_MOST_VIEWED = 5
 RELATED_COUNT = 5
-HOME = Crumb("Trang chủ", urls.HOME)
-
-
-@dataclass(frozen=True, slots=True)
-class PageOutput:
-    """One HTML file to write: where, from which template, with what."""
-
-    path: str                    # relative to the output folder
-    template: str
-    context: dict
-    source: Path | None = None   # the article it shows, for error messages
-    lastmod: datetime | None = field(default=None)   # newest article shown, for sitemap.xml
-    in_sitemap: bool = True      # False: a page with nothing of its own to find (404, search)
-
-    @property
-    def url(self) -> str:
-        """The page's URL path under the site root: "", "tin-tuc/", "404.html"."""
-        return self.path.removesuffix("index.html")
 
 
 def _newest(articles: Sequence[Article]) -> datetime | None:
@@ -66,18 +48,6 @@ def _listing(articles: Sequence[Article], config: SiteConfig, base: str, title: 
                                 # an empty listing (nothing ranks yet) is no page to index
                                 in_sitemap=bool(articles)))
     return pages
-
-
-@dataclass(frozen=True, slots=True)
-class Planned:
-    """What every planner of a page type may read: the site, its indexes, its settings."""
-
-    site: Site
-    config: SiteConfig
-    index: SiteIndex
-    related: Mapping[str, Sequence[Article]]    # each article's related articles, by URL
-    newest: datetime | None                     # the newest article's date: lastmod of
-                                                # pages that list the whole site
 
 
 def home_pages(s: Planned) -> list[PageOutput]:
@@ -224,7 +194,7 @@ def alias_clashes(site: Site, config: SiteConfig) -> list[ContentError]:
 # folders of the theme's static files, of photo renditions and of the search index.
 SITE_FILES = ("rss.xml", "atom.xml", "sitemap.xml", "robots.txt", MAP_FILE, "favicon.ico",
               "apple-touch-icon.png", "icon-192.png", "icon-512.png", "manifest.webmanifest")
-SITE_FOLDERS = ("static/", "anh/", INDEX_DIR)
+SITE_FOLDERS = ("static/", "anh/", INDEX_DIR, "van-ban/chi-muc/")
 
 
 def alias_collisions(pages: Sequence[PageOutput], site: Site,
@@ -280,7 +250,7 @@ def _folders(path: str) -> list[str]:
 # Every page type's planner, in the order the site's pages are listed (the sitemap's order).
 PLANNERS: tuple[Callable[[Planned], list[PageOutput]], ...] = (
     home_pages, category_pages, tag_pages, archive_pages, article_pages, content_pages,
-    utility_pages, alias_pages)
+    register_pages, utility_pages, alias_pages)
 
 
 def plan_pages(site: Site, config: SiteConfig, index: SiteIndex,

@@ -1,15 +1,17 @@
-"""JSON-LD (schema.org NewsArticle, BreadcrumbList) for search engines, safe inside <script>."""
+"""JSON-LD (schema.org NewsArticle, Legislation, BreadcrumbList) for search engines, safe
+inside <script>."""
 
 from __future__ import annotations
 
 import json
+import mimetypes
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.models import Article
+from phucdong_site.models import EXPIRED, REPLACED, Article, OfficialDocument
 from phucdong_site.photos import CoverImage
 
 
@@ -52,4 +54,41 @@ def news_article(article: Article, config: SiteConfig, cover: CoverImage | None,
         data["keywords"] = list(article.tags)
     if cover:
         data["image"] = [absolute_url(cover.path)]
+    return data
+
+
+# schema.org's legislationLegalForce values for a document's status.
+_LEGAL_FORCE = {EXPIRED: "https://schema.org/NotInForce",
+                REPLACED: "https://schema.org/NotInForce"}
+
+
+def legislation(document: OfficialDocument, config: SiteConfig,
+                absolute_url: Callable[[str], str]) -> dict:
+    """A văn bản as schema.org Legislation: its number, type, issuer, dates, force and
+    files."""
+    data = {"@context": "https://schema.org", "@type": "Legislation",
+            "name": document.title,
+            "legislationIdentifier": document.number,
+            "legislationType": document.kind,
+            "abstract": document.summary,
+            "legislationDate": document.issued.date().isoformat(),
+            "datePublished": document.issued.date().isoformat(),
+            "legislationPassedBy": {"@type": "GovernmentOrganization", "name": document.issuer},
+            "legislationLegalForce": _LEGAL_FORCE.get(document.status,
+                                                      "https://schema.org/InForce"),
+            "inLanguage": "vi",
+            "url": absolute_url(document.url),
+            "publisher": {"@type": "GovernmentOrganization", "name": config.name,
+                          "url": absolute_url("")}}
+    if document.effective:
+        data["legislationDateOfApplicability"] = document.effective.date().isoformat()
+    if document.ends:
+        data["expires"] = document.ends.date().isoformat()
+    if document.signer:
+        data["legislationResponsible"] = {"@type": "Person", "name": document.signer}
+    data["encoding"] = [{"@type": "MediaObject", "name": file.title,
+                         "contentUrl": absolute_url(document.url + file.name),
+                         "encodingFormat": mimetypes.guess_type(file.name)[0] or file.kind,
+                         "contentSize": f"{file.size} B"}
+                        for file in document.attachments]
     return data

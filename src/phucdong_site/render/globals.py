@@ -8,11 +8,12 @@ from pathlib import Path
 import jinja2
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.models import Article, Photo, Site
+from phucdong_site.models import Article, OfficialDocument, Photo, Site
 from phucdong_site.pages import (
     Crumb,
     SiteIndex,
     breadcrumb_list,
+    legislation,
     news_article,
     script_json,
     tag_slug,
@@ -45,10 +46,14 @@ def template_globals(site: Site, config: SiteConfig, index: SiteIndex, absolute_
         return script_json(news_article(article, config, cover(article.cover)
                                         if article.cover else None, absolute_url))
 
+    def document_json(document: OfficialDocument):
+        return script_json(legislation(document, config, absolute_url))
+
     def is_scheduled(article: Article) -> bool:
         return article.url in site.scheduled
 
     return {"cover": cover, "breadcrumb_json": breadcrumb_json, "article_json": article_json,
+            "document_json": document_json,
             "is_scheduled": is_scheduled,
             "nav_categories": tuple(category.link for category in index.categories),
             "menus": index.menus, "identity": index.identity,

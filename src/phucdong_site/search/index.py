@@ -27,7 +27,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from phucdong_site.models import Article, Page
+from phucdong_site.models import Article, OfficialDocument, Page
 from phucdong_site.search.words import MAX_TERM_LENGTH, plain_text, search_key, words
 
 INDEX_DIR = "tim-kiem/chi-muc/"
@@ -64,14 +64,15 @@ def _shards(entries: dict[str, dict[str, list[int]]]) -> list[dict[str, dict[str
 
 
 # The label a result shows for each kind of document other than an article.
-KIND_LABELS = {Page: "Trang"}
+KIND_LABELS = {Page: "Trang", OfficialDocument: "Văn bản"}
 
 
-def fragment(document: Article | Page, body: str) -> dict[str, str]:
+def fragment(document: Article | Page | OfficialDocument, body: str) -> dict[str, str]:
     """What a result shows: an article's date; another kind's label, and its date if any."""
     shown = {"u": document.url, "t": document.title, "s": document.summary,
              "b": body[:FRAGMENT_BODY_CHARS]}
-    moment = document.published if isinstance(document, Article) else document.updated
+    moment = (document.published if isinstance(document, Article) else
+              document.issued if isinstance(document, OfficialDocument) else document.updated)
     if moment is not None:
         shown.update(d=f"{moment:%d/%m/%Y}", i=moment.isoformat())
     if type(document) in KIND_LABELS:
@@ -87,7 +88,7 @@ def fragment(document: Article | Page, body: str) -> dict[str, str]:
 ArticleTerms = tuple[str, str, str, bytes]
 
 
-def article_terms(article: Article | Page) -> ArticleTerms:
+def article_terms(article: Article | Page | OfficialDocument) -> ArticleTerms:
     """The index entries of one article; a pure function of its URL, date, title, summary
     and body, so a build cache may keep them beside the parsed article."""
     body = plain_text(article.body_html)
