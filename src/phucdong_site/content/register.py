@@ -9,9 +9,11 @@ without tones, as the old portal's export names them."""
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -23,13 +25,14 @@ from phucdong_site.content.fields import (
     flag_field,
     illustrated_body,
     kind,
+    parse_date_parts,
     read_source,
     show,
     text_field,
     unknown_keys,
 )
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
-from phucdong_site.language import N_, _, deferred
+from phucdong_site.language import N_, _, deferred, ngettext
 from phucdong_site.models import Body, OfficialDocument
 from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex
 from phucdong_site.text import fold, is_slug, number_key
@@ -39,6 +42,7 @@ DOCUMENT_KEYS = ("so_ky_hieu", "loai", "co_quan", "nguoi_ky", "ngay_ban_hanh", "
                  "het_hieu_luc", "thay_the_boi", "trich_yeu", "tep", "lien_quan", "slug",
                  "draft", "aliases")
 MAX_RELATED = 100
+_RELATED = "lien_quan"
 # N/SYMBOL as Nghị định 30/2020 writes it: 12/KH-UBND, 01/2021/QĐ-UBND, 123/UBND-VP,
 # 07/CT-TTg, 12a/TB-UBND. The symbol's parts are the type's and the bodies' abbreviations.
 _NUMBER = re.compile(r"\d{1,6}[a-zA-Z]?(/\d{4})?/[A-ZĐ][A-ZĐa-z0-9.]*(-[A-ZĐ0-9][A-ZĐa-z0-9.]*)*")
@@ -55,11 +59,7 @@ def parse_document(path: Path, config: SiteConfig,
 
     number = _number(meta, config, problems)
     kind_ = _kind(meta, config, problems)
-    issuer = text_field(meta, "co_quan", problems) or config.documents.issuer
-    if not issuer and "co_quan" not in meta:
-        problems.add("co_quan", _("missing; write the issuing body, e.g. co_quan: UBND phường "
-                                  "Phúc Đồng"), hint=_("or set issuer = \"…\" under [documents] "
-                                                       "in site.toml"), line=1)
+    issuer = _issuer(meta, config, problems)
     signer = text_field(meta, "nguoi_ky", problems)
     summary = text_field(meta, "trich_yeu", problems,
                          required=_("missing; every document needs its summary (trích yếu)"))
@@ -74,19 +74,26 @@ def parse_document(path: Path, config: SiteConfig,
         problems.add("het_hieu_luc", _("{ends} is before the date of issue, {issued}").format(
             ends=f"{ends:%d/%m/%Y}", issued=f"{issued:%d/%m/%Y}"))
     replaced_by = _reference(meta.get("thay_the_boi"), "thay_the_boi", problems)
-    related = _references(meta.get("lien_quan"), problems)
+    related, related_lines = _references(meta.get("lien_quan"), problems)
     slug = _slug(meta, number, problems)
     draft = flag_field(meta, "draft", problems)
     aliases, alias_lines = aliases_field(meta, problems)
     url = f"{DOCUMENTS_FOLDER}/{slug}/"
+    files = meta.get("tep")
+    if isinstance(files, str) and files.strip():
+        # one file written alone, tep: 12-kh-ubnd.pdf: a list of one, at the field's line
+        meta = {**meta, "tep": [files]}
+        problems.lines.setdefault("tep[0]", problems.lines.get("tep", 1))
     body = illustrated_body(meta, parts, shown, config, problems, photo_files, sources,
                             url=url, attachments_key="tep")
-    if "tep" not in meta:
+    if files is None:
         problems.add("tep", _("missing; list the document's file (PDF, DOC, DOCX, XLS, XLSX, "
                               "ODT)"), hint=_("e.g. tep: 12-kh-ubnd.pdf, the file beside "
-                                              "this one"), line=1)
-    elif not body.attachments and not problems.errors:
-        problems.add("tep", _("lists no file"))
+                                              "this one"), line=None if "tep" in parts.lines
+                     else 1)
+    elif files == [] or (isinstance(files, str) and not files.strip()):
+        problems.add("tep", _("lists no file"), hint=_(
+            "e.g. tep: 12-kh-ubnd.pdf, the file beside this one"))
 
     if problems.errors:
         raise ErrorList(problems.errors)
@@ -97,11 +104,18 @@ def parse_document(path: Path, config: SiteConfig,
         body=Body(body.html), photos=body.photos, images=body.images,
         extra=tuple((str(k), v) for k, v in meta.items() if k not in DOCUMENT_KEYS),
         draft=draft, aliases=aliases, alias_lines=alias_lines,
-        lines=tuple((key, parts.lines[key]) for key in DOCUMENT_KEYS if key in parts.lines),
+        lines=(*((key, parts.lines[key]) for key in DOCUMENT_KEYS if key in parts.lines),
+               *related_lines),
         notes=tuple(problems.notes))
 
 
 def _number(meta: dict, config: SiteConfig, problems: FileProblems) -> str:
+    value = meta.get("so_ky_hieu")
+    if isinstance(value, str) and not value.strip():
+        problems.add("so_ky_hieu", _("is empty"), hint=_(
+            "write the number and symbol as issued (expected N/SYMBOL, e.g. 12/KH-UBND or "
+            "01/2021/QĐ-UBND)"))
+        return ""
     before = len(problems.errors)
     number = re.sub(r"\s*/\s*", "/", text_field(meta, "so_ky_hieu", problems, required=_(
         "missing; write the document's number and symbol, e.g. so_ky_hieu: 12/KH-UBND")))
@@ -123,6 +137,23 @@ def _number(meta: dict, config: SiteConfig, problems: FileProblems) -> str:
     return number
 
 
+def _issuer(meta: dict, config: SiteConfig, problems: FileProblems) -> str:
+    """co_quan, or the site's [documents] issuer when a document does not say."""
+    value = meta.get("co_quan")
+    written = text_field(meta, "co_quan", problems)
+    if written or config.documents.issuer:
+        return written or config.documents.issuer
+    if value is None:
+        problems.add("co_quan", _("missing; write the issuing body, e.g. co_quan: UBND phường "
+                                  "Phúc Đồng"), hint=_("or set issuer = \"…\" under [documents] "
+                                                       "in site.toml"),
+                     line=None if "co_quan" in problems.lines else 1)
+    elif isinstance(value, str):
+        problems.add("co_quan", _("is empty"), hint=_(
+            "write the issuing body, e.g. co_quan: UBND phường Phúc Đồng"))
+    return ""
+
+
 def _kind(meta: dict, config: SiteConfig, problems: FileProblems) -> str:
     """loai: one of the site's types, matched without regard to capitals or tones."""
     written = text_field(meta, "loai", problems, required=_(
@@ -130,11 +161,12 @@ def _kind(meta: dict, config: SiteConfig, problems: FileProblems) -> str:
     if not written:
         return ""
     types = config.documents.types
-    by_key = {fold(name).lower(): name for name in types}
+    by_key = _types_by_key(types)
     found = by_key.get(fold(written).lower())
     if found is None:
-        close = did_you_mean(fold(written).lower(), by_key)
-        hint = (_("did you mean '{word}'?").format(word=by_key[_quoted(close)]) if close else
+        close = difflib.get_close_matches(fold(written).lower(), list(by_key), n=1,
+                                          cutoff=0.75)
+        hint = (_("did you mean '{word}'?").format(word=by_key[close[0]]) if close else
                 _("the types are: {names}; a site lists its own under [documents] types = "
                   "[…] in site.toml").format(names=", ".join(types[:12]) +
                                              (", …" if len(types) > 12 else "")))
@@ -144,9 +176,10 @@ def _kind(meta: dict, config: SiteConfig, problems: FileProblems) -> str:
     return found
 
 
-def _quoted(hint: str) -> str:
-    """The word did_you_mean's hint names: it quotes it with '…'."""
-    return hint.split("'")[1]
+@functools.lru_cache(maxsize=8)
+def _types_by_key(types: tuple[str, ...]) -> dict[str, str]:
+    """The site's types under their folded, lower-case names (once per site, not per file)."""
+    return {fold(name).lower(): name for name in types}
 
 
 def _end(meta: dict, config: SiteConfig, problems: FileProblems) -> tuple[datetime | None, bool]:
@@ -156,7 +189,20 @@ def _end(meta: dict, config: SiteConfig, problems: FileProblems) -> tuple[dateti
         return None, False
     if value is True:
         return None, True
+    if not isinstance(value, (str, int, float)):
+        problems.add("het_hieu_luc", _("expected a date or true, got {kind}").format(
+            kind=kind(value)), hint=_end_hint())
+        return None, False
+    if parse_date_parts(str(value).strip()) is None:
+        problems.add("het_hieu_luc", _("{value} is not a date (expected YYYY-MM-DD)").format(
+            value=show(value)), hint=_end_hint())
+        return None, False
     return date_field(meta, "het_hieu_luc", config, problems, required=False), False
+
+
+def _end_hint() -> str:
+    return _("write the day it stops being in force, e.g. het_hieu_luc: 2022-01-15, or "
+             "het_hieu_luc: true when it no longer is and the day is not known")
 
 
 def _reference(value: object, key: str, problems: FileProblems,
@@ -172,24 +218,33 @@ def _reference(value: object, key: str, problems: FileProblems,
     return re.sub(r"\s*/\s*", "/", " ".join(str(value).split()))
 
 
-def _references(value: object, problems: FileProblems) -> tuple[str, ...]:
+def _references(value: object, problems: FileProblems
+                ) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+    """lien_quan: the numbers of related documents, each once, and the line of each (kept
+    with the document as ("lien_quan 0", line), ..., for the register's own checks)."""
     if value is None:
-        return ()
-    if isinstance(value, (str, int)):
+        return (), ()
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list):
         problems.add("lien_quan", _("expected a list of document numbers, e.g. "
                                     "[11/KH-UBND, 05/TB-UBND]"))
-        return ()
+        return (), ()
     if len(value) > MAX_RELATED:
         problems.add("lien_quan", _("{count} related documents; the limit is {limit}").format(
             count=len(value), limit=MAX_RELATED))
-        return ()
-    found = [_reference(item, f"lien_quan[{index}]", problems,
-                        problems.lines.get(f"lien_quan[{index}]") or problems.lines.get(
-                            "lien_quan"))
-             for index, item in enumerate(value)]
-    return tuple(dict.fromkeys(number for number in found if number))
+        return (), ()
+    found: dict[str, tuple[str, int]] = {}
+    for index, item in enumerate(value):
+        line = (problems.lines.get(f"lien_quan[{index}]") or problems.lines.get("lien_quan")
+                or problems.default_line)
+        number = _reference(item, f"lien_quan[{index}]", problems, line)
+        if number:
+            found.setdefault(number_key(number) or number, (number, line))
+    numbers = tuple(entry[0] for entry in found.values())
+    lines = tuple((f"{_RELATED} {index}", entry[1])
+                  for index, entry in enumerate(found.values()))
+    return numbers, lines
 
 
 def _slug(meta: dict, number: str, problems: FileProblems) -> str:
@@ -206,9 +261,16 @@ def _slug(meta: dict, number: str, problems: FileProblems) -> str:
 
 # --- the register as a whole ----------------------------------------------------------------
 
+MAX_NAMED = 5        # files a message names; the rest counted ("and 12 more")
+MAX_SUGGESTED = 50   # unknown numbers given a "did you mean" (each compares with them all)
+MAX_CHAIN = 8        # numbers a circle of replacements shows in full
+
+
 def register_problems(documents: Sequence[OfficialDocument]) -> list[ContentError]:
-    """What no one file shows: one number from one body twice, numbers that thay_the_boi: or
-    lien_quan: name but no document has, and replacements that go round in a circle."""
+    """What no one file shows: one number from one body twice, two documents on one
+    address, numbers that thay_the_boi: or lien_quan: name but no document has, a document
+    replacing itself or related to itself, and replacements that go round in a circle.
+    Linear in the number of documents (and of the problems told)."""
     errors: list[ContentError] = []
     same: dict[tuple, list[OfficialDocument]] = defaultdict(list)
     by_url: dict[str, list[OfficialDocument]] = defaultdict(list)
@@ -216,36 +278,44 @@ def register_problems(documents: Sequence[OfficialDocument]) -> list[ContentErro
         same[_identity(document)].append(document)
         by_url[document.url].append(document)
     for group in same.values():
+        others = _Others(group, id)
         for document in group if len(group) > 1 else ():
             errors.append(_error(document, "so_ky_hieu", _(
                 "{number} of {issuer} is also the number of {others}").format(
-                    number=document.number, issuer=document.issuer,
-                    others=_files(group, document)),
+                    number=document.number, issuer=document.issuer, others=others(document)),
                 _("one document, one file: remove the copy, or correct its number")))
     for group in by_url.values():
-        for document in group if len(group) > 1 else ():
-            others = [o for o in group if _identity(o) != _identity(document)]
-            if others:
-                errors.append(_error(document, "so_ky_hieu", _(
-                    "/{url} is also the address of {others}").format(
-                        url=document.url, others=_files(others, document)), _(
-                    "documents of different years or bodies with one number: give one a "
-                    "slug: field, e.g. slug: {slug}-{year}").format(
-                        slug=document.slug, year=document.issued.year)))
+        others = _Others(group, _identity)
+        if len(others.counts) < 2:
+            continue             # one document, or copies of one: told above
+        for document in group:
+            errors.append(_error(document, "so_ky_hieu", _(
+                "/{url} is also the address of {others}").format(
+                    url=document.url, others=others(document)), _(
+                "documents of different years or bodies with one number: give one a "
+                "slug: field, e.g. slug: {slug}-{year}").format(
+                    slug=document.slug, year=document.issued.year)))
     index = reference_index(documents)
+    suggest = _Suggestions(documents)
     for document in documents:
         if document.replaced_by:
             found = resolve(index, document.replaced_by)
             if isinstance(found, str):
-                errors.append(_error(document, "thay_the_boi", found, _hint(
-                    document.replaced_by, index)))
+                errors.append(_error(document, "thay_the_boi", found,
+                                     suggest(document.replaced_by)))
             elif found is document:
                 errors.append(_error(document, "thay_the_boi", _(
-                    "a document cannot replace itself")))
-        for number in document.related:
+                    "a document cannot replace itself"), _(
+                    "write the number of the later document that replaces this one")))
+        for position, number in enumerate(document.related):
+            line = document.line(f"{_RELATED} {position}")
             found = resolve(index, number)
             if isinstance(found, str):
-                errors.append(_error(document, "lien_quan", found, _hint(number, index)))
+                errors.append(_error(document, _RELATED, found, suggest(number), line))
+            elif found is document:
+                errors.append(_error(document, _RELATED, _(
+                    "{number} is this document itself").format(number=number), _(
+                    "list other documents only"), line))
     errors.extend(_cycles(documents, index))
     return errors
 
@@ -255,8 +325,33 @@ def _identity(document: OfficialDocument) -> tuple[str, str, int]:
     return number_key(document.number), fold(document.issuer).lower(), document.issued.year
 
 
-def _files(group: Iterable[OfficialDocument], but: OfficialDocument) -> str:
-    return ", ".join(o.source.as_posix() for o in group if o is not but)
+class _Others:
+    """For each document of GROUP, the files of the others that KEY tells apart from it:
+    the first MAX_NAMED named, the rest counted, so that a message stays one line however
+    many copies there are, and telling each of them stays linear."""
+
+    def __init__(self, group: Sequence[OfficialDocument], key: Callable[[OfficialDocument],
+                                                                       object]):
+        self.key = key
+        self.counts = Counter(key(d) for d in group)
+        # enough of the first documents to name MAX_NAMED of another key for any of them
+        self.sample: list[OfficialDocument] = []
+        taken: Counter = Counter()
+        for document in group:
+            mark = key(document)
+            if taken[mark] < MAX_NAMED and (mark in taken or len(taken) <= MAX_NAMED):
+                self.sample.append(document)
+                taken[mark] += 1
+        self.total = len(group)
+
+    def __call__(self, document: OfficialDocument) -> str:
+        mark = self.key(document)
+        names = [o.source.as_posix() for o in self.sample if self.key(o) != mark][:MAX_NAMED]
+        more = self.total - self.counts[mark] - len(names)
+        if not more:
+            return ", ".join(names)
+        return ngettext("{files} and {count} more file", "{files} and {count} more files",
+                        more).format(files=", ".join(names), count=more)
 
 
 def reference_index(documents: Iterable[OfficialDocument]
@@ -279,20 +374,34 @@ def resolve(index: dict[str, list[OfficialDocument]],
         return _("{number} is not the number of a document in content/{folder}/").format(
             number=reference, folder=DOCUMENTS_FOLDER)
     return _("{number} is the number of {count} documents ({slugs}); write the one meant by "
-             "its address's last part").format(number=reference, count=len(found),
-                                               slugs=", ".join(d.slug for d in found))
+             "its address's last part").format(
+                 number=reference, count=len(found),
+                 slugs=", ".join(d.slug for d in found[:MAX_NAMED])
+                 + (", …" if len(found) > MAX_NAMED else ""))
 
 
-def _hint(reference: str, index: dict[str, list[OfficialDocument]]) -> str:
-    numbers = {document.number for documents in index.values() for document in documents}
-    return did_you_mean(reference, sorted(numbers))
+class _Suggestions:
+    """"did you mean" for an unknown number: the closest number of the register, for the
+    first MAX_SUGGESTED (each looks through every number: a register of thousands with
+    thousands of wrong references would otherwise take minutes)."""
+
+    def __init__(self, documents: Iterable[OfficialDocument]):
+        self.documents, self.numbers, self.given = documents, None, 0
+
+    def __call__(self, reference: str) -> str:
+        if self.given >= MAX_SUGGESTED:
+            return ""
+        self.given += 1
+        if self.numbers is None:
+            self.numbers = sorted({d.number for d in self.documents})
+        return did_you_mean(reference, self.numbers)
 
 
 def _cycles(documents: Sequence[OfficialDocument],
             index: dict[str, list[OfficialDocument]]) -> list[ContentError]:
     """Replacements that come back to where they started: each document of a circle told
-    once. Each document has one thay_the_boi:, so following them visits each at most once
-    over all the walks."""
+    once, with the circle from itself. Each document has one thay_the_boi:, so following
+    them visits each at most once over all the walks."""
     after: dict[int, OfficialDocument] = {}
     for document in documents:
         if document.replaced_by:
@@ -310,15 +419,31 @@ def _cycles(documents: Sequence[OfficialDocument],
             current = after.get(id(current))
         if current is not None and state[id(current)] == 1:
             circle = walk[walk.index(current):]
-            chain = " → ".join(d.number for d in (*circle, circle[0]))
-            for document in circle:
+            for position, document in enumerate(circle):
                 errors.append(_error(document, "thay_the_boi", _(
-                    "replacements go round in a circle: {chain}").format(chain=chain),
+                    "replacements go round in a circle: {chain}").format(
+                        chain=_chain(circle, position)),
                     _("a document is replaced by a later one; remove one thay_the_boi:")))
         for document in walk:
             state[id(document)] = 2
     return errors
 
 
-def _error(document: OfficialDocument, key: str, message: str, hint: str = "") -> ContentError:
-    return ContentError(document.source, document.line(key), f"{key}: {message}", hint=hint)
+def _chain(circle: list[OfficialDocument], start: int) -> str:
+    """The CIRCLE from its document START round to it again, 12/KH-UBND → 20/KH-UBND →
+    12/KH-UBND; a long circle shortened, with its length (each of its documents is told:
+    the whole circle in each message would be quadratic)."""
+    size = len(circle)
+    if size <= MAX_CHAIN:
+        return " → ".join(circle[(start + step) % size].number for step in range(size + 1))
+    shown = " → ".join((*(circle[(start + step) % size].number
+                          for step in range(MAX_CHAIN - 2)), "…",
+                        circle[start - 1].number, circle[start].number))
+    return ngettext("{chain} ({count} document)", "{chain} ({count} documents)",
+                    size).format(chain=shown, count=size)
+
+
+def _error(document: OfficialDocument, key: str, message: str, hint: str = "",
+           line: int | None = None) -> ContentError:
+    return ContentError(document.source, line or document.line(key), f"{key}: {message}",
+                        hint=hint)
