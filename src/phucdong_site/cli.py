@@ -166,15 +166,19 @@ def parser() -> argparse.ArgumentParser:
                                 "folder)"))
 
     import_cmd = commands.add_parser(
-        "import", help=_("turn pages saved from the old portal (text or HTML) into articles"),
+        "import", help=_("turn pages saved from the old portal (text or HTML) into articles, "
+                         "and its document lists (CSV) into documents"),
         allow_abbrev=False)
     import_cmd.add_argument("inputs", nargs="+", type=Path, metavar="FILE",
-                            help=_("legacy pages (.txt, .html), or folders holding them"))
+                            help=_("legacy pages (.txt, .html), or folders holding them; "
+                                   "document lists (.csv)"))
     _add_common(import_cmd, site=False)
     import_cmd.add_argument("-o", "--output", type=Path, metavar="DIR",
-                            help=_("where to write the articles (default: content/imported)"))
+                            help=_("where to write (default: content/imported for articles, "
+                                   "content/van-ban for documents)"))
     import_cmd.add_argument("--force", action="store_true",
-                            help=_("replace articles that an earlier import wrote into DIR"))
+                            help=_("replace articles and documents that an earlier import "
+                                   "wrote into DIR"))
     return root
 
 
@@ -192,7 +196,9 @@ def run_import(args: argparse.Namespace) -> int:
         stream = sys.stderr if outcome.status == "failed" else sys.stdout
         print("\n".join(legacy.outcome_lines(outcome)), file=stream, flush=True)
 
-    summary = legacy.import_pages(args.inputs, out_dir, config, force=args.force, report=report)
+    documents_dir = args.output or legacy.default_documents_output(site)
+    summary = legacy.import_pages(args.inputs, out_dir, config, force=args.force, report=report,
+                                  documents_dir=documents_dir)
     print(summary.line())
     return 1 if summary.count("failed") else 0
 

@@ -15,10 +15,11 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.content import FrontMatterProblem, split
+from phucdong_site.content import DOCUMENTS_FOLDER, FrontMatterProblem, split
 from phucdong_site.errors import ContentError, os_reason
 from phucdong_site.language import N_, _, ngettext
 from phucdong_site.legacy.decode import ImportProblem, decode_page
+from phucdong_site.legacy.documents import DocumentIndex, import_list
 from phucdong_site.legacy.html_page import parse_html_page
 from phucdong_site.legacy.markdown_text import article_text
 from phucdong_site.legacy.page import LegacyPage, parse_text_page
@@ -39,6 +40,8 @@ class Outcome:
     message: str                 # target file, or the reason
     notes: tuple[str, ...] = ()  # missing photos, guesses made
     error: ContentError | None = None
+    kind: str = "page"           # "page"; "document" (a row of a CSV list); "list" (a whole list)
+    more: tuple[ContentError, ...] = ()   # a failure's further problems, each on its line
 
 
 @dataclass
@@ -49,11 +52,27 @@ class Summary:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
 
     def line(self) -> str:
-        total = len(self.outcomes)
-        pages = ngettext("{count} page", "{count} pages", total).format(count=total)
-        return pages + ": " + _("{imported} imported, {skipped} skipped, {failed} failed").format(
-            imported=self.count("imported"), skipped=self.count("skipped"),
-            failed=self.count("failed"))
+        pages = [outcome for outcome in self.outcomes if outcome.kind == "page"]
+        documents = [outcome for outcome in self.outcomes if outcome.kind == "document"]
+        lists = sum(1 for outcome in self.outcomes if outcome.kind == "list")
+        parts = []
+        if pages or not (documents or lists):
+            parts.append(_counts(ngettext("{count} page", "{count} pages", len(pages)), pages))
+        if documents or lists:
+            parts.append(_counts(ngettext("{count} document", "{count} documents",
+                                          len(documents)), documents))
+        if lists:
+            parts.append(ngettext("{count} document list not read",
+                                  "{count} document lists not read", lists).format(count=lists))
+        return "; ".join(parts)
+
+
+def _counts(noun: str, outcomes: list[Outcome]) -> str:
+    def count(status: str) -> int:
+        return sum(1 for outcome in outcomes if outcome.status == status)
+    return noun.format(count=len(outcomes)) + ": " + _(
+        "{imported} imported, {skipped} skipped, {failed} failed").format(
+            imported=count("imported"), skipped=count("skipped"), failed=count("failed"))
 
 
 def shown(path: Path) -> str:
@@ -176,10 +195,13 @@ def content_root(out_dir: Path) -> Path | None:
 
 
 def import_pages(inputs: list[Path], out_dir: Path, config: SiteConfig, *, force: bool = False,
-                 report: Callable[[Outcome], None] = lambda outcome: None) -> Summary:
-    """Import every page of INPUTS into OUT_DIR, reporting each outcome as it happens."""
+                 report: Callable[[Outcome], None] = lambda outcome: None,
+                 documents_dir: Path | None = None) -> Summary:
+    """Import every page of INPUTS into OUT_DIR, and every document list (.csv) into
+    DOCUMENTS_DIR (default: the site's content/van-ban/), reporting each outcome."""
     summary = Summary()
-    pages, missing = find_pages(inputs, out_dir)
+    lists = [path for path in inputs if path.suffix.lower() == ".csv" and path.is_file()]
+    pages, missing = find_pages([path for path in inputs if path not in lists], out_dir)
     for outcome in missing:
         summary.outcomes.append(outcome)
         report(outcome)
@@ -189,7 +211,28 @@ def import_pages(inputs: list[Path], out_dir: Path, config: SiteConfig, *, force
         outcome = _import_one(path, out_dir, config, index, force)
         summary.outcomes.append(outcome)
         report(outcome)
+    if lists:
+        _import_lists(lists, documents_dir or default_documents_output(config.site_dir), config,
+                      force, summary, report)
     return summary
+
+
+def _import_lists(lists: list[Path], out_dir: Path, config: SiteConfig, force: bool,
+                  summary: Summary, report: Callable[[Outcome], None]) -> None:
+    """Each document list's rows, as document files under OUT_DIR."""
+    roots = [out_dir] + [root / DOCUMENTS_FOLDER for root in [content_root(out_dir)]
+                         if root is not None]
+    index = DocumentIndex(roots, config)
+    for path in lists:
+        name = shown(path)
+        for row in import_list(path, name, out_dir, config, index, force):
+            where = f"{name}:{row.line}" if row.line else name
+            source = f"{where} ({row.number})" if row.number else where
+            outcome = Outcome(source, row.status, row.message, row.notes,
+                              row.errors[0] if row.errors else None,
+                              "document" if row.line else "list", row.errors[1:])
+            summary.outcomes.append(outcome)
+            report(outcome)
 
 
 def _import_one(path: Path, out_dir: Path, config: SiteConfig, index: ArticleIndex,
@@ -249,6 +292,10 @@ def default_output(site_dir: Path) -> Path:
     return site_dir / "content" / "imported"
 
 
+def default_documents_output(site_dir: Path) -> Path:
+    return site_dir / "content" / DOCUMENTS_FOLDER
+
+
 def site_dir_for(out_dir: Path, default: Path) -> Path:
     """The site an import folder belongs to: the one around its content/, else DEFAULT."""
     root = content_root(out_dir)
@@ -260,7 +307,7 @@ def site_dir_for(out_dir: Path, default: Path) -> Path:
 def outcome_lines(outcome: Outcome) -> list[str]:
     """How one outcome is printed; failures print like every other error of the tool."""
     if outcome.error is not None:
-        return [str(outcome.error)]
+        return [str(error) for error in (outcome.error, *outcome.more)]
     status = _(STATUS_LABELS[outcome.status])
     joint = " →" if outcome.status == "imported" else ":"
     note = _("note")
