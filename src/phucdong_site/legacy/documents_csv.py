@@ -109,7 +109,8 @@ class RowProblems:
     errors: list[ContentError] = field(default_factory=list)
 
     def add(self, key: str, message: str, hint: str = "") -> None:
-        self.errors.append(ContentError(self.source, self.line, f"{key}: {message}", hint))
+        # The field as the list's header and the document file name it; the message translated.
+        self.errors.append(ContentError(self.source, self.line, key + ": " + message, hint))
 
 
 def read_rows(path: Path, source: str, config: SiteConfig
