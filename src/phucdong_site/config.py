@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean
 from phucdong_site.language import N_, _, choose
-from phucdong_site.text import is_slug
+from phucdong_site.text import is_slug, slugify
 
 CONFIG_NAME = "site.toml"
 
@@ -588,8 +588,8 @@ def _load_documents(value: object, lines: dict[str, int], shown: Path,
     for key, setting in value.items():
         if key == "types" and isinstance(setting, list) and setting and all(
                 _is_text(name) for name in setting):
-            names = tuple(dict.fromkeys(name.strip() for name in setting))
-            fields["types"] = names
+            if names := _document_types(setting, lines, shown, errors):
+                fields["types"] = names
         elif key == "types":
             errors.append(_problem(shown, lines, "documents.types", _expected(
                 _('a list of document types, e.g. ["Kế hoạch", "Thông báo", "Quyết định"]'),
@@ -608,6 +608,38 @@ def _load_documents(value: object, lines: dict[str, int], shown: Path,
             errors.append(_problem(shown, lines, f"documents.{key}", _("unknown setting"),
                                    hint=did_you_mean(key, DocumentsConfig.__slots__)))
     return {"documents": DocumentsConfig(**fields)}
+
+
+MAX_DOCUMENT_TYPES = 200        # Nghị định 30/2020 lists 29; each type is a listing page
+
+
+def _document_types(names: list[str], lines: dict[str, int], shown: Path,
+                    errors: ErrorList) -> tuple[str, ...]:
+    """[documents] types, spaces collapsed, each once; () after a problem. Two that differ
+    only by tones or capitals would be one type to loai: and share one listing's address,
+    and a type needs a letter or digit for its listing's address."""
+    if len(names) > MAX_DOCUMENT_TYPES:
+        errors.append(_problem(shown, lines, "documents.types", _(
+            "{count} types; the limit is {limit}").format(count=len(names),
+                                                          limit=MAX_DOCUMENT_TYPES)))
+        return ()
+    found: dict[str, str] = {}
+    before = len(errors.errors)
+    for name in dict.fromkeys(" ".join(name.split()) for name in names):
+        key = slugify(name)
+        if not key:
+            errors.append(_problem(shown, lines, "documents.types", _(
+                "{name} has no letters or digits").format(name=json.dumps(name,
+                                                                            ensure_ascii=False))))
+        elif key in found:
+            errors.append(_problem(shown, lines, "documents.types", _(
+                "{name} and {other} are one type written twice (they differ only by tones "
+                "or capitals)").format(name=json.dumps(name, ensure_ascii=False),
+                                       other=json.dumps(found[key], ensure_ascii=False)),
+                hint=_("keep one of the two")))
+        else:
+            found[key] = name
+    return tuple(found.values()) if len(errors.errors) == before else ()
 
 
 PORTAL_TABLES = {"menu": _load_menu, "footer": _load_footer, "notice": _load_notice,

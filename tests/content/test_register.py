@@ -39,9 +39,10 @@ def docx() -> bytes:
     """A real (minimal) Word document: a zip with its parts."""
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://'
+        stamp = (2021, 1, 15, 8, 0, 0)        # fixed: the same bytes each time
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", stamp), '<?xml version="1.0"?><Types xmlns="http://'
                          'schemas.openxmlformats.org/package/2006/content-types"/>')
-        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="'
+        archive.writestr(zipfile.ZipInfo("word/document.xml", stamp), '<?xml version="1.0"?><w:document xmlns:w="'
                          'http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
     return data.getvalue()
 
@@ -162,10 +163,25 @@ def test_a_draft_is_left_out_unless_drafts(site):
                                                                       "12/KH-UBND"]
 
 
-def test_check_accepts_a_site_with_documents(site):
-    document(site)
+def test_check_and_build_publish_a_document_at_its_number(site):
+    document(site, files=("12-kh-ubnd.pdf", "phu-luc.docx"),
+             tep="\n  - src: 12-kh-ubnd.pdf\n    title: Kế hoạch\n  - phu-luc.docx")
     result = site.check()
     assert result.returncode == 0, result.stderr
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    page = (site.out / "van-ban/12-kh-ubnd/index.html").read_text(encoding="utf-8")
+    assert "12/KH-UBND" in page and "Kế hoạch tổ chức các hoạt động" in page
+    assert (site.out / "van-ban/12-kh-ubnd/12-kh-ubnd.pdf").read_bytes() == PDF
+    assert (site.out / "van-ban/12-kh-ubnd/phu-luc.docx").read_bytes() == docx()
+
+
+def test_a_draft_is_built_only_with_drafts(site):
+    document(site, draft="true")
+    assert site.build().returncode == 0
+    assert not (site.out / "van-ban/12-kh-ubnd/index.html").exists()
+    assert site.build("--drafts").returncode == 0
+    assert (site.out / "van-ban/12-kh-ubnd/index.html").is_file()
 
 
 # --- status at a moment ---------------------------------------------------------------
@@ -281,6 +297,15 @@ PATH = "content/van-ban/2021/12-kh-ubnd.md"
     ({"aliases": "[1.5]"}, [f"{PATH}:9: aliases[0]: expected an address"]),
     ({"so_ky_hiue": "12/KH-UBND"}, [f"{PATH}:9: so_ky_hiue: unknown field",
                                     "did you mean 'so_ky_hieu'?"]),
+    ({"slug": "loai"}, [f"{PATH}:9: slug: /van-ban/loai/ is where the site lists the "
+                        "register's pages", "slug: loai-1"]),
+    ({"slug": "chi-muc"}, [f"{PATH}:9: slug: /van-ban/chi-muc/ is where the site lists"]),
+    ({"trich_yeu": "Kế hoạch tổ chức hội nghị #1"},
+     [f"{PATH}:7: trich_yeu: the text after # would be dropped"]),
+    ({"ngay_ban_hanh": "[2021-01-15]"}, [f"{PATH}:6: ngay_ban_hanh: expected a date, e.g. "
+                                         "ngay_ban_hanh: 2021-01-15, got a list"]),
+    ({"ngay_hieu_luc": "{ngay: 1}"}, [f"{PATH}:9: ngay_hieu_luc: expected a date, e.g. "
+                                      "ngay_hieu_luc: 2021-01-15, got a group of fields"]),
 ])
 def test_each_bad_field_is_reported_at_its_line(site, changes, expected):
     document(site, **changes)
@@ -328,6 +353,23 @@ def test_free_numbers_warn_and_publish(site):
     assert result.returncode == 0, result.stderr
     assert f'{PATH}:2: warning: so_ky_hieu: "Số 12 năm 2021" does not look like' in (
         result.stderr)
+
+
+def test_free_numbers_build_and_publish_the_document(site):
+    add_setting(site, "[documents]\nfree_numbers = true")
+    document(site, so_ky_hieu="Số 12 năm 2021")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert "so_ky_hieu" in result.stderr                       # the warning, told
+    assert (site.out / "van-ban/so-12-nam-2021/index.html").is_file()
+    assert (site.out / "van-ban/so-12-nam-2021/12-kh-ubnd.pdf").read_bytes() == PDF
+
+
+def test_a_free_number_cannot_take_the_register_s_own_folders(site):
+    add_setting(site, "[documents]\nfree_numbers = true")
+    document(site, so_ky_hieu="Loại")
+    found = "\n".join(problems(site))
+    assert f"{PATH}:2: so_ky_hieu: /van-ban/loai/ is where the site lists" in found
 
 
 def test_free_numbers_still_refuse_an_empty_number(site):

@@ -2,8 +2,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from phucdong_site.config import load_config
 from phucdong_site.errors import ErrorList
 
@@ -84,3 +84,47 @@ def test_a_base_url_links_cannot_be_built_on_is_refused(tmp_path, value):
     result = run_cli("build", str(tmp_path), "--base-url", value)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert not (tmp_path / "build").exists()
+
+
+def test_reads_the_documents_table(tmp_path):
+    config = load_config(write_toml(tmp_path, """
+[documents]
+types = ["Kế hoạch", "  Thông   báo ", "Quyết định", "Kế hoạch"]
+issuer = " UBND phường Phúc Đồng "
+free_numbers = true
+"""))
+    assert config.documents.types == ("Kế hoạch", "Thông báo", "Quyết định")
+    assert config.documents.issuer == "UBND phường Phúc Đồng"
+    assert config.documents.free_numbers is True
+    defaults = load_config(write_toml(tmp_path, 'name = "A"\n')).documents
+    assert "Kế hoạch" in defaults.types and "Công văn" in defaults.types
+    assert defaults.issuer == "" and defaults.free_numbers is False
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('documents = 1', ["site.toml:1: documents: expected a table [documents]"]),
+    ('[documents]\ntypes = "Kế hoạch"',
+     ['site.toml:2: documents.types: expected a list of document types, e.g. ["Kế hoạch"']),
+    ('[documents]\ntypes = []', ["site.toml:2: documents.types: expected a list of document"]),
+    ('[documents]\ntypes = ["Kế hoạch", 3]', ["site.toml:2: documents.types: expected a list"]),
+    ('[documents]\ntypes = ["Kế hoạch", " "]', ["site.toml:2: documents.types: expected a list"]),
+    ('[documents]\n\ntypes = ["Kế hoạch", "Ke Hoach"]',
+     ['site.toml:3: documents.types: "Ke Hoach" and "Kế hoạch" are one type written twice']),
+    ('[documents]\ntypes = ["Kế hoạch", "—"]',
+     ['site.toml:2: documents.types: "—" has no letters or digits']),
+    ('[documents]\ntypes = [' + ", ".join(f'"Loại {n}"' for n in range(201)) + ']',
+     ["site.toml:2: documents.types: 201 types; the limit is 200"]),
+    ('[documents]\nissuer = ""', ["site.toml:2: documents.issuer: expected a non-empty text"]),
+    ('[documents]\nissuer = ["UBND"]', ["site.toml:2: documents.issuer: expected a non-empty"]),
+    ('[documents]\nfree_numbers = "yes"',
+     ['site.toml:2: documents.free_numbers: expected true or false, got "yes"']),
+    ('[documents]\nfree_number = true',
+     ["site.toml:2: documents.free_number: unknown setting", "did you mean 'free_numbers'?"]),
+    ('[documents]\ntypes = 1\nissuer = 2\nfree_numbers = 3',
+     ["site.toml:2: documents.types:", "site.toml:3: documents.issuer:",
+      "site.toml:4: documents.free_numbers:"]),
+])
+def test_bad_documents_settings_are_reported_at_their_line(tmp_path, text, expected):
+    found = "\n".join(problems_of(tmp_path, text + "\n"))
+    for line in expected:
+        assert line in found, found

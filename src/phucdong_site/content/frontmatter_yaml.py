@@ -111,7 +111,7 @@ def _refuse_repeated_keys(node: yaml.Node, offset: int) -> None:
 
 
 # Text fields where a " #" is far more likely part of the text than a comment.
-TEXT_KEYS = {"title", "summary", "caption"}
+TEXT_KEYS = {"title", "summary", "caption", "trich_yeu", "nguoi_ky", "co_quan"}
 
 
 def _refuse_dropped_text(node: yaml.Node, fm_lines: list[str], offset: int) -> None:

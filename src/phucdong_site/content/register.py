@@ -42,6 +42,9 @@ DOCUMENT_KEYS = ("so_ky_hieu", "loai", "co_quan", "nguoi_ky", "ngay_ban_hanh", "
                  "het_hieu_luc", "thay_the_boi", "trich_yeu", "tep", "lien_quan", "slug",
                  "draft", "aliases")
 MAX_RELATED = 100
+# The register's own folders under van-ban/ (pages/register.py: by type, by year, the pages
+# after the first, the filters' index): no document's address may be one of them.
+REGISTER_FOLDERS = ("loai", "nam", "page", "chi-muc")
 _RELATED = "lien_quan"
 # N/SYMBOL as Nghị định 30/2020 writes it: 12/KH-UBND, 01/2021/QĐ-UBND, 123/UBND-VP,
 # 07/CT-TTg, 12a/TB-UBND. The symbol's parts are the type's and the bodies' abbreviations.
@@ -63,8 +66,8 @@ def parse_document(path: Path, config: SiteConfig,
     signer = text_field(meta, "nguoi_ky", problems)
     summary = text_field(meta, "trich_yeu", problems,
                          required=_("missing; every document needs its summary (trích yếu)"))
-    issued = date_field(meta, "ngay_ban_hanh", config, problems)
-    effective = date_field(meta, "ngay_hieu_luc", config, problems, required=False)
+    issued = _date(meta, "ngay_ban_hanh", config, problems, required=True)
+    effective = _date(meta, "ngay_hieu_luc", config, problems, required=False)
     if effective is not None and issued is not None and effective.date() < issued.date():
         problems.add("ngay_hieu_luc", _("{effective} is before the date of issue, {issued}")
                      .format(effective=f"{effective:%d/%m/%Y}", issued=f"{issued:%d/%m/%Y}"),
@@ -135,6 +138,17 @@ def _number(meta: dict, config: SiteConfig, problems: FileProblems) -> str:
         else:
             problems.add("so_ky_hieu", _(message).format(value=show(number)), hint=_(hint))
     return number
+
+
+def _date(meta: dict, key: str, config: SiteConfig, problems: FileProblems,
+          required: bool) -> datetime | None:
+    """A day (date_field), told as such when written as a list or a group."""
+    value = meta.get(key)
+    if isinstance(value, (list, dict, bool)):
+        problems.add(key, _("expected a date, e.g. {key}: 2021-01-15, got {kind}").format(
+            key=key, kind=kind(value)))
+        return datetime(1970, 1, 1, tzinfo=config.tz) if required else None
+    return date_field(meta, key, config, problems, required=required)
 
 
 def _issuer(meta: dict, config: SiteConfig, problems: FileProblems) -> str:
@@ -250,7 +264,21 @@ def _references(value: object, problems: FileProblems
 def _slug(meta: dict, number: str, problems: FileProblems) -> str:
     value = meta.get("slug")
     if value is None:
-        return number_key(number) or "van-ban"
+        slug = number_key(number) or "van-ban"
+        if slug in REGISTER_FOLDERS:
+            problems.add("so_ky_hieu", _(
+                "/{folder}/{slug}/ is where the site lists the register's pages").format(
+                    folder=DOCUMENTS_FOLDER, slug=slug), hint=_(
+                "give the document another address with a slug: field, e.g. slug: "
+                "{slug}-1").format(slug=slug))
+        return slug
+    if isinstance(value, str) and value in REGISTER_FOLDERS:
+        problems.add("slug", _(
+            "/{folder}/{slug}/ is where the site lists the register's pages").format(
+                folder=DOCUMENTS_FOLDER, slug=value), hint=_(
+            "give the document another address with a slug: field, e.g. slug: "
+            "{slug}-1").format(slug=value))
+        return value
     if not isinstance(value, str) or not is_slug(value):
         problems.add("slug", _("{value} is not a slug (a-z, 0-9 and hyphens)").format(
             value=show(value)), hint=_("e.g. slug: {slug}").format(
