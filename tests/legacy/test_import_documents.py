@@ -251,6 +251,14 @@ def test_output_folder_option_and_pages_in_one_run(site, tmp_path):
     assert "1 document: 1 imported, 0 skipped, 0 failed" in result.stdout
 
 
+def test_output_outside_the_register_is_told(site, tmp_path):
+    listing = export(tmp_path / "xuat", [HEADER_VI, ROWS[2]])
+    result = import_into(site, listing, extra=("-o", "content/luu-tru"))
+    assert result.returncode == 0, result.stderr
+    assert "note: content/luu-tru is not in the site's content/van-ban/: the build reads " \
+           "documents only from there" in result.stdout
+
+
 # Bad input, each at its line --------------------------------------------------------------
 
 def test_every_bad_row_is_reported_at_its_line_and_the_rest_imported(site, tmp_path):

@@ -182,8 +182,9 @@ def _import_row(row: DocumentRow, source: str, out_dir: Path, config: SiteConfig
             path=where, reason=os_reason(error)))
         return RowOutcome(row.line, row.number, "failed", problem.message, errors=(problem,))
     index.add(row, Known(target.resolve(), slug, True))
-    if not validate:
-        notes = [_("{folder} is not in the site's content/{documents}/: the build reads "
+    register = (config.site_dir / "content" / DOCUMENTS_FOLDER).resolve()
+    if not out.is_relative_to(register):
+        notes = [*notes, _("{folder} is not in the site's content/{documents}/: the build reads "
                    "documents only from there").format(folder=_shown(out_dir),
                                                        documents=DOCUMENTS_FOLDER)]
     return RowOutcome(row.line, row.number, "imported", _shown(target), tuple(notes))
