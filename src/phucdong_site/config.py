@@ -33,7 +33,7 @@ class Contact:
 # the site's own listings a `listing =` may name (pages.urls spells the same addresses).
 MENU_TARGETS = ("page", "category", "listing", "url")
 MENU_LISTINGS = ("tin-tuc/", "noi-bat/", "doc-nhieu/", "chuyen-muc/", "tag/", "luu-tru/",
-                 "tim-kiem/")
+                 "tim-kiem/", "van-ban/")
 
 
 @dataclass(frozen=True, slots=True)

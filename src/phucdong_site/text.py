@@ -6,6 +6,7 @@ Slugs, folding and captions come first; the sort keys (collation) follow.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -35,6 +36,7 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     return slug.strip("-")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def number_key(number: str) -> str:
     """A document number as lookups and URLs see it: folded, lower case, its parts joined by
     hyphens. "12/KH-UBND", "12 kh ubnd" and "12-kh-ubnd" are all 12-kh-ubnd."""

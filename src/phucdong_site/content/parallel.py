@@ -1,4 +1,5 @@
-"""Parse many article files: known ones answered without parsing, the rest over every core.
+"""Parse many content files (articles; the register's documents): known ones answered
+without parsing, the rest over every core.
 
 Markdown is most of a cold build and each file parses on its own, so the files nothing
 knows are split into a few large chunks, one worker process parses each chunk: a chunk
@@ -15,7 +16,7 @@ from typing import Protocol
 from phucdong_site.config import SiteConfig
 from phucdong_site.content.article import parse_article
 from phucdong_site.errors import ContentError, ErrorList
-from phucdong_site.models import Article
+from phucdong_site.models import Article, OfficialDocument
 from phucdong_site.photos import PhotoFile, PhotoProblem, SourceIndex
 from phucdong_site.report import Progress
 from phucdong_site.workers import available_cores, worker_pool
@@ -24,8 +25,10 @@ MIN_PER_WORKER = 50              # below this, starting a worker costs more than
 CHUNKS_PER_WORKER = 4            # a few chunks each: the progress line moves, and a slow
                                  # chunk does not leave the other core idle for long
 
-# One file's outcome: its article, or its problems.
-Outcome = Article | list[ContentError]
+# One file's outcome: its article (or document), or its problems.
+Outcome = Article | OfficialDocument | list[ContentError]
+# One file → its model, or ErrorList: parse_article, parse_document. Module-level: it pickles.
+Parse = Callable[..., Article | OfficialDocument]
 # More work on each article parsed in a worker, done there (the pipeline's: search terms);
 # its result goes to KnownArticles.store. Must pickle: a module-level function or partial.
 Extra = Callable[[Article], object]
@@ -48,9 +51,10 @@ class KnownArticles(Protocol):
 
 def parse_files(paths: list[Path], config: SiteConfig, sources: SourceIndex,
                 progress: Progress, known: KnownArticles | None = None,
-                extra: Extra | None = None, jobs: int | None = None) -> list[Outcome]:
-    """The outcome of each of PATHS, in order; JOBS worker processes at most (None: one
-    per core; 1: none, for callers that run threads)."""
+                extra: Extra | None = None, jobs: int | None = None,
+                parse: Parse = parse_article) -> list[Outcome]:
+    """The outcome of each of PATHS through PARSE, in order; JOBS worker processes at most
+    (None: one per core; 1: none, for callers that run threads)."""
     outcomes: list[Outcome | None] = [None] * len(paths)
     tokens: dict[int, object] = {}
     photo_files: dict[Path, PhotoFile | PhotoProblem] = {}
@@ -72,12 +76,12 @@ def parse_files(paths: list[Path], config: SiteConfig, sources: SourceIndex,
     workers = min(jobs or available_cores(), len(missing) // MIN_PER_WORKER)
     if workers <= 1:
         for number in missing:
-            outcomes[number] = _parse_one(paths[number], config, photo_files, sources)
+            outcomes[number] = _parse_one(paths[number], config, photo_files, sources, parse)
             progress.advance()
     else:
         chunks = _chunks(missing, workers * CHUNKS_PER_WORKER)
         for chunk, results, sizes, files in _in_pool(chunks, paths, config, sources, workers,
-                                                     extra):
+                                                     extra, parse):
             sources.sizes.update(sizes)
             sources.files.update(files)
             for number, (outcome, made) in zip(chunk, results):
@@ -88,16 +92,16 @@ def parse_files(paths: list[Path], config: SiteConfig, sources: SourceIndex,
 
     if known is not None:
         for number in missing:
-            if isinstance(outcomes[number], Article) and number in tokens:
+            if not isinstance(outcomes[number], list) and number in tokens:
                 known.store(paths[number], tokens[number], outcomes[number], saved.get(number))
         known.keep_only(paths)
     return outcomes                     # type: ignore[return-value]
 
 
 def _parse_one(path: Path, config: SiteConfig, photo_files: dict,
-               sources: SourceIndex) -> Outcome:
+               sources: SourceIndex, parse: Parse = parse_article) -> Outcome:
     try:
-        return parse_article(path, config, photo_files, sources)
+        return parse(path, config, photo_files, sources)
     except ErrorList as problems:
         return problems.errors
 
@@ -107,11 +111,11 @@ def _chunks(numbers: list[int], count: int) -> list[list[int]]:
     return [numbers[start:start + size] for start in range(0, len(numbers), size)]
 
 
-def _in_pool(chunks, paths, config, sources, workers, extra):
+def _in_pool(chunks, paths, config, sources, workers, extra, parse):
     pool = worker_pool(workers)
     try:
         futures = {pool.submit(_parse_chunk, [paths[n] for n in chunk], config, sources,
-                               extra): chunk
+                               extra, parse): chunk
                    for chunk in chunks}
         for future in as_completed(futures):
             yield (futures[future], *future.result())
@@ -120,15 +124,15 @@ def _in_pool(chunks, paths, config, sources, workers, extra):
 
 
 def _parse_chunk(paths: list[Path], config: SiteConfig, sources: SourceIndex,
-                 extra: Extra | None):
+                 extra: Extra | None, parse: Parse = parse_article):
     """In a worker: the outcomes of PATHS, with what EXTRA made of each article (on a cold
     build, search entries cost as much as Markdown: made here on every core), and what it
     learnt about photo files."""
     photo_files: dict = {}
     results = []
     for path in paths:
-        outcome = _parse_one(path, config, photo_files, sources)
-        if not isinstance(outcome, Article):
+        outcome = _parse_one(path, config, photo_files, sources, parse)
+        if isinstance(outcome, list):
             results.append((outcome, None))
             continue
         try:

@@ -18,7 +18,7 @@ from phucdong_site.pages import urls
 # The menu's own words for the site's listings, when an entry gives no title.
 LISTING_TITLES = {urls.FEATURED: "Tin nổi bật", urls.MOST_VIEWED: "Tin đọc nhiều",
                   urls.CATEGORIES: "Chuyên mục", urls.TAGS: "Từ khóa", urls.ARCHIVE: "Lưu trữ",
-                  urls.SEARCH: "Tìm kiếm"}
+                  urls.SEARCH: "Tìm kiếm", urls.REGISTER: "Văn bản"}
 ENGLISH_HOME = "en/"
 
 
@@ -62,7 +62,7 @@ def resolve_menus(site: Site, config: SiteConfig,
     errors: list[ContentError] = []
     pages = {page.url: page for page in (*site.pages, *site.expired) if isinstance(page, Page)}
     if config.menu is None:
-        top = _default_menu(config, categories)
+        top = _default_menu(config, categories, bool(site.register))
     else:
         top = [link for entry in config.menu
                if (link := _link(entry, config, pages, categories, errors)) is not None]
@@ -74,12 +74,14 @@ def resolve_menus(site: Site, config: SiteConfig,
     return Menus(tuple(vi), tuple(en)), errors
 
 
-def _default_menu(config: SiteConfig, categories: dict[str, str]) -> list[MenuLink]:
+def _default_menu(config: SiteConfig, categories: dict[str, str],
+                  register: bool) -> list[MenuLink]:
     """The news, each category (but one named like the news: the same link text twice),
-    the archive."""
+    the register of documents when there is one, the archive."""
     return [MenuLink(config.section_title, urls.NEWS),
             *(MenuLink(name, urls.category_url(slug)) for slug, name in categories.items()
               if name.lower() != config.section_title.lower()),
+            *([MenuLink("Văn bản", urls.REGISTER)] if register else []),
             MenuLink("Lưu trữ", urls.ARCHIVE)]
 
 

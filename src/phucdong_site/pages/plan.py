@@ -15,6 +15,7 @@ from phucdong_site.pages.listings import all_related, featured, most_viewed, nei
 from phucdong_site.pages.menu import ENGLISH_HOME
 from phucdong_site.pages.planned import HOME, PageOutput, Planned
 from phucdong_site.pages.redirects import MAP_FILE, Alias, aliases, clashes
+from phucdong_site.pages.register import FEED as REGISTER_FEED
 from phucdong_site.pages.register import register_pages
 from phucdong_site.pages.structured_data import Crumb
 from phucdong_site.pages.urls import file_of
@@ -210,7 +211,9 @@ def alias_collisions(pages: Sequence[PageOutput], site: Site,
         if page.template != "redirect.html":
             owners.setdefault(page.path.lower(), page.source.as_posix() if page.source
                               else _("a page the site makes"))
-    for path in (*SITE_FILES, *(f"{category.url}rss.xml" for category in index.categories),
+    feeds = (*(f"{category.url}rss.xml" for category in index.categories),
+             *([REGISTER_FEED] if site.register else []))
+    for path in (*SITE_FILES, *feeds,
                  *(path for path, _attachment in site.files)):
         owners.setdefault(path.lower(), _("{path}, a file the build makes").format(path=path))
     exact = {page.path for page in pages if page.template != "redirect.html"}

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from phucdong_site.models import OfficialDocument
+from phucdong_site.pages import urls
 from phucdong_site.pages.listings import paginate
 from phucdong_site.pages.planned import HOME, PageOutput, Planned
 from phucdong_site.pages.structured_data import Crumb
 from phucdong_site.pages.urls import file_of
 from phucdong_site.text import slugify
 
-REGISTER = "van-ban/"
+REGISTER = urls.REGISTER
 TYPES = f"{REGISTER}loai/"
 YEARS = f"{REGISTER}nam/"
 FEED = f"{REGISTER}rss.xml"
@@ -24,11 +25,13 @@ TITLE = "Văn bản"
 
 @dataclass(frozen=True, slots=True)
 class Shelf:
-    """One listing of the register: a type's or a year's, with how many it holds."""
+    """One listing of the register: a type's or a year's, and how many it holds (every
+    listing page names every shelf: the shelves do not carry their documents, which would
+    make each page's cache key cost the whole register)."""
 
     name: str
     url: str
-    documents: tuple[OfficialDocument, ...]
+    count: int
 
 
 def type_url(kind: str) -> str:
@@ -39,17 +42,18 @@ def year_url(year: int) -> str:
     return f"{YEARS}{year:04d}/"
 
 
-def shelves(register: Sequence[OfficialDocument]) -> tuple[list[Shelf], list[Shelf]]:
+def shelves(register: Sequence[OfficialDocument]
+            ) -> tuple[list[tuple[Shelf, list]], list[tuple[Shelf, list]]]:
     """The register by type (most documents first, then by name) and by year (newest
-    first), each listing newest first, as REGISTER is."""
+    first): each shelf with its documents, newest first, as REGISTER is."""
     by_type: dict[str, list[OfficialDocument]] = {}
     by_year: dict[int, list[OfficialDocument]] = {}
     for document in register:
         by_type.setdefault(document.kind, []).append(document)
         by_year.setdefault(document.issued.year, []).append(document)
-    types = [Shelf(kind, type_url(kind), tuple(found)) for kind, found in
+    types = [(Shelf(kind, type_url(kind), len(found)), found) for kind, found in
              sorted(by_type.items(), key=lambda item: (-len(item[1]), item[0]))]
-    years = [Shelf(str(year), year_url(year), tuple(by_year[year]))
+    years = [(Shelf(str(year), year_url(year), len(by_year[year])), by_year[year])
              for year in sorted(by_year, reverse=True)]
     return types, years
 
@@ -60,17 +64,17 @@ def register_pages(s: Planned) -> list[PageOutput]:
     if not register:
         return []
     types, years = shelves(register)
-    browse = {"types": types, "years": years}
+    browse = {"types": [shelf for shelf, _ in types], "years": [shelf for shelf, _ in years]}
     top = Crumb(TITLE, REGISTER)
     pages = _listing(register, REGISTER, TITLE, (), browse, filters=True,
                      description=f"Văn bản của {name}: số, ký hiệu, loại, ngày ban hành, "
                                  f"trích yếu và tệp tải về")
-    for shelf in types:
-        pages += _listing(shelf.documents, shelf.url, shelf.name, (top,), browse,
+    for shelf, documents in types:
+        pages += _listing(documents, shelf.url, shelf.name, (top,), browse,
                           description=f"{shelf.name} – văn bản của {name}")
-    for shelf in years:
-        pages += _listing(shelf.documents, shelf.url, f"Văn bản năm {shelf.name}", (top,),
-                          browse, description=f"Văn bản năm {shelf.name} của {name}")
+    for shelf, documents in years:
+        pages += _listing(documents, shelf.url, f"Văn bản năm {shelf.name}", (top,), browse,
+                          description=f"Văn bản năm {shelf.name} của {name}")
     return pages + document_pages(register, top)
 
 

@@ -13,6 +13,7 @@ CATEGORIES = "chuyen-muc/"
 TAGS = "tag/"
 ARCHIVE = "luu-tru/"
 SEARCH = "tim-kiem/"
+REGISTER = "van-ban/"            # the documents' register (pages.register)
 NOT_FOUND = "404.html"
 
 
