@@ -47,6 +47,7 @@ from phucdong_site.pages import (
     identity_files,
     plan_pages,
     redirect_map,
+    register_index_files,
     robots,
     sitemap,
 )
@@ -144,6 +145,7 @@ def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
     files.append(("robots.txt", robots(config)))
     files.append((MAP_FILE, redirect_map(aliases(planned.site.documents), config.base_path)))
     files += identity_files(planned.index.identity, config)
+    files += register_index_files(planned.site.register, config)
     return files
 
 

@@ -7,6 +7,7 @@ from phucdong_site.search.index import (
     postings_files,
     text_digest,
 )
+from phucdong_site.search.words import search_key, word_keys
 
 __all__ = [
     "INDEX_DIR",
@@ -15,5 +16,7 @@ __all__ = [
     "article_terms",
     "fragment_path",
     "postings_files",
+    "search_key",
     "text_digest",
+    "word_keys",
 ]

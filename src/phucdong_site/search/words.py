@@ -60,6 +60,13 @@ def search_key(word: str) -> str:
     return fold(word).lower()
 
 
+def word_keys(text: str) -> list[str]:
+    """The search keys of TEXT's words, each once, in order; none longer than
+    MAX_TERM_LENGTH (the register's index, pages/register_index.py, holds these)."""
+    keys = (search_key(word) for word in words(text))
+    return list(dict.fromkeys(key for key in keys if len(key) <= MAX_TERM_LENGTH))
+
+
 # Inline elements join their text to the words around them; any other tag separates words.
 _INLINE = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span "
                     "strong sub sup time u var wbr".split())
