@@ -396,8 +396,8 @@ def resolve(index: dict[str, list[OfficialDocument]],
             reference: str) -> OfficialDocument | str:
     """The one document REFERENCE names, or what is wrong with it."""
     found = index.get(number_key(reference), [])
-    if len(found) == 1:
-        return found[0]
+    if len(found) == 1 or found and len({_identity(d) for d in found}) == 1:
+        return found[0]          # copies of one document: register_problems tells them
     if not found:
         return _("{number} is not the number of a document in content/{folder}/").format(
             number=reference, folder=DOCUMENTS_FOLDER)
@@ -422,7 +422,8 @@ class _Suggestions:
         self.given += 1
         if self.numbers is None:
             self.numbers = sorted({d.number for d in self.documents})
-        return did_you_mean(reference, self.numbers)
+        key = number_key(reference)
+        return did_you_mean(reference, [n for n in self.numbers if number_key(n) != key])
 
 
 def _cycles(documents: Sequence[OfficialDocument],
