@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.models import EXPIRED, REPLACED, Article, OfficialDocument
+from phucdong_site.models import EXPIRED, NOT_YET, REPLACED, Article, OfficialDocument
 from phucdong_site.photos import CoverImage
 
 
@@ -57,9 +57,11 @@ def news_article(article: Article, config: SiteConfig, cover: CoverImage | None,
     return data
 
 
-# schema.org's legislationLegalForce values for a document's status.
+# schema.org's legislationLegalForce values for a document's status: one not yet in force
+# is not in force at the build time (its legislationDateOfApplicability says from when).
 _LEGAL_FORCE = {EXPIRED: "https://schema.org/NotInForce",
-                REPLACED: "https://schema.org/NotInForce"}
+                REPLACED: "https://schema.org/NotInForce",
+                NOT_YET: "https://schema.org/NotInForce"}
 
 
 def legislation(document: OfficialDocument, config: SiteConfig,
