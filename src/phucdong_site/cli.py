@@ -15,7 +15,13 @@ from phucdong_site.config import (
     is_site_address,
     load_config,
 )
-from phucdong_site.console import QuietProgress, TerminalProgress, print_warnings, summary
+from phucdong_site.console import (
+    QuietProgress,
+    TerminalProgress,
+    checked_line,
+    print_warnings,
+    summary,
+)
 from phucdong_site.content import new_article
 from phucdong_site.errors import SiteError, UsageError, os_reason
 from phucdong_site.language import LANGUAGES, _, choose, ngettext, speaking
@@ -265,16 +271,8 @@ def run(args: argparse.Namespace) -> int:
         address = None if config.drafts else address_warning(config, False)
         print_warnings([*planned.warnings, *([address] if address else [])])
         if not args.quiet:
-            count, pages = len(planned.site.articles), len(planned.site.pages)
-            if pages:
-                print(_("{articles} and {pages}: no problems found").format(
-                    articles=ngettext("{count} article", "{count} articles", count).format(
-                        count=count),
-                    pages=ngettext("{count} page of content/trang/",
-                                   "{count} pages of content/trang/", pages).format(count=pages)))
-            else:
-                print(ngettext("{count} article: no problems found",
-                               "{count} articles: no problems found", count).format(count=count))
+            print(checked_line(len(planned.site.articles), len(planned.site.pages),
+                               len(planned.site.register)))
             if line := left_out_line(planned.left_out, config):
                 print(line)
         return 0

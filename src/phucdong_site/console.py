@@ -121,6 +121,25 @@ def print_warnings(warnings: Iterable[ContentError], stream: TextIO | None = Non
             print(f"  {hint_label()}: {warning.hint}", file=stream)
 
 
+def checked_line(articles: int, pages: int, documents: int) -> str:
+    """What `check` found no problem in, in the editor's words: the articles, the pages of
+    content/trang/ and the documents of the register, the last two when there are any."""
+    if not (pages or documents):
+        return ngettext("{count} article: no problems found",
+                        "{count} articles: no problems found", articles).format(count=articles)
+    parts = [ngettext("{count} article", "{count} articles", articles).format(
+        count=articles)] if articles else []
+    if pages:
+        parts.append(ngettext("{count} page of content/trang/",
+                              "{count} pages of content/trang/", pages).format(count=pages))
+    if documents:
+        parts.append(ngettext("{count} document", "{count} documents", documents).format(
+            count=documents))
+    items = parts[0] if len(parts) == 1 else _("{items} and {last}").format(
+        items=", ".join(parts[:-1]), last=parts[-1])
+    return _("{items}: no problems found").format(items=items)
+
+
 def summary(articles: int, pages: int, photos: int, seconds: float) -> str:
     """The one-line summary of a build, in the editor's words."""
     parts = (ngettext("{count} article", "{count} articles", articles).format(count=articles),

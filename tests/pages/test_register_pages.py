@@ -582,3 +582,20 @@ def test_two_builds_are_byte_identical_and_an_edit_rebuild_equals_a_clean_one(bu
     assert [name for name in expected if incremental[name] != expected[name]] == []
     assert incremental != first
     assert "lịch tiếp công dân (sửa)" in incremental["van-ban/index.html"].decode()
+
+
+# --- check ------------------------------------------------------------------------------
+
+def test_check_counts_the_documents_in_its_summary(tmp_path):
+    site = ScratchSite(tmp_path / "site")
+    site.content.mkdir(parents=True)
+    (site.root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    fill(site)
+    result = site.check()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "8 documents: no problems found"
+    site.article("2024/05/tin.md", 'title: "Tin"\ndate: 2024-05-02')
+    site.article("trang/lien-he.md", 'title: "Liên hệ"')
+    result = site.check()
+    assert result.stdout.splitlines()[0] == (
+        "1 article, 1 page of content/trang/ and 8 documents: no problems found")
