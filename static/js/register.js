@@ -86,16 +86,16 @@
       return Array.isArray(value) ? { key: value[0], name: value[1] } : { key: String(value), name: String(value) };
     });
   }
+  /* Each select: the facet's values some document has (every status is listed in meta). */
   function fillSelects() {
     FILTERS.forEach(function (filter) {
-      var select = document.getElementById(filter.select);
-      var counts = {};
-      columns[filter.column].forEach(function (n) { counts[n] = (counts[n] || 0) + 1; });
+      var select = document.getElementById(filter.select), held = {};
+      columns[filter.column].forEach(function (n) { held[n] = true; });
       facetValues(filter).forEach(function (value, n) {
-        if (!counts[n]) return;
+        if (!held[n]) return;
         var option = document.createElement("option");
         option.value = value.key;
-        option.textContent = value.name + " (" + counts[n] + ")";
+        option.textContent = value.name;
         select.appendChild(option);
       });
     });

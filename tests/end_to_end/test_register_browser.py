@@ -371,6 +371,17 @@ def test_axe_finds_no_violation(tab, register_site, name):
     assert results.violations_count == 0, results.generate_report()
 
 
+def test_no_horizontal_scroll_at_320_px(browser, register_site):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        open_register(page, register_site, "?co-quan=uy-ban-mttq-viet-nam-phuong-phuc-dong"
+                                           "&q=12%2FKH-UBND")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
+
+
 def test_without_javascript_the_list_and_the_type_and_year_listings_work(browser, register_site):
     context = browser.new_context(java_script_enabled=False)
     try:
