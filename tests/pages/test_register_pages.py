@@ -292,7 +292,11 @@ def test_the_register_is_paginated_by_twenty_with_prev_and_next(tmp_path):
     assert second.find("link", rel="prev")["href"] == "/van-ban/"
     assert second.find("link", rel="next") is None
     assert not (site.out / "van-ban/page/3").exists()
-    assert rows(html(site, "van-ban/loai/cong-van/page/2/")) == expected[20:]
+    shelf = html(site, "van-ban/loai/cong-van/page/2/")
+    assert rows(shelf) == expected[20:]
+    assert [a["href"] for a in shelf.select("nav.register-browse [aria-current]")] == [
+        "/van-ban/loai/cong-van/"]
+    assert "trang 2" in second.title.get_text()
 
 
 # --- a document's page ------------------------------------------------------------------
@@ -523,6 +527,8 @@ def test_an_unknown_number_is_an_error_at_its_line_and_the_build_is_kept(tmp_pat
     assert f"content/2024/05/tin.md:{line}:" in result.stderr
     assert "13/KH-UBND" in result.stderr
     assert tree_bytes(site.out) == before
+    checked = site.check()
+    assert checked.returncode == 1 and f"content/2024/05/tin.md:{line}:" in checked.stderr
 
 
 # --- menu -------------------------------------------------------------------------------
@@ -599,3 +605,31 @@ def test_check_counts_the_documents_in_its_summary(tmp_path):
     result = site.check()
     assert result.stdout.splitlines()[0] == (
         "1 article, 1 page of content/trang/ and 8 documents: no problems found")
+
+
+def test_a_rebuild_after_a_status_changes_tells_the_new_status(tmp_path):
+    """Nothing in content/ changed, but 30/QĐ-UBND came into force on 1 July 2024 and
+    05/TB-UBND, set to end in 2025, has ended: the build is not skipped as unchanged and
+    equals a clean build at that moment."""
+    site = ScratchSite(tmp_path / "site")
+    site.content.mkdir(parents=True)
+    (site.root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    fill(site)
+    path = site.content / "van-ban/2021/05-tb-ubnd.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "het_hieu_luc: 2022-01-01", "het_hieu_luc: 2025-01-01"), encoding="utf-8")
+    assert build(site).returncode == 0
+    assert status_of(html(site, "van-ban/05-tb-ubnd/")) == "Còn hiệu lực"
+    assert fields(html(site, "van-ban/05-tb-ubnd/"))["Ngày hết hiệu lực"].get_text(
+        strip=True) == "01/01/2025"
+    later = str(int(datetime(2025, 2, 1, 12, tzinfo=HANOI).timestamp()))
+    assert build(site, epoch=later).returncode == 0
+    assert status_of(html(site, "van-ban/30-qd-ubnd/")) == "Còn hiệu lực"
+    assert status_of(html(site, "van-ban/05-tb-ubnd/")) == "Hết hiệu lực từ 01/01/2025"
+    incremental = tree_bytes(site.out)
+    clean = ScratchSite(tmp_path / "clean")
+    shutil.copytree(site.root, clean.root, ignore=shutil.ignore_patterns(".cache", "build"))
+    assert build(clean, epoch=later).returncode == 0
+    expected = tree_bytes(clean.out)
+    assert [name for name in expected if incremental.get(name) != expected[name]] == []
+    assert incremental.keys() == expected.keys()
