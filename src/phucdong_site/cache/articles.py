@@ -1,4 +1,5 @@
-"""Parsed articles kept in .cache/ between builds, so that an unchanged file is not parsed.
+"""Parsed articles (and the register's documents) kept in .cache/ between builds, so that an
+unchanged file is not parsed.
 
 An entry is used only when everything that produced it is unchanged: the file's bytes
 (sha256), the config that parsing reads, the generator itself (its version and the bytes
@@ -28,7 +29,7 @@ from phucdong_site.cache.digests import config_digest, generator_digest
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import DocumentProblem, locate_document
 from phucdong_site.files import FileStamp, read_checked, settled, write_atomically, write_checked
-from phucdong_site.models import Article, Photo
+from phucdong_site.models import Article, OfficialDocument, Photo
 from phucdong_site.photos import PhotoProblem, locate
 from phucdong_site.search import ArticleTerms, SearchTerms, article_terms, text_digest
 
@@ -218,9 +219,10 @@ def search_fragment(folder: Path, article: Article) -> tuple[SearchTerms, FileSt
     return save_fragment(folder, article_terms(article))
 
 
-def _shown(article: Article) -> tuple:
-    """What an article's search entries are made of."""
-    return (article.url, article.published, article.title, article.summary, article.body_html)
+def _shown(article: Article | OfficialDocument) -> tuple:
+    """What an article's (a document's) search entries are made of."""
+    moment = article.published if isinstance(article, Article) else article.issued
+    return (article.url, moment, article.title, article.summary, article.body_html)
 
 
 def _shard(key: str) -> int:
@@ -237,7 +239,8 @@ def _read_shard(folder: Path, shard: int) -> dict[str, Entry]:
     bodies file is not the one it was written with."""
     stored = read_checked(folder / f"{shard:02d}.pickle")
     if not (isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[0], dict)
-            and all(isinstance(entry, Entry) and isinstance(entry.article, Article)
+            and all(isinstance(entry, Entry)
+                    and isinstance(entry.article, (Article, OfficialDocument))
                     for entry in stored[0].values())):
         return {}
     entries, name, stamp = stored

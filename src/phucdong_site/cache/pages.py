@@ -23,7 +23,7 @@ from pathlib import Path
 from phucdong_site.cache.digests import config_digest, generator_digest
 from phucdong_site.config import SiteConfig
 from phucdong_site.files import MAGIC, FileStamp, read_checked, write_checked
-from phucdong_site.models import Article, ListingPage, Photo
+from phucdong_site.models import Article, Body, ListingPage, OfficialDocument, Photo
 from phucdong_site.pages import Category, CategoryLink, Crumb, Month, Tag
 from phucdong_site.render import template_dirs
 
@@ -106,7 +106,7 @@ class PageCache:
         return digest
 
 
-SHARED = {Article, Category, Tag, Month}     # each shown by many pages
+SHARED = {Article, OfficialDocument, Category, Tag, Month}     # each shown by many pages
 
 
 def _as_pages_see_it(config: SiteConfig) -> SiteConfig:
@@ -152,5 +152,12 @@ def _by_fields(kind: type) -> Callable[[object], tuple]:
     return lambda value: (kind, values(value))
 
 
+def _body(body: Body) -> tuple:
+    """A body by its text's digest: its pickle names where the build cache keeps it, a file
+    renamed whenever its shard is written again."""
+    return _shared, (hashlib.sha256(body.html.encode()).digest(),)
+
+
 # The dataclasses that page contexts hold, besides SHARED ones.
 _REDUCERS = {kind: _by_fields(kind) for kind in (Crumb, ListingPage, CategoryLink, Photo)}
+_REDUCERS[Body] = _body

@@ -59,22 +59,23 @@ def load_site(config: SiteConfig, progress: Progress = Progress(),
     paths = discover(config.content_dir)
     documents_paths = discover(config.content_dir / DOCUMENTS_FOLDER, skip=())
     progress.stage("parse", len(paths) + len(documents_paths))
-    for outcome in parse_files(paths, config, sources, progress, known, extra,
-                                  config.jobs if jobs is None else jobs):
+    jobs = config.jobs if jobs is None else jobs
+    for outcome in parse_files(paths, config, sources, progress, known, extra, jobs,
+                               forget_others=False):
         if isinstance(outcome, Article):
             articles.append(outcome)
         else:
             errors.extend(outcome)
-    pages = _load_kind(parse_page, PAGES_FOLDER, config, errors, sources)
     documents = []
-    # Documents are parsed every build (no cache yet), over every core: 3,000 take ~3 s.
-    for outcome in parse_files(documents_paths, config, sources, progress,
-                               jobs=config.jobs if jobs is None else jobs,
-                               parse=parse_document):
+    for outcome in parse_files(documents_paths, config, sources, progress, known, extra, jobs,
+                               parse=parse_document, forget_others=False):
         if isinstance(outcome, list):
             errors.extend(outcome)
         else:
             documents.append(outcome)
+    if known is not None:
+        known.keep_only([*paths, *documents_paths])
+    pages = _load_kind(parse_page, PAGES_FOLDER, config, errors, sources)
     published = [a for a in articles if config.drafts or not a.draft]
     public_pages = sorted((p for p in pages if config.drafts or not p.draft), key=_by_url)
     register = sorted((d for d in documents if config.drafts or not d.draft),

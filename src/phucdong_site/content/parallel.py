@@ -52,9 +52,10 @@ class KnownArticles(Protocol):
 def parse_files(paths: list[Path], config: SiteConfig, sources: SourceIndex,
                 progress: Progress, known: KnownArticles | None = None,
                 extra: Extra | None = None, jobs: int | None = None,
-                parse: Parse = parse_article) -> list[Outcome]:
+                parse: Parse = parse_article, forget_others: bool = True) -> list[Outcome]:
     """The outcome of each of PATHS through PARSE, in order; JOBS worker processes at most
-    (None: one per core; 1: none, for callers that run threads)."""
+    (None: one per core; 1: none, for callers that run threads). FORGET_OTHERS: KNOWN
+    forgets every file but PATHS (False when the caller loads several kinds into it)."""
     outcomes: list[Outcome | None] = [None] * len(paths)
     tokens: dict[int, object] = {}
     photo_files: dict[Path, PhotoFile | PhotoProblem] = {}
@@ -94,7 +95,8 @@ def parse_files(paths: list[Path], config: SiteConfig, sources: SourceIndex,
         for number in missing:
             if not isinstance(outcomes[number], list) and number in tokens:
                 known.store(paths[number], tokens[number], outcomes[number], saved.get(number))
-        known.keep_only(paths)
+        if forget_others:
+            known.keep_only(paths)
     return outcomes                     # type: ignore[return-value]
 
 
