@@ -99,6 +99,23 @@ class Attachment:
         """"1,2 MB" (English pages: "1.2 MB"), "340 KB"."""
         return file_size(self.size, lang)
 
+    @property
+    def media_type(self) -> str:
+        """Its MIME type, for feeds' enclosures and JSON-LD: from a fixed table, not the
+        machine's (mimetypes reads /etc/mime.types or Windows' registry, which differ:
+        .docx unknown without mime-support, .zip application/x-zip-compressed on Windows)."""
+        return MEDIA_TYPES.get(self.kind, "application/octet-stream")
+
+
+# The MIME type of each kind of attachment (content/attachments.py: DOCUMENT_KINDS).
+MEDIA_TYPES = {
+    "PDF": "application/pdf", "DOC": "application/msword",
+    "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "XLS": "application/vnd.ms-excel",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ODT": "application/vnd.oasis.opendocument.text",
+    "ODS": "application/vnd.oasis.opendocument.spreadsheet", "ZIP": "application/zip"}
+
 
 def file_size(size: int, lang: str = "vi") -> str:
     """SIZE in bytes as a reader reads it: KB below a megabyte, else MB with one decimal;

@@ -574,20 +574,33 @@ def test_two_builds_are_byte_identical_and_an_edit_rebuild_equals_a_clean_one(bu
     first = tree_bytes(site.out)
     assert build(site).returncode == 0
     assert tree_bytes(site.out) == first
-    # Edit one document: its summary, and what replaces it.
-    path = site.content / "van-ban/2021/05-tb-ubnd.md"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "lịch tiếp công dân năm 2021", "lịch tiếp công dân (sửa)"), encoding="utf-8")
-    assert build(site).returncode == 0
-    incremental = tree_bytes(site.out)
-    clean = ScratchSite(tmp_path / "clean")
-    shutil.copytree(site.root, clean.root, ignore=shutil.ignore_patterns(".cache", "build"))
-    assert build(clean).returncode == 0
-    expected = tree_bytes(clean.out)
-    assert incremental.keys() == expected.keys()
-    assert [name for name in expected if incremental[name] != expected[name]] == []
-    assert incremental != first
+    # Edit one document at a time: a summary other pages show; then a document's
+    # replacement and relations, which other documents' pages show.
+    edits = [("van-ban/2021/05-tb-ubnd.md", "lịch tiếp công dân năm 2021",
+              "lịch tiếp công dân (sửa)"),
+             ("van-ban/2021/12-kh-ubnd.md", "thay_the_boi: 20/KH-UBND\nlien_quan: [05/TB-UBND]",
+              "thay_the_boi: 03/KH-UBND\nlien_quan: [07/TB-UBND]")]
+    for number, (relative, old, new) in enumerate(edits):
+        path = site.content / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        assert build(site).returncode == 0
+        incremental = tree_bytes(site.out)
+        clean = ScratchSite(tmp_path / f"clean{number}")
+        shutil.copytree(site.root, clean.root, ignore=shutil.ignore_patterns(".cache", "build"))
+        assert build(clean).returncode == 0
+        expected = tree_bytes(clean.out)
+        assert incremental.keys() == expected.keys()
+        assert [name for name in expected if incremental[name] != expected[name]] == [], relative
+        assert incremental != first
+        first = incremental
     assert "lịch tiếp công dân (sửa)" in incremental["van-ban/index.html"].decode()
+    assert section(html(site, "van-ban/07-tb-ubnd/"), "Văn bản liên quan") == [
+        "/van-ban/12-kh-ubnd/"]
+    assert section(html(site, "van-ban/05-tb-ubnd/"), "Văn bản liên quan") == []
+    assert section(html(site, "van-ban/03-kh-ubnd/"), "Văn bản này thay thế") == [
+        "/van-ban/12-kh-ubnd/"]
 
 
 # --- check ------------------------------------------------------------------------------
@@ -633,3 +646,11 @@ def test_a_rebuild_after_a_status_changes_tells_the_new_status(tmp_path):
     expected = tree_bytes(clean.out)
     assert [name for name in expected if incremental.get(name) != expected[name]] == []
     assert incremental.keys() == expected.keys()
+
+
+def test_every_kind_of_attachment_has_a_fixed_media_type():
+    """Feeds and JSON-LD name a file's MIME type from one table, the same on every machine
+    (mimetypes' answers depend on /etc/mime.types or Windows' registry)."""
+    from phucdong_site.content.attachments import DOCUMENT_KINDS
+    from phucdong_site.models import MEDIA_TYPES
+    assert set(MEDIA_TYPES) == set(DOCUMENT_KINDS.values())

@@ -4,7 +4,6 @@ well-formed and escaped. Every date comes from the articles, never from the cloc
 from __future__ import annotations
 
 import html
-import mimetypes
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
@@ -135,7 +134,7 @@ def register_rss(register: Sequence[OfficialDocument], config: SiteConfig, *, pa
             file = document.attachments[0]
             _add(item, "enclosure", url=absolute_url(document.url + file.name),
                  length=str(file.size),
-                 type=mimetypes.guess_type(file.name)[0] or "application/octet-stream")
+                 type=file.media_type)
     return _document(root)
 
 

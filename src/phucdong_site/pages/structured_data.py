@@ -4,7 +4,6 @@ inside <script>."""
 from __future__ import annotations
 
 import json
-import mimetypes
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -90,7 +89,7 @@ def legislation(document: OfficialDocument, config: SiteConfig,
         data["legislationResponsible"] = {"@type": "Person", "name": document.signer}
     data["encoding"] = [{"@type": "MediaObject", "name": file.title,
                          "contentUrl": absolute_url(document.url + file.name),
-                         "encodingFormat": mimetypes.guess_type(file.name)[0] or file.kind,
+                         "encodingFormat": file.media_type,
                          "contentSize": f"{file.size} B"}
                         for file in document.attachments]
     return data
