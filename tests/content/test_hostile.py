@@ -60,3 +60,12 @@ def test_a_yaml_alias_bomb_is_refused(site, invoke):
     site.article("2024/a.md", GOOD + "\n" + bomb)
     result = invoke("check", str(site.root))
     assert result.code == 1 and "anchors and aliases" in result.err
+
+
+@pytest.mark.parametrize("value", ["9" * 6000, '"' + "9" * 6000 + '"'])
+def test_a_number_too_long_for_python_is_a_clear_error(site, invoke, value):
+    # Python refuses to read more than 4,300 digits as a number, with a traceback
+    site.article("2024/a.md", GOOD + f"\nviews: {value}")
+    result = invoke("check", str(site.root))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "views: \"9999" in result.err and "…\" is not a whole number" in result.err

@@ -78,7 +78,7 @@ def parse_article(path: Path, config: SiteConfig,
 
 
 def _views(value: object, problems: FileProblems) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 18:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         problems.add("views", _("{value} is not a whole number").format(value=show(value)))

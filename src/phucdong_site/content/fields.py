@@ -135,8 +135,13 @@ def line_of(body: str, needle: str, first_line: int) -> int:
     return first_line + body.count("\n", 0, index) if index >= 0 else first_line
 
 
+SHOWN_CHARS = 80                 # of a value quoted in a message: a pasted page is not
+
+
 def show(value: object) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+    """VALUE as a message quotes it, cut short when long."""
+    text = f'"{value}"' if isinstance(value, str) else repr(value)
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS - 2]}…{text[-1]}"
 
 
 def text_field(meta: dict, key: str, problems: FileProblems, required: str = "") -> str:

@@ -26,6 +26,20 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
 
+MAX_INT_DIGITS = 100             # longer runs of digits stay text: Python refuses to turn
+                                 # more than 4,300 into a number, with a traceback
+
+
+def _int_or_text(loader: _Loader, node: yaml.ScalarNode) -> int | str:
+    """A YAML integer as a number, unless it is too long to be one anyone meant: then its
+    text, which the field's own check reports (views: "1111…" is not a whole number)."""
+    if len(node.value) > MAX_INT_DIGITS:
+        return loader.construct_scalar(node)
+    return loader.construct_yaml_int(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
+
 _HANDLER = frontmatter.YAMLHandler()
 
 
