@@ -341,4 +341,6 @@ class LeftOut:
     scheduled: int = 0           # dated after the build
     next_publication: datetime | None = None    # when the first of those goes public
     expired: tuple[str, ...] = ()   # the files of those past their expires:, kept marked
-    next_expiry: datetime | None = None         # when the first public one expires
+    # When the first public article or page expires, or a document's status changes: a
+    # build after it is not skipped as unchanged.
+    next_expiry: datetime | None = None

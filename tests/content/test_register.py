@@ -482,3 +482,66 @@ def test_many_copies_of_one_number_are_told_in_a_line_each(site):
         "content/van-ban/0.md:2: so_ky_hieu: 12/KH-UBND of UBND phường Phúc Đồng is also the "
         "number of content/van-ban/1.md, content/van-ban/2.md, content/van-ban/3.md, "
         "content/van-ban/4.md, content/van-ban/5.md and 4994 more files")
+
+
+# --- the review's findings ----------------------------------------------------------------
+
+def test_a_reference_by_address_names_one_of_two_years_with_one_number(site):
+    document(site)
+    document(site, "2022/12-kh-ubnd.md", ngay_ban_hanh="2022-01-10", slug="12-kh-ubnd-2022")
+    document(site, "2022/a.md", files=("a.pdf",), so_ky_hieu="20/KH-UBND", tep="a.pdf",
+             ngay_ban_hanh="2022-02-01", lien_quan="[12-kh-ubnd, 12-kh-ubnd-2022]")
+    related = {d.slug: d.related for d in loaded(site).register}
+    assert related["20-kh-ubnd"] == ("12-kh-ubnd", "12-kh-ubnd-2022")
+    public, _ = public_site(loaded(site), at(2024, 1, 1), False)
+    by_slug = {d.slug: d for d in public.register}
+    assert by_slug["12-kh-ubnd"].related_urls == ("van-ban/20-kh-ubnd/",)
+    assert by_slug["12-kh-ubnd-2022"].related_urls == ("van-ban/20-kh-ubnd/",)
+    # the number alone names two documents: asked which, by their addresses
+    document(site, "2022/a.md", files=("a.pdf",), so_ky_hieu="20/KH-UBND", tep="a.pdf",
+             ngay_ban_hanh="2022-02-01", lien_quan="[12/KH-UBND]")
+    (found,) = problems(site)
+    assert "12/KH-UBND is the number of 2 documents (12-kh-ubnd, 12-kh-ubnd-2022)" in found
+
+
+def test_a_replacement_is_named_by_its_number_however_written(site):
+    document(site, thay_the_boi='"20 kh ubnd"')
+    document(site, "2021/20.md", files=("20.pdf",), so_ky_hieu="20/KH-UBND", tep="20.pdf",
+             ngay_ban_hanh="2021-02-01")
+    public, _ = public_site(loaded(site), at(2024, 1, 1), False)
+    replaced = next(d for d in public.register if d.slug == "12-kh-ubnd")
+    assert (replaced.status, replaced.replaced_by, replaced.replaced_by_url) == (
+        REPLACED, "20/KH-UBND", "van-ban/20-kh-ubnd/")
+
+
+def test_a_number_beyond_its_length_is_refused_not_crashed(site):
+    add_setting(site, "[documents]\nfree_numbers = true")
+    document(site, so_ky_hieu="1" * 5000)
+    (found,) = problems(site)
+    assert found.startswith(f"{PATH}:2: so_ky_hieu: 5000 characters; the limit is 100")
+
+
+def test_digits_of_other_scripts_are_not_a_number(site):
+    document(site, so_ky_hieu="١٢7/KH-UBND")
+    (found,) = problems(site)
+    assert found.startswith(f"{PATH}:2: so_ky_hieu:") and "N/SYMBOL" in found
+
+
+def test_an_end_before_the_effective_date_is_refused(site):
+    document(site, ngay_hieu_luc="2021-03-01", het_hieu_luc="2021-02-01")
+    (found,) = problems(site)
+    assert found.startswith(f"{PATH}:10: het_hieu_luc: 01/02/2021 is before the effective "
+                            "date, 01/03/2021")
+
+
+def test_a_reference_to_a_broken_document_is_not_told_again(site):
+    document(site, thay_the_boi="20/KH-UBND")
+    document(site, "2021/20.md", files=(), so_ky_hieu="20/KH-UBND", tep="missing.pdf")
+    found = problems(site)
+    assert len(found) == 1 and found[0].startswith("content/van-ban/2021/20.md:8: tep"), found
+
+
+def test_did_you_mean_never_names_the_document_itself(site):
+    document(site, thay_the_boi="13/KH-UBND")
+    (found,) = problems(site)
+    assert "is not the number of a document" in found and "did you mean" not in found

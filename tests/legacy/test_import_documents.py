@@ -386,3 +386,19 @@ def test_bom_with_semicolons_and_excel_sep_line(site, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "van-ban.csv:3 (05/TB-UBND)" in result.stdout
 
+
+
+def test_a_file_outside_the_list_s_folder_is_never_copied(site, tmp_path):
+    secret = tmp_path / "bi-mat.pdf"
+    secret.write_bytes(pdf_bytes("bí mật"))
+    folder = tmp_path / "xuat"
+    folder.mkdir()
+    (folder / "lien-ket.pdf").symlink_to(secret)
+    rows = [ROWS[1].replace("ke-hoach-20.pdf", "../bi-mat.pdf"),
+            ROWS[2].replace("tb-05.pdf", "lien-ket.pdf")]
+    result = import_into(site, export(folder, [HEADER_VI, *rows]))
+    assert result.returncode == 1
+    assert 'van-ban.csv:2: tep: "../bi-mat.pdf" is outside the folder of the list' in result.stderr
+    assert 'van-ban.csv:3: tep: "lien-ket.pdf" is outside the folder of the list' in result.stderr
+    assert documents(site) == []
+    assert not any((site.root / "content").rglob("*.pdf"))

@@ -19,8 +19,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.content.register import reference_index, resolve
-from phucdong_site.errors import ContentError, ErrorList, did_you_mean, field_label
+from phucdong_site.content.register import Suggestions, reference_index, resolve
+from phucdong_site.errors import ContentError, ErrorList, field_label
 from phucdong_site.language import _
 from phucdong_site.models import Article, Body, OfficialDocument, Page, Site
 
@@ -87,6 +87,7 @@ def link_sources(site: Site, config: SiteConfig) -> Site:
     number, pointing at its page; raises ErrorList for numbers no document has."""
     by_source = {document.source: document for document in site.documents}
     numbers = reference_index(site.register)
+    suggest = Suggestions(site.register)
     errors = ErrorList()
 
     def cited(href: str, article: Article | Page | OfficialDocument) -> str | None:
@@ -97,8 +98,7 @@ def link_sources(site: Site, config: SiteConfig) -> Site:
         errors.append(ContentError(
             article.source, _line_in(config.site_dir / article.source, href),
             field_label("body") + ": " + _("link {href}: {problem}").format(
-                href=href, problem=found), hint=did_you_mean(number, sorted(
-                    {d.number for d in site.register})) or ""))
+                href=href, problem=found), hint=suggest(number)))
         return None
 
     def rewrite(article: Article | Page) -> Article | Page:

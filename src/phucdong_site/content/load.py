@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,6 +22,7 @@ from phucdong_site.language import _
 from phucdong_site.models import Article, OfficialDocument, Page, Site
 from phucdong_site.photos import SourceIndex
 from phucdong_site.report import Progress
+from phucdong_site.text import number_key
 
 
 def discover(content_dir: Path, skip: tuple[str, ...] = (PAGES_FOLDER, DOCUMENTS_FOLDER)
@@ -60,17 +62,18 @@ def load_site(config: SiteConfig, progress: Progress = Progress(),
     documents_paths = discover(config.content_dir / DOCUMENTS_FOLDER, skip=())
     progress.stage("parse", len(paths) + len(documents_paths))
     jobs = config.jobs if jobs is None else jobs
-    for outcome in parse_files(paths, config, sources, progress, known, extra, jobs,
-                               forget_others=False):
+    for outcome in parse_files(paths, config, sources, progress, known, extra, jobs):
         if isinstance(outcome, Article):
             articles.append(outcome)
         else:
             errors.extend(outcome)
-    documents = []
-    for outcome in parse_files(documents_paths, config, sources, progress, known, extra, jobs,
-                               parse=parse_document, forget_others=False):
+    documents, unparsed = [], set()
+    for path, outcome in zip(documents_paths, parse_files(
+            documents_paths, config, sources, progress, known, extra, jobs,
+            parse=parse_document)):
         if isinstance(outcome, list):
             errors.extend(outcome)
+            unparsed.update(_written_keys(path))
         else:
             documents.append(outcome)
     if known is not None:
@@ -82,7 +85,7 @@ def load_site(config: SiteConfig, progress: Progress = Progress(),
                       key=_newest_document)
     errors.extend(_duplicate_urls([*published, *public_pages]))
     errors.extend(_missing_translations(public_pages, config))
-    errors.extend(register_problems(documents))
+    errors.extend(register_problems(documents, unparsed))
     errors.raise_if_any()
     published.sort(key=lambda a: (a.published, a.url), reverse=True)
     photos = distinct_photos(photo for item in (*published, *public_pages, *register)
@@ -104,6 +107,21 @@ def _load_kind(parse, folder: str, config: SiteConfig, errors: ErrorList,
         except ErrorList as problems:
             errors.extend(problems.errors)
     return found
+
+
+def _written_keys(path: Path) -> list[str]:
+    """The number (and slug) a document file that could not be parsed writes, as references
+    find them: its problems are told, references to it need not be told as unknown too."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as lines:
+            head = [line for _, line in zip(range(200), lines)]
+    except OSError:
+        return []
+    return [number_key(match.group(2).strip().strip("'\""))
+            for line in head if (match := _NUMBER_LINE.match(line))]
+
+
+_NUMBER_LINE = re.compile(r"(so_ky_hieu|slug):\s*(\S.{0,100})")
 
 
 def _by_url(page: Page) -> str:

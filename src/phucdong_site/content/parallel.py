@@ -52,10 +52,10 @@ class KnownArticles(Protocol):
 def parse_files(paths: list[Path], config: SiteConfig, sources: SourceIndex,
                 progress: Progress, known: KnownArticles | None = None,
                 extra: Extra | None = None, jobs: int | None = None,
-                parse: Parse = parse_article, forget_others: bool = True) -> list[Outcome]:
+                parse: Parse = parse_article) -> list[Outcome]:
     """The outcome of each of PATHS through PARSE, in order; JOBS worker processes at most
-    (None: one per core; 1: none, for callers that run threads). FORGET_OTHERS: KNOWN
-    forgets every file but PATHS (False when the caller loads several kinds into it)."""
+    (None: one per core; 1: none, for callers that run threads). KNOWN learns the files
+    parsed; forgetting the ones gone is the caller's (it may load several kinds into KNOWN)."""
     outcomes: list[Outcome | None] = [None] * len(paths)
     tokens: dict[int, object] = {}
     photo_files: dict[Path, PhotoFile | PhotoProblem] = {}
@@ -95,8 +95,6 @@ def parse_files(paths: list[Path], config: SiteConfig, sources: SourceIndex,
         for number in missing:
             if not isinstance(outcomes[number], list) and number in tokens:
                 known.store(paths[number], tokens[number], outcomes[number], saved.get(number))
-        if forget_others:
-            known.keep_only(paths)
     return outcomes                     # type: ignore[return-value]
 
 

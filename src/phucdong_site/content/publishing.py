@@ -26,8 +26,9 @@ from phucdong_site.models import (
 def build_time() -> datetime:
     """Now, or SOURCE_DATE_EPOCH when set (the reproducible-builds convention).
 
-    The build time decides only which articles are public; nothing else in the output
-    depends on it, so two builds that publish the same articles are byte-identical.
+    The build time decides only which articles are public and which documents are in force;
+    nothing else in the output depends on it, so two builds that publish the same articles
+    with the same statuses are byte-identical.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
@@ -106,6 +107,8 @@ def _register_at(documents: tuple[OfficialDocument, ...], now: datetime
         around = sorted(related[id(document)].values(), key=lambda d: (d.issued, d.url),
                         reverse=True)
         dated.append(replace(document, status=status,
+                             # named as issued, however the editor wrote it
+                             replaced_by=successor.number if successor else document.replaced_by,
                              replaced_by_url=successor.url if successor else "",
                              replaces=tuple(replaces[id(document)]),
                              related_urls=tuple(d.url for d in around)))

@@ -13,7 +13,8 @@ import difflib
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -42,13 +43,14 @@ DOCUMENT_KEYS = ("so_ky_hieu", "loai", "co_quan", "nguoi_ky", "ngay_ban_hanh", "
                  "het_hieu_luc", "thay_the_boi", "trich_yeu", "tep", "lien_quan", "slug",
                  "draft", "aliases")
 MAX_RELATED = 100
+MAX_NUMBER = 100                 # characters of so_ky_hieu: the longest real ones are ~30
 # The register's own folders under van-ban/ (pages/register.py: by type, by year, the pages
 # after the first, the filters' index): no document's address may be one of them.
 REGISTER_FOLDERS = ("loai", "nam", "page", "chi-muc")
 _RELATED = "lien_quan"
 # N/SYMBOL as Nghị định 30/2020 writes it: 12/KH-UBND, 01/2021/QĐ-UBND, 123/UBND-VP,
 # 07/CT-TTg, 12a/TB-UBND. The symbol's parts are the type's and the bodies' abbreviations.
-_NUMBER = re.compile(r"\d{1,6}[a-zA-Z]?(/\d{4})?/[A-ZĐ][A-ZĐa-z0-9.]*(-[A-ZĐ0-9][A-ZĐa-z0-9.]*)*")
+_NUMBER = re.compile(r"[0-9]{1,6}[a-zA-Z]?(/[0-9]{4})?/[A-ZĐ][A-ZĐa-z0-9.]*(-[A-ZĐ0-9][A-ZĐa-z0-9.]*)*")
 
 
 def parse_document(path: Path, config: SiteConfig,
@@ -76,6 +78,9 @@ def parse_document(path: Path, config: SiteConfig,
     if ends is not None and issued is not None and ends.date() < issued.date():
         problems.add("het_hieu_luc", _("{ends} is before the date of issue, {issued}").format(
             ends=f"{ends:%d/%m/%Y}", issued=f"{issued:%d/%m/%Y}"))
+    elif ends is not None and effective is not None and ends.date() < effective.date():
+        problems.add("het_hieu_luc", _("{ends} is before the effective date, {effective}")
+                     .format(ends=f"{ends:%d/%m/%Y}", effective=f"{effective:%d/%m/%Y}"))
     replaced_by = _reference(meta.get("thay_the_boi"), "thay_the_boi", problems)
     related, related_lines = _references(meta.get("lien_quan"), problems)
     slug = _slug(meta, number, problems)
@@ -124,6 +129,10 @@ def _number(meta: dict, config: SiteConfig, problems: FileProblems) -> str:
         "missing; write the document's number and symbol, e.g. so_ky_hieu: 12/KH-UBND")))
     if not number or len(problems.errors) > before:
         return number
+    if len(number) > MAX_NUMBER:
+        problems.add("so_ky_hieu", _("{count} characters; the limit is {limit}").format(
+            count=len(number), limit=MAX_NUMBER))
+        return number[:MAX_NUMBER]
     if not number_key(number):
         problems.add("so_ky_hieu", _("{value} has no letters or digits").format(
             value=show(number)))
@@ -294,10 +303,13 @@ MAX_SUGGESTED = 50   # unknown numbers given a "did you mean" (each compares wit
 MAX_CHAIN = 8        # numbers a circle of replacements shows in full
 
 
-def register_problems(documents: Sequence[OfficialDocument]) -> list[ContentError]:
+def register_problems(documents: Sequence[OfficialDocument],
+                      unparsed: Collection[str] = ()) -> list[ContentError]:
     """What no one file shows: one number from one body twice, two documents on one
     address, numbers that thay_the_boi: or lien_quan: name but no document has, a document
     replacing itself or related to itself, and replacements that go round in a circle.
+    UNPARSED: the number keys (and slugs) of document files with problems of their own, told
+    already: a reference to one of them is not told again as unknown.
     Linear in the number of documents (and of the problems told)."""
     errors: list[ContentError] = []
     same: dict[tuple, list[OfficialDocument]] = defaultdict(list)
@@ -324,13 +336,14 @@ def register_problems(documents: Sequence[OfficialDocument]) -> list[ContentErro
                 "slug: field, e.g. slug: {slug}-{year}").format(
                     slug=document.slug, year=document.issued.year)))
     index = reference_index(documents)
-    suggest = _Suggestions(documents)
+    suggest = Suggestions(documents)
     for document in documents:
         if document.replaced_by:
             found = resolve(index, document.replaced_by)
             if isinstance(found, str):
-                errors.append(_error(document, "thay_the_boi", found,
-                                     suggest(document.replaced_by)))
+                if number_key(document.replaced_by) not in unparsed:
+                    errors.append(_error(document, "thay_the_boi", found,
+                                         suggest(document.replaced_by, document)))
             elif found is document:
                 errors.append(_error(document, "thay_the_boi", _(
                     "a document cannot replace itself"), _(
@@ -339,7 +352,9 @@ def register_problems(documents: Sequence[OfficialDocument]) -> list[ContentErro
             line = document.line(f"{_RELATED} {position}")
             found = resolve(index, number)
             if isinstance(found, str):
-                errors.append(_error(document, _RELATED, found, suggest(number), line))
+                if number_key(number) not in unparsed:
+                    errors.append(_error(document, _RELATED, found, suggest(number, document),
+                                         line))
             elif found is document:
                 errors.append(_error(document, _RELATED, _(
                     "{number} is this document itself").format(number=number), _(
@@ -382,23 +397,37 @@ class _Others:
                         more).format(files=", ".join(names), count=more)
 
 
-def reference_index(documents: Iterable[OfficialDocument]
-                    ) -> dict[str, list[OfficialDocument]]:
-    """Each document under its number's key and its slug (what a reference may write)."""
-    index: dict[str, list[OfficialDocument]] = defaultdict(list)
+@dataclass(frozen=True, slots=True)
+class References:
+    """The register as references find it: by address (each document's own, unique once
+    register_problems passes) and by number (several documents of different years)."""
+
+    by_slug: dict[str, OfficialDocument]
+    by_number: dict[str, list[OfficialDocument]]
+
+
+def reference_index(documents: Iterable[OfficialDocument]) -> References:
+    by_slug: dict[str, OfficialDocument] = {}
+    by_number: dict[str, list[OfficialDocument]] = defaultdict(list)
     for document in documents:
-        for key in dict.fromkeys((number_key(document.number), document.slug)):
-            index[key].append(document)
-    return index
+        by_slug.setdefault(document.slug, document)
+        by_number[number_key(document.number)].append(document)
+    return References(by_slug, dict(by_number))
 
 
-def resolve(index: dict[str, list[OfficialDocument]],
-            reference: str) -> OfficialDocument | str:
-    """The one document REFERENCE names, or what is wrong with it."""
-    found = index.get(number_key(reference), [])
+def resolve(index: References, reference: str) -> OfficialDocument | str:
+    """The one document REFERENCE names, or what is wrong with it. A reference written as an
+    address's last part (12-kh-ubnd-2022) names that document; one written as a number
+    (12/KH-UBND, 12 kh ubnd) the document with that number, if only one has it."""
+    key = number_key(reference)
+    if is_slug(reference.strip()) and key in index.by_slug:
+        return index.by_slug[key]
+    found = index.by_number.get(key, [])
     if len(found) == 1 or found and len({_identity(d) for d in found}) == 1:
         return found[0]          # copies of one document: register_problems tells them
     if not found:
+        if key in index.by_slug:
+            return index.by_slug[key]
         return _("{number} is not the number of a document in content/{folder}/").format(
             number=reference, folder=DOCUMENTS_FOLDER)
     return _("{number} is the number of {count} documents ({slugs}); write the one meant by "
@@ -408,7 +437,7 @@ def resolve(index: dict[str, list[OfficialDocument]],
                  + (", …" if len(found) > MAX_NAMED else ""))
 
 
-class _Suggestions:
+class Suggestions:
     """"did you mean" for an unknown number: the closest number of the register, for the
     first MAX_SUGGESTED (each looks through every number: a register of thousands with
     thousands of wrong references would otherwise take minutes)."""
@@ -416,14 +445,17 @@ class _Suggestions:
     def __init__(self, documents: Iterable[OfficialDocument]):
         self.documents, self.numbers, self.given = documents, None, 0
 
-    def __call__(self, reference: str) -> str:
+    def __call__(self, reference: str, writer: OfficialDocument | None = None) -> str:
+        """The closest number to REFERENCE, but never REFERENCE itself nor the number of
+        WRITER, the document that wrote it."""
         if self.given >= MAX_SUGGESTED:
             return ""
         self.given += 1
         if self.numbers is None:
             self.numbers = sorted({d.number for d in self.documents})
-        key = number_key(reference)
-        return did_you_mean(reference, [n for n in self.numbers if number_key(n) != key])
+        left_out = {number_key(reference), number_key(writer.number) if writer else ""}
+        return did_you_mean(reference, [n for n in self.numbers
+                                        if number_key(n) not in left_out])
 
 
 def _cycles(documents: Sequence[OfficialDocument],

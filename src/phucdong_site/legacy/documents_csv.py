@@ -356,6 +356,17 @@ def _files(cell: str, folder: Path, problems: RowProblems) -> tuple[Path, ...]:
         # folder, where the downloaded uploads lie.
         relative = PurePosixPath(name.replace("\\", "/").lstrip("/"))
         path = folder.joinpath(*relative.parts)
+        # A list names files beside it: one reached through .. or a link out of its folder
+        # would be copied into content/ and published.
+        try:
+            inside = path.resolve().is_relative_to(folder.resolve())
+        except (OSError, RuntimeError):
+            inside = False
+        if ".." in relative.parts or not inside:
+            problems.add("tep", _("{path} is outside the folder of the list").format(
+                path=quoted(name)), hint=_("file names are relative to the folder of the CSV "
+                                           "file; several are separated by ; or |"))
+            continue
         try:
             size = path.stat().st_size if path.is_file() else None
         except OSError as error:

@@ -81,7 +81,7 @@ def _default_menu(config: SiteConfig, categories: dict[str, str],
     return [MenuLink(config.section_title, urls.NEWS),
             *(MenuLink(name, urls.category_url(slug)) for slug, name in categories.items()
               if name.lower() != config.section_title.lower()),
-            *([MenuLink("Văn bản", urls.REGISTER)] if register else []),
+            *([MenuLink(LISTING_TITLES[urls.REGISTER], urls.REGISTER)] if register else []),
             MenuLink("Lưu trữ", urls.ARCHIVE)]
 
 

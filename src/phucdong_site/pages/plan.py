@@ -16,6 +16,7 @@ from phucdong_site.pages.menu import ENGLISH_HOME
 from phucdong_site.pages.planned import HOME, PageOutput, Planned
 from phucdong_site.pages.redirects import MAP_FILE, Alias, aliases, clashes
 from phucdong_site.pages.register import FEED as REGISTER_FEED
+from phucdong_site.pages.register import INDEX as REGISTER_INDEX_DIR
 from phucdong_site.pages.register import register_pages
 from phucdong_site.pages.structured_data import Crumb
 from phucdong_site.pages.urls import file_of
@@ -195,7 +196,7 @@ def alias_clashes(site: Site, config: SiteConfig) -> list[ContentError]:
 # folders of the theme's static files, of photo renditions and of the search index.
 SITE_FILES = ("rss.xml", "atom.xml", "sitemap.xml", "robots.txt", MAP_FILE, "favicon.ico",
               "apple-touch-icon.png", "icon-192.png", "icon-512.png", "manifest.webmanifest")
-SITE_FOLDERS = ("static/", "anh/", INDEX_DIR, "van-ban/chi-muc/")
+SITE_FOLDERS = ("static/", "anh/", INDEX_DIR, REGISTER_INDEX_DIR)
 
 
 def alias_collisions(pages: Sequence[PageOutput], site: Site,
@@ -295,10 +296,14 @@ def one_file_each(pages: Sequence[PageOutput], known: Sequence[ContentError] = (
                                _("the page the site makes there")
                                for other in same if other is not page
                                and not isinstance(other.context.get("alias"), Alias))
-            errors.append(ContentError(page.source, None, field_label("file") + ": " + _(
+            document = page.context.get("document")
+            where, field = ((document.url_line, "so_ky_hieu") if page.template == "document.html"
+                            else (None, field_label("file")))
+            errors.append(ContentError(page.source, where, field + ": " + _(
                 "/{url} is also the address of {others}").format(url=page.url, others=others),
                 hint=_("rename or move the file; these addresses belong to the site: "
-                       "tin-tuc/, chuyen-muc/, tag/, luu-tru/, tim-kiem/, noi-bat/, doc-nhieu/")))
+                       "tin-tuc/, chuyen-muc/, tag/, luu-tru/, tim-kiem/, noi-bat/, doc-nhieu/, "
+                       "van-ban/")))
     errors.raise_if_any()
 
 

@@ -19,6 +19,7 @@ REGISTER = urls.REGISTER
 TYPES = f"{REGISTER}loai/"
 YEARS = f"{REGISTER}nam/"
 FEED = f"{REGISTER}rss.xml"
+INDEX = f"{REGISTER}chi-muc/"    # the filters' static index (pages.register_index)
 PER_PAGE = 20                    # a register is scanned by number and date: longer pages
 TITLE = "Văn bản"
 
@@ -90,7 +91,7 @@ def _listing(documents: Sequence[OfficialDocument], base: str, title: str,
             crumbs += (Crumb(f"Trang {page.number}", page.url),)
         pages.append(PageOutput(file_of(page.url), "register.html", {
             "page": page, "breadcrumbs": crumbs, "description": description, "feed": FEED,
-            "filters": filters and page.number == 1, **browse},
+            "base": base, "filters": filters and page.number == 1, "index": INDEX, **browse},
             lastmod=max(d.issued for d in page.articles)))
     return pages
 

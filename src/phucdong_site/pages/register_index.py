@@ -39,11 +39,11 @@ from collections.abc import Sequence
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.models import EXPIRED, NOT_YET, STATUSES, OfficialDocument
-from phucdong_site.pages.register import TYPES, type_url
+from phucdong_site.pages.register import INDEX, TYPES, type_url
 from phucdong_site.search import word_keys
 from phucdong_site.text import collation_key, number_key, slugify
 
-REGISTER_INDEX_DIR = "van-ban/chi-muc/"
+REGISTER_INDEX_DIR = INDEX
 ROWS = 10                        # documents in one file of rows: a page of results that
                                  # are far apart in the register fetches 20 small files
 SHARD_BYTES = 16_000             # a term shard larger than this is split by two characters
