@@ -272,22 +272,17 @@ def _references(value: object, problems: FileProblems
 
 def _slug(meta: dict, number: str, problems: FileProblems) -> str:
     value = meta.get("slug")
-    if value is None:
-        slug = number_key(number) or "van-ban"
-        if slug in REGISTER_FOLDERS:
-            problems.add("so_ky_hieu", _(
-                "/{folder}/{slug}/ is where the site lists the register's pages").format(
-                    folder=DOCUMENTS_FOLDER, slug=slug), hint=_(
-                "give the document another address with a slug: field, e.g. slug: "
-                "{slug}-1").format(slug=slug))
-        return slug
-    if isinstance(value, str) and value in REGISTER_FOLDERS:
-        problems.add("slug", _(
+    taken = value if isinstance(value, str) else number_key(number) or "van-ban"
+    if (value is None or isinstance(value, str)) and taken in REGISTER_FOLDERS:
+        # the number's own slug, or the one written, is a folder of the register's pages
+        problems.add("so_ky_hieu" if value is None else "slug", _(
             "/{folder}/{slug}/ is where the site lists the register's pages").format(
-                folder=DOCUMENTS_FOLDER, slug=value), hint=_(
+                folder=DOCUMENTS_FOLDER, slug=taken), hint=_(
             "give the document another address with a slug: field, e.g. slug: "
-            "{slug}-1").format(slug=value))
-        return value
+            "{slug}-1").format(slug=taken))
+        return taken
+    if value is None:
+        return taken
     if not isinstance(value, str) or not is_slug(value):
         problems.add("slug", _("{value} is not a slug (a-z, 0-9 and hyphens)").format(
             value=show(value)), hint=_("e.g. slug: {slug}").format(
