@@ -93,6 +93,45 @@ class DocumentsConfig:
     free_numbers: bool = False   # True: a number not shaped N/SYMBOL is a warning only
 
 
+DEPLOY_TYPES = ("folder", "ssh", "s3")
+# The settings each type of [[deploy]] target takes (besides name and type), and those it needs.
+DEPLOY_KEYS = {"folder": ("path",), "ssh": ("host", "user", "port", "path", "identity"),
+               "s3": ("bucket", "prefix", "endpoint", "region")}
+DEPLOY_REQUIRED = {"folder": ("path",), "ssh": ("host", "path"), "s3": ("bucket",)}
+# Setting names that hold a secret: site.toml is committed (and may be published), so a
+# login never goes there: ssh reads the agent and ~/.ssh/config, boto3 AWS_* and ~/.aws.
+CREDENTIAL_WORDS = ("password", "passwd", "secret", "token", "passphrase", "credential")
+
+
+@dataclass(frozen=True, slots=True)
+class DeployTarget:
+    """One [[deploy]] entry of site.toml: where `phucdong-site deploy NAME` puts build/."""
+
+    name: str
+    type: str                    # one of DEPLOY_TYPES
+    key: str = ""                # where site.toml writes it: "deploy[0]"
+    path: str = ""               # folder: the web root; ssh: the folder on the server
+    host: str = ""               # ssh: a host name or an alias of ~/.ssh/config
+    user: str = ""
+    port: int = 0                # 0: ssh's own default (22, or ~/.ssh/config's)
+    identity: str = ""           # ssh: a private key file (its path, never the key)
+    bucket: str = ""
+    prefix: str = ""             # s3: a folder in the bucket, "" or "site/" (ends with /)
+    endpoint: str = ""           # s3: an S3-compatible service's address; "": AWS
+    region: str = ""
+
+    def where(self) -> str:
+        """The target's place, for messages and for telling a moved target from its state."""
+        if self.type == "folder":
+            return self.path
+        if self.type == "ssh":
+            user = f"{self.user}@" if self.user else ""
+            port = f":{self.port}" if self.port else ""
+            return f"{user}{self.host}{port}:{self.path}"
+        return f"s3://{self.bucket}/{self.prefix}" + (f" ({self.endpoint})" if self.endpoint
+                                                       else "")
+
+
 IMAGE_FORMATS = ("webp", "jpeg")     # in <source> order: the first that a browser takes wins
 
 
@@ -133,6 +172,7 @@ class SiteConfig:
     notice: Notice | None = None
     english: English = English()
     documents: DocumentsConfig = DocumentsConfig()
+    deploy: tuple[DeployTarget, ...] = ()        # [[deploy]]: the first is the default
 
     @property
     def content_dir(self) -> Path:
@@ -240,7 +280,7 @@ TOP_LEVEL = {
     "theme_color": (_is_colour, N_('a colour written #rrggbb, e.g. "#a30d0d"')),
 }
 TABLES = {"categories", "contact", "images", "menu", "footer", "notice", "english",
-          "documents"}
+          "documents", "deploy"}
 CONTACT_KEYS = {field for field in Contact.__slots__}
 
 
@@ -365,7 +405,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> 
             values["contact"] = _load_contact(value, lines, shown, errors)
         elif key == "images":
             values["images"] = _load_images(value, lines, shown, errors)
-        elif key in ("menu", "footer", "notice", "english", "documents"):
+        elif key in ("menu", "footer", "notice", "english", "documents", "deploy"):
             values.update(PORTAL_TABLES[key](value, lines, shown, errors))
         else:
             errors.append(ContentError(shown, lines.get(key), f"{key}: " + _("unknown setting"),
@@ -642,8 +682,109 @@ def _document_types(names: list[str], lines: dict[str, int], shown: Path,
     return tuple(found.values()) if len(errors.errors) == before else ()
 
 
+def _load_deploy(value: object, lines: dict[str, int], shown: Path,
+                 errors: ErrorList) -> dict[str, object]:
+    """[[deploy]] targets, each checked whole: every problem of every entry is told."""
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        errors.append(_problem(shown, lines, "deploy", _(
+            'expected [[deploy]] entries, each with name = and type = "folder", "ssh" or '
+            '"s3"')))
+        return {}
+    targets, names = [], set()
+    for number, raw in enumerate(value):
+        target = _deploy_target(raw, f"deploy[{number}]", lines, shown, errors)
+        if target is not None and target.name in names:
+            errors.append(_problem(shown, lines, f"deploy[{number}].name", _(
+                "two targets are named {name}").format(name=target.name),
+                hint=_("give each [[deploy]] its own name")))
+        elif target is not None:
+            names.add(target.name)
+            targets.append(target)
+    return {"deploy": tuple(targets)}
+
+
+def is_credential_key(name: str) -> bool:
+    """A setting's name that says it holds a secret: password, secret_key, access_key,
+    token, key, …"""
+    word = name.lower()
+    return (any(part in word for part in CREDENTIAL_WORDS) or word in ("key", "pass")
+            or word.endswith(("_key", "-key", "_key_id", "_pass")))
+
+
+def _deploy_target(raw: dict, key: str, lines: dict[str, int], shown: Path,
+                   errors: ErrorList) -> DeployTarget | None:
+    before = len(errors.errors)
+    kind = raw.get("type")
+    if kind not in DEPLOY_TYPES:
+        errors.append(_problem(shown, lines, f"{key}.type" if "type" in raw else key, _(
+            "{key} = is missing").format(key="type") if "type" not in raw else _expected(
+                _('"folder", "ssh" or "s3"'), kind),
+            hint=_('type = "folder" (a folder on this computer), "ssh" (a server, through '
+                   'rsync over ssh) or "s3" (object storage)')))
+    allowed = ("name", "type", *DEPLOY_KEYS.get(kind, sum(DEPLOY_KEYS.values(), ())))
+    fields: dict[str, object] = {}
+    for name, setting in raw.items():
+        where = f"{key}.{name}"
+        if is_credential_key(name):
+            errors.append(_problem(shown, lines, where, _(
+                "a password, key or token does not belong in site.toml: the file is "
+                "committed with the site and may be published"), hint=_(
+                "remove this line. ssh logs in with the SSH agent or ~/.ssh/config "
+                "(IdentityFile; identity = names a key file); S3 reads AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials (AWS_PROFILE)")))
+        elif name not in allowed:
+            errors.append(_problem(shown, lines, where, _("unknown setting"),
+                                   hint=did_you_mean(name, allowed)))
+        elif name == "type":
+            continue
+        elif name == "port":
+            if isinstance(setting, int) and not isinstance(setting, bool) and \
+                    1 <= setting <= 65535:
+                fields[name] = setting
+            else:
+                errors.append(_problem(shown, lines, where, _expected(
+                    _("a port number from 1 to 65535"), setting)))
+        elif not _is_text(setting) or any(ord(c) < 32 for c in setting):
+            errors.append(_problem(shown, lines, where, _expected(_("a non-empty text"),
+                                                                  setting)))
+        elif problem := _deploy_value_problem(name, setting.strip()):
+            errors.append(_problem(shown, lines, where, problem))
+        else:
+            fields[name] = setting.strip()
+    if "name" not in raw:
+        errors.append(_problem(shown, lines, key, _("name = is missing"), hint=_(
+            'e.g. name = "may-chu": phucdong-site deploy may-chu')))
+    for name in DEPLOY_REQUIRED.get(kind, ()):
+        if name not in raw:
+            errors.append(_problem(shown, lines, key, _("{key} = is missing").format(key=name)))
+    if len(errors.errors) > before:
+        return None
+    if "prefix" in fields:
+        fields["prefix"] = fields["prefix"].strip("/") + "/" if fields["prefix"].strip("/") \
+            else ""
+    return DeployTarget(type=kind, key=key, **fields)
+
+
+def _deploy_value_problem(name: str, value: str) -> str:
+    """Why VALUE cannot be the [[deploy]] setting NAME ("" if it can)."""
+    if name == "name" and not is_slug(value):
+        return _("a target's name uses only a-z, 0-9 and hyphens, e.g. may-chu")
+    if name == "endpoint" and not (is_site_address(value.rstrip("/") + "/")
+                                   or is_site_address(value)):
+        return _('expected an http(s) address such as "https://s3.example.vn" (no user name '
+                 'or password in it)')
+    if name == "bucket" and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value):
+        return _("a bucket name has 3 to 63 characters: a-z, 0-9, dots and hyphens")
+    if name == "host" and (re.search(r"[\s/@]", value) or value.startswith("-")):
+        return _("a host name or an alias of ~/.ssh/config (the user goes in user =)")
+    if name == "user" and (re.search(r"[\s/@:]", value) or value.startswith("-")):
+        return _("a user name on the server")
+    return ""
+
+
 PORTAL_TABLES = {"menu": _load_menu, "footer": _load_footer, "notice": _load_notice,
-                 "english": _load_english, "documents": _load_documents}
+                 "english": _load_english, "documents": _load_documents,
+                 "deploy": _load_deploy}
 
 
 def _is_widths(value: object) -> bool:
