@@ -69,6 +69,13 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(_("{value} is not a whole number of at least 0")
+                                         .format(value=repr(value)))
+    return int(value)
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or int(value) > 65535:
         raise argparse.ArgumentTypeError(_("{value} is not a port number (0-65535; 0 picks a "
@@ -144,6 +151,27 @@ def parser() -> argparse.ArgumentParser:
                            help=_("the address the site is published at (overrides base_url "
                                   "in site.toml)"))
     _add_verbosity(build_cmd)
+
+    deploy_cmd = commands.add_parser(
+        "deploy", help=_("put build/ at a target of site.toml's [[deploy]]: only new and "
+                         "changed files, then deletions"), allow_abbrev=False)
+    deploy_cmd.add_argument("target", nargs="?", default=None, metavar="TARGET",
+                            help=_("the target's name in site.toml (default: the first "
+                                   "[[deploy]])"))
+    _add_common(deploy_cmd, site=False)
+    deploy_cmd.add_argument("--site", dest="site_option", metavar="DIR",
+                            help=_("the site's folder (default: the one holding the current "
+                                   "folder)"))
+    deploy_cmd.add_argument("--dry-run", action="store_true",
+                            help=_("list what would be uploaded and deleted; change nothing"))
+    deploy_cmd.add_argument("--delete", action="store_true",
+                            help=_("also delete files at the target that the site did not "
+                                   "write"))
+    deploy_cmd.add_argument("--max-deletes", type=_count, default=None, metavar="N",
+                            help=_("delete at most N files (default: a tenth of the site's "
+                                   "files, or 50 if that is more)"))
+    deploy_cmd.set_defaults(site_dir=None)
+    _add_verbosity(deploy_cmd)
 
     check_cmd = commands.add_parser(
         "check", help=_("validate content, photos, internal links and images; write nothing"),
@@ -243,6 +271,20 @@ def left_out_line(left_out: LeftOut, config: SiteConfig) -> str:
     return f"{line}\n{expired}" if expired else line
 
 
+def run_deploy(args: argparse.Namespace, site_dir: Path) -> int:
+    from phucdong_site import deploy  # boto3 is imported only for an S3 target
+
+    config = load_config(site_dir)
+    report = deploy.deploy_site(config, args.target, dry_run=args.dry_run,
+                                delete=args.delete, max_deletes=args.max_deletes,
+                                progress=_progress(args))
+    if args.dry_run:
+        print("\n".join(deploy.dry_run_lines(report)))
+    elif not args.quiet:
+        print(deploy.summary_line(report))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command == "import":
         return run_import(args)
@@ -250,6 +292,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("new: " + _("give the site folder once, either after the title or "
                                      "with --site"))
     site_dir = _site_dir(getattr(args, "site_option", None) or args.site_dir, args.command)
+    if args.command == "deploy":
+        return run_deploy(args, site_dir)
     if args.command == "build":
         config = load_config(site_dir, args.output, base_url=args.base_url,
                              drafts=args.drafts or None, jobs=args.jobs)

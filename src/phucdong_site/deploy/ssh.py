@@ -1,0 +1,135 @@
+"""A server over SSH: rsync sends exactly the files the manifest says changed (a files-from
+list, in batches recorded as they land), then removes the deleted ones in a second step.
+
+ssh logs in as it does in a terminal: the SSH agent, ~/.ssh/config (Host aliases, User,
+Port, IdentityFile) and known_hosts; BatchMode, so it never stops to ask for a password."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePosixPath
+
+from phucdong_site.config import DeployTarget, SiteConfig
+from phucdong_site.language import _
+
+from .state import DeployError
+
+BATCH = 400                      # files per rsync run: what a killed deploy sends again at most
+CONNECT_SECONDS = 10
+
+# What ssh and rsync say when the server is full, refuses the login, or cannot be reached
+_FULL_WORDS = ("No space left", "Disk quota exceeded")
+_LOGIN_WORDS = ("Permission denied", "Host key verification failed", "Too many authentication")
+_REACH_WORDS = ("Could not resolve", "Connection refused", "Connection timed out",
+                "No route to host", "Network is unreachable", "Connection closed",
+                "connection unexpectedly closed", "Name or service not known")
+
+
+class SshTarget:
+    def __init__(self, config: SiteConfig, target: DeployTarget):
+        self.target = target
+        self.out_dir = config.output_dir.absolute()
+        self.destination = (f"{target.user}@" if target.user else "") + target.host
+        self.folder = target.path.rstrip("/") or "/"
+        for program in ("rsync", "ssh"):
+            if shutil.which(program) is None:
+                raise DeployError(_("{target}: the program {program} is not installed on this "
+                                    "computer (Debian: apt install rsync openssh-client)").format(
+                                        target=target.name, program=program))
+
+    def _ssh(self) -> list[str]:
+        command = ["ssh", "-o", "BatchMode=yes", "-o", f"ConnectTimeout={CONNECT_SECONDS}"]
+        if self.target.port:
+            command += ["-p", str(self.target.port)]
+        if self.target.identity:
+            command += ["-i", os.path.expanduser(self.target.identity),
+                        "-o", "IdentitiesOnly=yes"]
+        return command
+
+    def _fail(self, output: str) -> DeployError:
+        """One line for a failed ssh or rsync, naming the target; never a password (ssh
+        asks for none in BatchMode)."""
+        name, where = self.target.name, self.target.where()
+        if any(word in output for word in _FULL_WORDS):
+            return DeployError(_("{target}: the server's disk is full ({where}); what landed "
+                                 "is recorded, run deploy again once there is room").format(
+                                     target=name, where=where))
+        if any(word in output for word in _LOGIN_WORDS):
+            return DeployError(_("{target}: the server refused the login ({where}); ssh uses "
+                                 "the SSH agent and ~/.ssh/config: check that `ssh {host}` "
+                                 "logs in without a password").format(
+                                     target=name, where=where, host=self.destination))
+        if any(word in output for word in _REACH_WORDS) or not output.strip():
+            return DeployError(_("{target}: cannot reach the server ({where}); check the "
+                                 "network and host = in site.toml").format(
+                                     target=name, where=where))
+        last = output.strip().splitlines()[-1][:200]
+        return DeployError(_("{target}: rsync failed ({where}): {reason}").format(
+            target=name, where=where, reason=last))
+
+    def _run(self, command: list[str]) -> str:
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                                  stdin=subprocess.DEVNULL)
+        except OSError as error:
+            raise self._fail(str(error)) from None
+        if done.returncode != 0:
+            raise self._fail(done.stderr + done.stdout)
+        return done.stdout
+
+    def open(self) -> None:
+        # Logs in once and makes the folder: a wrong host or login is told before any upload.
+        self._run([*self._ssh(), self.destination, "mkdir -p -- " + shlex.quote(self.folder)])
+
+    def close(self) -> None:
+        pass
+
+    def _rsync(self, names: list[str], *extra: str) -> None:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".list") as listing:
+            listing.write("".join(f"{name}\n" for name in names))
+            listing.flush()
+            self._run(["rsync", "--recursive", "--links", "--times", "--chmod=D755,F644",
+                       "--protect-args", f"--files-from={listing.name}",
+                       "--timeout=60", "-e", shlex.join(self._ssh()), *extra,
+                       f"{self.out_dir}/", f"{self.destination}:{self.folder}/"])
+
+    def upload(self, files: list[tuple[str, Path]], landed: Callable[[str], None]) -> None:
+        for start in range(0, len(files), BATCH):
+            batch = [relative for relative, _source in files[start:start + BATCH]]
+            self._rsync(batch)
+            for relative in batch:
+                landed(relative)
+
+    def delete(self, paths: Iterable[str], gone: Callable[[str], None]) -> None:
+        """rsync --delete-missing-args: each listed file, missing here, is removed there;
+        then the folders it leaves empty (others' files keep theirs)."""
+        paths = list(paths)
+        for start in range(0, len(paths), BATCH):
+            batch = paths[start:start + BATCH]
+            self._rsync(batch, "--delete-missing-args")
+            for relative in batch:
+                gone(relative)
+        folders = {str(folder) for path in paths for folder in PurePosixPath(path).parents
+                   if str(folder) != "." and not (self.out_dir / folder).is_dir()}
+        if folders:
+            deepest = sorted(folders, key=lambda f: f.count("/"), reverse=True)
+            command = "cd -- {folder} && rmdir --ignore-fail-on-non-empty -- {names}".format(
+                folder=shlex.quote(self.folder), names=shlex.join(deepest))
+            subprocess.run([*self._ssh(), self.destination, command], capture_output=True,
+                           stdin=subprocess.DEVNULL)     # best effort: a restricted shell may refuse
+
+    def listing(self) -> set[str]:
+        output = self._run(["rsync", "--recursive", "--list-only", "--protect-args",
+                            "-e", shlex.join(self._ssh()),
+                            f"{self.destination}:{self.folder}/"])
+        found = set()
+        for line in output.splitlines():
+            parts = line.split(None, 4)
+            if len(parts) == 5 and line.startswith("-"):
+                found.add(parts[4])
+        return found
