@@ -24,8 +24,8 @@ REDRAW_SECONDS = 0.1
 def stage_name(stage: str) -> str:
     """A stage as the pipeline reports it ("parse"), as the editor reads it."""
     names = {"parse": _("reading articles"), "render": _("rendering pages"),
-             "photos": _("processing photos"), "upload": _("uploading files"),
-             "delete": _("deleting files")}
+             "photos": _("processing photos"), "compress": _("compressing files"),
+             "upload": _("uploading files"), "delete": _("deleting files")}
     return names.get(stage, stage)
 
 

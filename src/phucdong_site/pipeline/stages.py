@@ -35,7 +35,7 @@ from phucdong_site.content import (
 from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.files import read_checked, write_checked
 from phucdong_site.models import LeftOut, Site
-from phucdong_site.output import Staging, refuse_linked_output
+from phucdong_site.output import Staging, precompress, refuse_linked_output
 from phucdong_site.pages import (
     MAP_FILE,
     RELATED_COUNT,
@@ -83,6 +83,7 @@ class BuildReport:
     unchanged: bool = False      # nothing had changed: the previous output was kept as it is
     rendered: int = 0            # pages rendered this time; the others were published again
     left_out: LeftOut = LeftOut()
+    compressed: int = 0          # files given .gz/.br copies this time; the others reused them
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +204,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
             write_search(search, staging)
             write_texts_and_statics(planned, config, env, statics, staging, root)
             write_root_files(root, staging)      # last: every file the build makes is known
+            compressed = (None if preview else
+                          precompress(staging, config.cache_dir, config.jobs, progress))
             staging.commit()
     finally:
         progress.finish()
@@ -210,7 +213,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
     return BuildReport(articles=len(site.articles), pages=len(planned.pages),
                        photos=len(site.photos), photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
-                       warnings=planned.warnings, rendered=rendered, left_out=left_out)
+                       warnings=planned.warnings, rendered=rendered, left_out=left_out,
+                       compressed=compressed.compressed if compressed else 0)
 
 
 def load(config: SiteConfig, progress: Progress, cache: ArticleCache,

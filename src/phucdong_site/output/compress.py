@@ -1,0 +1,161 @@
+"""Precompressed copies: x.gz and x.br beside every HTML, CSS, JS, XML, JSON, SVG and web
+manifest file of the staged output that is worth it, for web servers that send them as they
+are (nginx's gzip_static and brotli_static) and for object stores, which cannot compress.
+
+Byte for byte reproducible: gzip -9 with a fixed header (no name, mtime 0, OS "unknown"),
+brotli quality 11 with a window fitted to the file's size. Both are kept in the build cache
+(.cache/compressed/) under the sha256 of the file they compress, so a rebuild compresses
+only the files whose bytes changed (brotli 11 compresses well but slowly, about 0.6 MB/s a
+core): the others are hard links of the cache's copies, which the staging folder then
+publishes like any file, in the same atomic swap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import struct
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import brotli
+
+from phucdong_site.files import FileStamp, read_checked, settled, write_checked
+from phucdong_site.output.headers import is_compressible
+from phucdong_site.output.staging import Staging
+from phucdong_site.report import Progress
+from phucdong_site.workers import worker_pool
+
+THRESHOLD = 1024                 # bytes: smaller files gain too little to be worth a request
+WORTH = 0.95                     # a copy must save at least 5 % of the file, else none
+SUFFIXES = (".gz", ".br")
+CACHE = "compressed"             # under .cache/
+STAMPS = "stamps.pickle"         # under it: the stamps and sha256 of files compressed before
+# The copies depend on the compressors' versions: a cache of others is not used (and pruned).
+VERSION = f"gz9-zlib{zlib.ZLIB_VERSION}-br11-{brotli.__version__}"
+MANY = 8                         # files to compress that are worth a worker pool
+
+
+@dataclass(frozen=True, slots=True)
+class CompressReport:
+    compressed: int = 0          # files compressed this time
+    reused: int = 0              # files whose copies came from the cache
+    copies: int = 0              # .gz and .br files published
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """DATA as gzip -9 -n would write it: a header without name or time, so that the same
+    bytes always give the same file (Python's gzip.compress puts the machine's system in
+    it, and the time unless told not to)."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS, 9)
+    body = deflate.compress(data) + deflate.flush()
+    header = b"\x1f\x8b\x08\x00" + b"\x00\x00\x00\x00" + b"\x02\xff"
+    return header + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+
+
+def brotli_bytes(data: bytes) -> bytes:
+    """DATA at brotli's best quality, the window no larger than the file needs (the same
+    output for pages, less memory and time to set up)."""
+    window = max(10, min(24, (len(data) - 1).bit_length() + 1))
+    return brotli.compress(data, quality=11, lgwin=window)
+
+
+def precompress(staging: Staging, cache_dir: Path, jobs: int | None = None,
+                progress: Progress = Progress()) -> CompressReport:
+    """Publish in STAGING a .gz and a .br copy beside each compressible staged file over the
+    threshold, where each saves at least 5 %: from CACHE_DIR's copies, compressing (over
+    JOBS processes) only the files not seen before. A copy the site publishes itself (a
+    root/ file named x.html.gz) is left as it is."""
+    folder = cache_dir / CACHE
+    store = folder / VERSION
+    known = read_checked(folder / STAMPS)
+    known = known if isinstance(known, dict) else {}
+    stamps: dict[str, tuple[FileStamp, str]] = {}
+    todo: dict[str, list[str]] = {}          # sha256 → files to compress (one each)
+    wanted: list[tuple[str, str, int]] = []  # (file, sha256, size)
+    for relative in sorted(staging.written):
+        if not is_compressible(relative) or any(
+                relative + suffix in staging.written for suffix in SUFFIXES):
+            continue
+        stat = os.lstat(staging.path / relative)
+        if stat.st_size < THRESHOLD:
+            continue
+        stamp = FileStamp.from_stat(stat)
+        last = known.get(relative)
+        if last is not None and last[0] == stamp:
+            digest = last[1]
+        else:
+            digest = hashlib.sha256((staging.path / relative).read_bytes()).hexdigest()
+        if settled(stamp.mtime_ns):
+            stamps[relative] = (stamp, digest)
+        wanted.append((relative, digest, stat.st_size))
+        if not all(_entry(store, digest, suffix).exists() for suffix in SUFFIXES):
+            todo.setdefault(digest, []).append(relative)
+    _compress_all(staging, store, todo, jobs, progress)
+    copies = 0
+    for relative, digest, size in wanted:
+        for suffix in SUFFIXES:
+            entry = _entry(store, digest, suffix)
+            if entry.stat().st_size <= size * WORTH:
+                staging.link(relative + suffix, entry)
+                copies += 1
+    _prune(folder, store, {digest for _, digest, _ in wanted})
+    write_checked(folder / STAMPS, stamps)
+    return CompressReport(compressed=len(todo), reused=len(wanted) - len(todo), copies=copies)
+
+
+def _entry(store: Path, digest: str, suffix: str) -> Path:
+    return store / digest[:2] / f"{digest}{suffix}"
+
+
+def _compress_all(staging: Staging, store: Path, todo: dict[str, list[str]],
+                  jobs: int | None, progress: Progress) -> None:
+    if not todo:
+        return
+    progress.stage("compress", len(todo))
+    work = [(str(staging.path / files[0]), str(_entry(store, digest, "")))
+            for digest, files in todo.items()]
+    workers = min(jobs or os.cpu_count() or 1, len(work))
+    if workers > 1 and len(work) >= MANY:
+        with worker_pool(workers) as pool:
+            for _done in pool.map(compress_file, *zip(*work), chunksize=4):
+                progress.advance()
+    else:
+        for source, entry in work:
+            compress_file(source, entry)
+            progress.advance()
+
+
+def compress_file(source: str, entry: str) -> None:
+    """Write ENTRY.gz and ENTRY.br for the file SOURCE, each whole or not at all."""
+    data = Path(source).read_bytes()
+    os.makedirs(os.path.dirname(entry), exist_ok=True)
+    for suffix, make in ((".gz", gzip_bytes), (".br", brotli_bytes)):
+        path = entry + suffix
+        temporary = f"{path}.tmp-{os.getpid()}"
+        with open(temporary, "wb") as file:
+            file.write(make(data))
+        os.replace(temporary, path)
+
+
+def _prune(folder: Path, store: Path, used: set[str]) -> None:
+    """Drop the copies no file of this build has, and the caches of other versions."""
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False) and entry.name != VERSION:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+        shards = list(os.scandir(store))
+    except OSError:
+        return
+    for shard in shards:
+        if not shard.is_dir(follow_symlinks=False):
+            continue
+        for entry in os.scandir(shard.path):
+            if entry.name.partition(".")[0] not in used or ".tmp-" in entry.name:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
