@@ -26,7 +26,7 @@ from phucdong_site.content import new_article
 from phucdong_site.errors import SiteError, UsageError, os_reason
 from phucdong_site.language import LANGUAGES, _, choose, ngettext, speaking
 from phucdong_site.models import LeftOut
-from phucdong_site.pipeline import build, check
+from phucdong_site.pipeline import BuildReport, build, check
 from phucdong_site.report import Progress
 
 
@@ -173,6 +173,38 @@ def parser() -> argparse.ArgumentParser:
     deploy_cmd.set_defaults(site_dir=None)
     _add_verbosity(deploy_cmd)
 
+    publish_cmd = commands.add_parser(
+        "publish", help=_("build the site, then deploy it to TARGET; run often by a timer "
+                          "so that scheduled articles go public on time"), allow_abbrev=False)
+    publish_cmd.add_argument("target", nargs="?", default=None, metavar="TARGET",
+                             help=_("the target's name in site.toml (default: the first "
+                                    "[[deploy]])"))
+    _add_common(publish_cmd, site=False)
+    publish_cmd.add_argument("--site", dest="site_option", metavar="DIR",
+                             help=_("the site's folder (default: the one holding the current "
+                                    "folder)"))
+    publish_cmd.add_argument("-o", "--output", type=Path, metavar="OUT",
+                             help=_("output folder (default: SITE_DIR/build)"))
+    publish_cmd.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                             help=_("worker processes (default: one per core)"))
+    publish_cmd.add_argument("--base-url", type=_base_url, metavar="URL",
+                             help=_("the address the site is published at (overrides base_url "
+                                    "in site.toml)"))
+    publish_cmd.add_argument("--dry-run", action="store_true",
+                             help=_("build, then list what the deploy would change, changing "
+                                    "nothing at the target"))
+    publish_cmd.add_argument("--max-deletes", type=_count, default=None, metavar="N",
+                             help=_("delete at most N files (default: a tenth of the site's "
+                                    "files, or 50 if that is more)"))
+    publish_cmd.add_argument("--print-units", action="store_true",
+                             help=_("print the systemd service and timer and the cron line "
+                                    "that run this publish every few minutes, and exit"))
+    publish_cmd.add_argument("--write-units", type=Path, metavar="DIR",
+                             help=_("write that service and timer into DIR (such as "
+                                    "/etc/systemd/system), and exit"))
+    publish_cmd.set_defaults(site_dir=None)
+    _add_verbosity(publish_cmd)
+
     check_cmd = commands.add_parser(
         "check", help=_("validate content, photos, internal links and images; write nothing"),
         allow_abbrev=False)
@@ -271,6 +303,65 @@ def left_out_line(left_out: LeftOut, config: SiteConfig) -> str:
     return f"{line}\n{expired}" if expired else line
 
 
+def build_and_tell(args: argparse.Namespace, site_dir: Path) -> tuple[SiteConfig, BuildReport]:
+    """Build as `build` does (publish too) and say what it did; problems raise."""
+    config = load_config(site_dir, args.output, base_url=args.base_url,
+                         drafts=getattr(args, "drafts", False) or None, jobs=args.jobs)
+    report = build(config, _progress(args))
+    address = None if config.drafts else address_warning(config, bool(args.base_url))
+    print_warnings([*report.warnings, *([address] if address else [])])
+    if not args.quiet:
+        done = (_("nothing changed, kept as it was") if report.unchanged else
+                ngettext("{count} photo processed", "{count} photos processed",
+                         report.photos_processed).format(count=report.photos_processed))
+        print(f"{summary(report.articles, report.pages, report.photos, report.seconds)} "
+              f"({done}) → {report.output_dir}")
+        if line := left_out_line(report.left_out, config):
+            print(line)
+    return config, report
+
+
+def run_publish(args: argparse.Namespace, site_dir: Path) -> int:
+    """Build, then deploy what the build wrote; a failed build raises before anything is
+    deployed. Last, when the next scheduled article goes public."""
+    from phucdong_site import deploy  # its clients (boto3, ...) only for the commands using them
+
+    if args.print_units or args.write_units:
+        files = deploy.unit_files(site_dir, _publish_arguments(args))
+        if args.print_units:
+            print(deploy.units_text(files), end="")
+        if args.write_units:
+            if not args.write_units.is_dir():
+                raise UsageError(_("{folder}: no such folder").format(folder=args.write_units))
+            for path in deploy.write_units(files, args.write_units):
+                print(_("wrote {path}").format(path=path))
+        return 0
+    config, report = build_and_tell(args, site_dir)
+    deployed = deploy.deploy_site(config, args.target, dry_run=args.dry_run,
+                                  max_deletes=args.max_deletes, progress=_progress(args))
+    if args.dry_run:
+        print("\n".join(deploy.dry_run_lines(deployed)))
+    if not args.quiet:
+        if not args.dry_run:
+            print(deploy.summary_line(deployed))
+        for line in deploy.next_lines(report.left_out, config.tz):
+            print(line)
+    return 0
+
+
+def _publish_arguments(args: argparse.Namespace) -> list[str]:
+    """The publish command a timer runs for ARGS: quiet (the journal or cron's mail gets
+    only problems), with the same target and build options, paths made absolute."""
+    words = ["-q", *([args.target] if args.target else [])]
+    if args.output is not None:
+        words += ["-o", str(args.output.absolute())]
+    if args.base_url:
+        words += ["--base-url", args.base_url]
+    if args.jobs:
+        words += ["--jobs", str(args.jobs)]
+    return words
+
+
 def run_deploy(args: argparse.Namespace, site_dir: Path) -> int:
     from phucdong_site import deploy  # boto3 is imported only for an S3 target
 
@@ -292,23 +383,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("new: " + _("give the site folder once, either after the title or "
                                      "with --site"))
     site_dir = _site_dir(getattr(args, "site_option", None) or args.site_dir, args.command)
+    if args.command == "build":
+        build_and_tell(args, site_dir)
+        return 0
+    if args.command == "publish":
+        return run_publish(args, site_dir)
     if args.command == "deploy":
         return run_deploy(args, site_dir)
-    if args.command == "build":
-        config = load_config(site_dir, args.output, base_url=args.base_url,
-                             drafts=args.drafts or None, jobs=args.jobs)
-        report = build(config, _progress(args))
-        address = None if config.drafts else address_warning(config, bool(args.base_url))
-        print_warnings([*report.warnings, *([address] if address else [])])
-        if not args.quiet:
-            done = (_("nothing changed, kept as it was") if report.unchanged else
-                    ngettext("{count} photo processed", "{count} photos processed",
-                             report.photos_processed).format(count=report.photos_processed))
-            print(f"{summary(report.articles, report.pages, report.photos, report.seconds)} "
-                  f"({done}) → {report.output_dir}")
-            if line := left_out_line(report.left_out, config):
-                print(line)
-        return 0
     if args.command == "check":
         config = load_config(site_dir, drafts=args.drafts or None)
         planned = check(config, _progress(args))

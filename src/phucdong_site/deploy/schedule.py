@@ -23,6 +23,7 @@ from datetime import datetime, tzinfo
 from importlib import resources
 from pathlib import Path
 
+from phucdong_site.files import write_atomically
 from phucdong_site.language import _
 from phucdong_site.models import LeftOut
 
@@ -81,6 +82,19 @@ def unit_files(site_dir: Path, arguments: list[str], *, python: str | None = Non
 def units_text(files: list[UnitFile]) -> str:
     """The files one after the other, each under a line naming it, to print."""
     return "\n".join(f"# ===== {file.name} =====\n{file.text}" for file in files)
+
+
+def write_units(files: list[UnitFile], folder: Path) -> list[Path]:
+    """The service and the timer of FILES written into FOLDER (atomically, readable by
+    all, as systemd's own units are); their paths."""
+    written = []
+    for file in files:
+        if file.name in UNIT_FILES:
+            path = folder / file.name
+            write_atomically(path, file.text.encode("utf-8"))
+            path.chmod(0o644)
+            written.append(path)
+    return written
 
 
 def _owner(site: Path) -> str:
