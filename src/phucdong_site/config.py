@@ -95,7 +95,8 @@ class DocumentsConfig:
 
 DEPLOY_TYPES = ("folder", "ssh", "s3")
 # The settings each type of [[deploy]] target takes (besides name and type), and those it needs.
-DEPLOY_KEYS = {"folder": ("path",), "ssh": ("host", "user", "port", "path", "identity"),
+DEPLOY_KEYS = {"folder": ("path",),
+               "ssh": ("host", "user", "port", "path", "identity", "ssh_config"),
                "s3": ("bucket", "prefix", "endpoint", "region")}
 DEPLOY_REQUIRED = {"folder": ("path",), "ssh": ("host", "path"), "s3": ("bucket",)}
 # Setting names that hold a secret: site.toml is committed (and may be published), so a
@@ -115,6 +116,7 @@ class DeployTarget:
     user: str = ""
     port: int = 0                # 0: ssh's own default (22, or ~/.ssh/config's)
     identity: str = ""           # ssh: a private key file (its path, never the key)
+    ssh_config: str = ""         # ssh: a config file used instead of ~/.ssh/config (ssh -F)
     bucket: str = ""
     prefix: str = ""             # s3: a folder in the bucket, "" or "site/" (ends with /)
     endpoint: str = ""           # s3: an S3-compatible service's address; "": AWS

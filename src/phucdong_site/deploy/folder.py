@@ -32,7 +32,7 @@ class FolderTarget:
 
     def _fail(self, error: OSError, path: str | Path = "") -> DeployError:
         where = f" ({path})" if path else ""
-        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             return DeployError(_("{target}: the target is full{where}: {reason}; what landed "
                                  "is recorded, run deploy again once there is room").format(
                                      target=self.target.name, where=where,

@@ -23,7 +23,7 @@ BATCH = 400                      # files per rsync run: what a killed deploy sen
 CONNECT_SECONDS = 10
 
 # What ssh and rsync say when the server is full, refuses the login, or cannot be reached
-_FULL_WORDS = ("No space left", "Disk quota exceeded")
+_FULL_WORDS = ("No space left", "Disk quota exceeded", "File too large")
 _LOGIN_WORDS = ("Permission denied", "Host key verification failed", "Too many authentication")
 _REACH_WORDS = ("Could not resolve", "Connection refused", "Connection timed out",
                 "No route to host", "Network is unreachable", "Connection closed",
@@ -36,6 +36,7 @@ class SshTarget:
         self.out_dir = config.output_dir.absolute()
         self.destination = (f"{target.user}@" if target.user else "") + target.host
         self.folder = target.path.rstrip("/") or "/"
+        self.site_dir = config.site_dir.absolute()
         for program in ("rsync", "ssh"):
             if shutil.which(program) is None:
                 raise DeployError(_("{target}: the program {program} is not installed on this "
@@ -44,12 +45,18 @@ class SshTarget:
 
     def _ssh(self) -> list[str]:
         command = ["ssh", "-o", "BatchMode=yes", "-o", f"ConnectTimeout={CONNECT_SECONDS}"]
+        if self.target.ssh_config:
+            command += ["-F", self._file(self.target.ssh_config)]
         if self.target.port:
             command += ["-p", str(self.target.port)]
         if self.target.identity:
-            command += ["-i", os.path.expanduser(self.target.identity),
+            command += ["-i", self._file(self.target.identity),
                         "-o", "IdentitiesOnly=yes"]
         return command
+
+    def _file(self, name: str) -> str:
+        """A file named in site.toml: ~ is the home folder, a relative path the site's."""
+        return str(self.site_dir / os.path.expanduser(name))
 
     def _fail(self, output: str) -> DeployError:
         """One line for a failed ssh or rsync, naming the target; never a password (ssh
