@@ -303,10 +303,13 @@ def left_out_line(left_out: LeftOut, config: SiteConfig) -> str:
     return f"{line}\n{expired}" if expired else line
 
 
-def build_and_tell(args: argparse.Namespace, site_dir: Path) -> tuple[SiteConfig, BuildReport]:
+def build_config(args: argparse.Namespace, site_dir: Path) -> SiteConfig:
+    return load_config(site_dir, args.output, base_url=args.base_url,
+                       drafts=getattr(args, "drafts", False) or None, jobs=args.jobs)
+
+
+def build_and_tell(args: argparse.Namespace, config: SiteConfig) -> BuildReport:
     """Build as `build` does (publish too) and say what it did; problems raise."""
-    config = load_config(site_dir, args.output, base_url=args.base_url,
-                         drafts=getattr(args, "drafts", False) or None, jobs=args.jobs)
     report = build(config, _progress(args))
     address = None if config.drafts else address_warning(config, bool(args.base_url))
     print_warnings([*report.warnings, *([address] if address else [])])
@@ -318,7 +321,7 @@ def build_and_tell(args: argparse.Namespace, site_dir: Path) -> tuple[SiteConfig
               f"({done}) → {report.output_dir}")
         if line := left_out_line(report.left_out, config):
             print(line)
-    return config, report
+    return report
 
 
 def run_publish(args: argparse.Namespace, site_dir: Path) -> int:
@@ -336,7 +339,9 @@ def run_publish(args: argparse.Namespace, site_dir: Path) -> int:
             for path in deploy.write_units(files, args.write_units):
                 print(_("wrote {path}").format(path=path))
         return 0
-    config, report = build_and_tell(args, site_dir)
+    config = build_config(args, site_dir)
+    deploy.choose_target(config, args.target)       # a wrong name before a long build
+    report = build_and_tell(args, config)
     deployed = deploy.deploy_site(config, args.target, dry_run=args.dry_run,
                                   max_deletes=args.max_deletes, progress=_progress(args))
     if args.dry_run:
@@ -384,7 +389,7 @@ def run(args: argparse.Namespace) -> int:
                                      "with --site"))
     site_dir = _site_dir(getattr(args, "site_option", None) or args.site_dir, args.command)
     if args.command == "build":
-        build_and_tell(args, site_dir)
+        build_and_tell(args, build_config(args, site_dir))
         return 0
     if args.command == "publish":
         return run_publish(args, site_dir)

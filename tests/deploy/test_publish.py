@@ -239,3 +239,30 @@ def test_the_cron_line_publishes_as_cron_runs_it(tmp_path):
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
     assert (web_root / f"{OUT_URL}index.html").is_file()
     assert tree_bytes(web_root) == deployable(site.root / "out")
+
+
+def test_dry_run_builds_and_lists_but_sends_nothing(published):
+    site, web_root = published
+    assert publish(site, BEFORE).returncode == 0
+    deployed = snapshot(web_root)
+    result = publish(site, AT, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert SCHEDULED_URL in result.stdout           # listed as it would be sent
+    assert (site.out / SCHEDULED_URL / "index.html").is_file()     # built
+    assert snapshot(web_root) == deployed                          # not sent
+
+
+def test_an_unknown_target_is_told_before_building(published):
+    site, web_root = published
+    result = run_cli("publish", "wbe", cwd=site.root, env=AT)
+    assert result.returncode == 2
+    assert "no deploy target named wbe in site.toml (there are: web)" in result.stderr
+    assert not site.out.exists() and not web_root.exists()
+
+
+def test_write_units_needs_an_existing_folder(published, tmp_path):
+    site, _ = published
+    result = run_cli("publish", "--write-units", str(tmp_path / "nowhere"), cwd=site.root)
+    assert result.returncode == 2
+    assert f"{tmp_path / 'nowhere'}: no such folder" in result.stderr
+    assert not (tmp_path / "nowhere").exists()
