@@ -54,6 +54,8 @@ test-tools:
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so || \
+	  missing="$$missing libnginx-mod-http-brotli-static"; \
 	command -v rsync >/dev/null 2>&1 || missing="$$missing rsync"; \
 	command -v ssh >/dev/null 2>&1 || missing="$$missing openssh-client"; \
 	test -x /usr/sbin/sshd || missing="$$missing openssh-server"; \

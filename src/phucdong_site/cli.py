@@ -223,6 +223,24 @@ def parser() -> argparse.ArgumentParser:
                                   "only)"))
     _add_verbosity(serve_cmd)
 
+    nginx_cmd = commands.add_parser(
+        "nginx", help=_("print an nginx config that serves the built site"), allow_abbrev=False)
+    _add_common(nginx_cmd)
+    nginx_cmd.add_argument("-o", "--output", type=Path, metavar="OUT",
+                           help=_("the built site (default SITE_DIR/build)"))
+    nginx_cmd.add_argument("--base-url", type=_base_url, metavar="URL",
+                           help=_("the site's address, if built with --base-url"))
+    nginx_cmd.add_argument("--root", type=Path, metavar="PATH",
+                           help=_("where the site is deployed on the server (default OUT)"))
+    nginx_cmd.add_argument("--listen", default="80", metavar="ADDRESS",
+                           help=_("nginx's listen address (default 80)"))
+    nginx_cmd.add_argument("--brotli", action=argparse.BooleanOptionalAction, default=None,
+                           help=_("serve the .br copies (default: if nginx's brotli module is "
+                                  "installed)"))
+    nginx_cmd.add_argument("--standalone", type=Path, metavar="DIR",
+                           help=_("print a whole nginx.conf keeping its pid, logs and temporary "
+                                  "files in DIR (to run nginx as any user)"))
+
     new_cmd = commands.add_parser("new", help=_('start an article: new "Tiêu đề bài viết"'),
                                   allow_abbrev=False)
     new_cmd.add_argument("title", metavar="TITLE", help=_("the article's title, in quotes"))
@@ -410,6 +428,13 @@ def run(args: argparse.Namespace) -> int:
         from phucdong_site.serve import serve  # imports watchfiles: only serve needs it
         serve(site_dir, args.host, args.port, quiet=args.quiet, verbose=args.verbose,
               progress=_progress(args))
+        return 0
+    if args.command == "nginx":
+        from phucdong_site.output.nginx import nginx_config
+        config = load_config(site_dir, args.output, base_url=args.base_url)
+        print(nginx_config(config, (args.root or config.output_dir).absolute(),
+                           listen=args.listen, brotli=args.brotli,
+                           standalone=args.standalone), end="")
         return 0
     if args.command == "new":
         path = new_article(load_config(site_dir), args.title)
