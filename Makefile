@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build check new test serve clean test-tools bench-photos bench-search fuzz bench golden messages
+.PHONY: build check new test serve clean test-tools bench-photos bench-search bench-serve fuzz bench golden messages
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -75,6 +75,13 @@ serve: $(STAMP)
 bench-search: $(TEST_STAMP) test-tools
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/search/run.py --articles $${ARTICLES:-10000}
+
+# Serving load: wrk against nginx with `phucdong-site nginx`'s config on a generated site of
+# ARTICLES (default 10000) articles (writes bench/serve/RESULTS.md).
+bench-serve: $(STAMP) test-tools
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
+	$(BIN)/python bench/serve/run.py --articles $${ARTICLES:-10000}
 
 # A long property-based run over the loader, renderer and file names (not part of `make test`).
 fuzz: $(TEST_STAMP)
