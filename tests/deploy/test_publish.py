@@ -266,3 +266,17 @@ def test_write_units_needs_an_existing_folder(published, tmp_path):
     assert result.returncode == 2
     assert f"{tmp_path / 'nowhere'}: no such folder" in result.stderr
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_the_next_expiry_is_said_too(published):
+    site, _ = published
+    site.article("2026/thong-bao.md", """
+        title: "Thông báo lịch cắt điện"
+        date: 2026-11-25 07:00
+        expires: 2026-12-31 17:00
+    """)
+    result = publish(site, BEFORE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == [
+        "Next scheduled article: 08:00 on 05/12/2026",
+        "Next expiry or change of a document's status: 17:00 on 31/12/2026"]
