@@ -79,13 +79,13 @@ class SshTarget:
         return DeployError(_("{target}: rsync failed ({where}): {reason}").format(
             target=name, where=where, reason=last))
 
-    def _run(self, command: list[str]) -> str:
+    def _run(self, command: list[str], ok: tuple[int, ...] = (0,)) -> str:
         try:
             done = subprocess.run(command, capture_output=True, text=True, errors="replace",
                                   stdin=subprocess.DEVNULL)
         except OSError as error:
             raise self._fail(str(error)) from None
-        if done.returncode != 0:
+        if done.returncode not in ok:
             raise self._fail(done.stderr + done.stdout)
         return done.stdout
 
@@ -96,14 +96,18 @@ class SshTarget:
     def close(self) -> None:
         pass
 
-    def _rsync(self, names: list[str], *extra: str) -> None:
+    def _rsync(self, names: list[str], *extra: str, source: Path | None = None) -> None:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".list") as listing:
             listing.write("".join(f"{name}\n" for name in names))
             listing.flush()
-            self._run(["rsync", "--recursive", "--links", "--times", "--chmod=D755,F644",
+            # --checksum: a listed file is sent unless the server's has the same bytes. Not
+            # size and time: two search fragments of one size, linked from the build cache
+            # in one second, would be taken for each other.
+            self._run(["rsync", "--recursive", "--links", "--times", "--checksum",
+                       "--chmod=D755,F644",
                        "--protect-args", f"--files-from={listing.name}",
                        "--timeout=60", "-e", shlex.join(self._ssh()), *extra,
-                       f"{self.out_dir}/", f"{self.destination}:{self.folder}/"])
+                       f"{source or self.out_dir}/", f"{self.destination}:{self.folder}/"])
 
     def upload(self, files: list[tuple[str, Path]], landed: Callable[[str], None]) -> None:
         for start in range(0, len(files), BATCH):
@@ -116,11 +120,16 @@ class SshTarget:
         """rsync --delete-missing-args: each listed file, missing here, is removed there;
         then the folders it leaves empty (others' files keep theirs)."""
         paths = list(paths)
-        for start in range(0, len(paths), BATCH):
-            batch = paths[start:start + BATCH]
-            self._rsync(batch, "--delete-missing-args")
-            for relative in batch:
-                gone(relative)
+        # The source is an empty tree of the files' folders: rsync skips a name whose folder
+        # is missing on its side, and deletes one missing from a folder that is there.
+        with tempfile.TemporaryDirectory(prefix="phucdong-deploy-") as empty:
+            for path in paths:
+                Path(empty, path).parent.mkdir(parents=True, exist_ok=True)
+            for start in range(0, len(paths), BATCH):
+                batch = paths[start:start + BATCH]
+                self._rsync(batch, "--delete-missing-args", source=Path(empty))
+                for relative in batch:
+                    gone(relative)
         folders = {str(folder) for path in paths for folder in PurePosixPath(path).parents
                    if str(folder) != "." and not (self.out_dir / folder).is_dir()}
         if folders:
