@@ -746,6 +746,8 @@ def _deploy_target(raw: dict, key: str, lines: dict[str, int], shown: Path,
             else:
                 errors.append(_problem(shown, lines, where, _expected(
                     _("a port number from 1 to 65535"), setting)))
+        elif name == "prefix" and setting == "":
+            continue                    # the bucket's top: as if not written
         elif not _is_text(setting) or any(ord(c) < 32 for c in setting):
             errors.append(_problem(shown, lines, where, _expected(_("a non-empty text"),
                                                                   setting)))
