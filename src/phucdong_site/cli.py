@@ -26,6 +26,7 @@ from phucdong_site.content import new_article
 from phucdong_site.errors import SiteError, UsageError, os_reason
 from phucdong_site.language import LANGUAGES, _, choose, ngettext, speaking
 from phucdong_site.models import LeftOut
+from phucdong_site.output import nginx_config
 from phucdong_site.pipeline import BuildReport, build, check
 from phucdong_site.report import Progress
 
@@ -430,7 +431,6 @@ def run(args: argparse.Namespace) -> int:
               progress=_progress(args))
         return 0
     if args.command == "nginx":
-        from phucdong_site.output.nginx import nginx_config
         config = load_config(site_dir, args.output, base_url=args.base_url)
         print(nginx_config(config, (args.root or config.output_dir).absolute(),
                            listen=args.listen, brotli=args.brotli,

@@ -1,11 +1,13 @@
 from phucdong_site.output.compress import precompress
 from phucdong_site.output.headers import headers_for
 from phucdong_site.output.lock import quiet_output
+from phucdong_site.output.nginx import nginx_config
 from phucdong_site.output.staging import Staging, refuse_linked_output
 
 __all__ = [
     "Staging",
     "headers_for",
+    "nginx_config",
     "precompress",
     "quiet_output",
     "refuse_linked_output",
