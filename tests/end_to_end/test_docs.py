@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from conftest import REPO, run_cli
 
 
-@pytest.mark.parametrize("command", ["serve", "new", "check"])
+@pytest.mark.parametrize("command", ["serve", "new", "check", "deploy", "publish"])
 def test_each_editor_command_has_help_and_is_documented(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0 and "usage: phucdong-site" in result.stdout
@@ -103,6 +103,8 @@ def test_the_guides_commands_are_the_makefiles_and_the_programs():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     for target in set(re.findall(r"`make (\w+)", guide)):
         assert re.search(rf"^{target}:", makefile, re.M), f"make {target} is not in the Makefile"
-    commands = {"build", "check", "serve", "new", "import"}
+    usage = run_cli("--help").stdout             # the commands the program has, as it says
+    commands = set(re.findall(r"^    (\w+) ", usage, re.M))
+    assert {"build", "check", "serve", "new", "import"} <= commands, usage
     for command in set(re.findall(r"phucdong-site (\w+)", guide)):
         assert command in commands, command
