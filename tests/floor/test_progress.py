@@ -41,7 +41,8 @@ def test_quiet_prints_nothing_and_verbose_prints_each_stage(site):
     verbose = site.build("-v")
     assert verbose.returncode == 0
     stages = [line.split(":")[0] for line in verbose.stderr.splitlines()]
-    assert stages == ["reading articles", "rendering pages", "processing photos"]
+    assert stages == ["reading articles", "rendering pages", "processing photos",
+                      "compressing files"]
     assert "reading articles: 4 in" in verbose.stderr
     (site.content / "2024" / "extra.md").write_text(
         '---\ntitle: "Thêm"\ndate: 2024-02-01\n---\n\nMột bài nữa.\n', encoding="utf-8")
