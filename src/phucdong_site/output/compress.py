@@ -12,6 +12,7 @@ publishes like any file, in the same atomic swap.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -34,7 +35,7 @@ SUFFIXES = (".gz", ".br")
 CACHE = "compressed"             # under .cache/
 STAMPS = "stamps.pickle"         # under it: the stamps and sha256 of files compressed before
 # The copies depend on the compressors' versions: a cache of others is not used (and pruned).
-VERSION = f"gz9-zlib{zlib.ZLIB_VERSION}-br11-{brotli.__version__}"
+VERSION = f"gz9-zlib{zlib.ZLIB_RUNTIME_VERSION}-br11-{brotli.__version__}"
 MANY = 8                         # files to compress that are worth a worker pool
 
 
@@ -67,19 +68,22 @@ def precompress(staging: Staging, cache_dir: Path, jobs: int | None = None,
     """Publish in STAGING a .gz and a .br copy beside each compressible staged file over the
     threshold, where each saves at least 5 %: from CACHE_DIR's copies, compressing (over
     JOBS processes) only the files not seen before. A copy the site publishes itself (a
-    root/ file named x.html.gz) is left as it is."""
+    root/ file named x.html.gz) is left as it is. (Strings, not Paths: a rebuild of 10,000
+    articles looks at some 27,000 files and 54,000 copies.)"""
     folder = cache_dir / CACHE
-    store = folder / VERSION
-    known = read_checked(folder / STAMPS)
-    known = known if isinstance(known, dict) else {}
+    store = f"{folder / VERSION}/"
+    staged = f"{staging.path}/"
+    record = read_checked(folder / STAMPS)
+    known, last_used = record if isinstance(record, tuple) and len(record) == 2 else ({}, None)
     stamps: dict[str, tuple[FileStamp, str]] = {}
     todo: dict[str, list[str]] = {}          # sha256 → files to compress (one each)
     wanted: list[tuple[str, str, int]] = []  # (file, sha256, size)
-    for relative in sorted(staging.written):
-        if not is_compressible(relative) or any(
-                relative + suffix in staging.written for suffix in SUFFIXES):
+    written = staging.written
+    for relative in sorted(written):
+        if not is_compressible(relative) or f"{relative}.gz" in written or \
+                f"{relative}.br" in written:
             continue
-        stat = os.lstat(staging.path / relative)
+        stat = os.lstat(staged + relative)
         if stat.st_size < THRESHOLD:
             continue
         stamp = FileStamp.from_stat(stat)
@@ -87,35 +91,49 @@ def precompress(staging: Staging, cache_dir: Path, jobs: int | None = None,
         if last is not None and last[0] == stamp:
             digest = last[1]
         else:
-            digest = hashlib.sha256((staging.path / relative).read_bytes()).hexdigest()
+            with open(staged + relative, "rb") as file:
+                digest = hashlib.sha256(file.read()).hexdigest()
         if settled(stamp.mtime_ns):
             stamps[relative] = (stamp, digest)
         wanted.append((relative, digest, stat.st_size))
-        if not all(_entry(store, digest, suffix).exists() for suffix in SUFFIXES):
-            todo.setdefault(digest, []).append(relative)
+    sizes: dict[str, int] = {}               # cache entry → its size
+    for relative, digest, _size in wanted:
+        for suffix in SUFFIXES:
+            entry = _entry(store, digest, suffix)
+            if entry not in sizes:
+                try:
+                    sizes[entry] = os.stat(entry).st_size
+                except OSError:
+                    todo.setdefault(digest, []).append(relative)
+    if todo:         # a build killed while compressing leaves the next one a full prune
+        with contextlib.suppress(OSError):
+            (folder / STAMPS).unlink()
     _compress_all(staging, store, todo, jobs, progress)
     copies = 0
     for relative, digest, size in wanted:
         for suffix in SUFFIXES:
             entry = _entry(store, digest, suffix)
-            if entry.stat().st_size <= size * WORTH:
-                staging.link(relative + suffix, entry)
+            if entry not in sizes:
+                sizes[entry] = os.stat(entry).st_size
+            if sizes[entry] <= size * WORTH:
+                staging.link(relative + suffix, entry)    # type: ignore[arg-type]
                 copies += 1
-    _prune(folder, store, {digest for _, digest, _ in wanted})
-    write_checked(folder / STAMPS, stamps)
+    used = {digest for _, digest, _ in wanted}
+    _prune(folder, store, used, last_used)
+    write_checked(folder / STAMPS, (stamps, used))
     return CompressReport(compressed=len(todo), reused=len(wanted) - len(todo), copies=copies)
 
 
-def _entry(store: Path, digest: str, suffix: str) -> Path:
-    return store / digest[:2] / f"{digest}{suffix}"
+def _entry(store: str, digest: str, suffix: str) -> str:
+    return f"{store}{digest[:2]}/{digest}{suffix}"
 
 
-def _compress_all(staging: Staging, store: Path, todo: dict[str, list[str]],
+def _compress_all(staging: Staging, store: str, todo: dict[str, list[str]],
                   jobs: int | None, progress: Progress) -> None:
     if not todo:
         return
     progress.stage("compress", len(todo))
-    work = [(str(staging.path / files[0]), str(_entry(store, digest, "")))
+    work = [(f"{staging.path}/{files[0]}", _entry(store, digest, ""))
             for digest, files in todo.items()]
     workers = min(jobs or os.cpu_count() or 1, len(work))
     if workers > 1 and len(work) >= MANY:
@@ -140,8 +158,17 @@ def compress_file(source: str, entry: str) -> None:
         os.replace(temporary, path)
 
 
-def _prune(folder: Path, store: Path, used: set[str]) -> None:
-    """Drop the copies no file of this build has, and the caches of other versions."""
+def _prune(folder: Path, store: str, used: set[str], last_used: set[str] | None) -> None:
+    """Drop the copies no file of this build has, and the caches of other versions: those
+    the last build used and this one does not, or, without that record, every one found."""
+    if last_used is not None:
+        for digest in last_used - used:
+            for suffix in SUFFIXES:
+                try:
+                    os.unlink(_entry(store, digest, suffix))
+                except OSError:
+                    pass
+        return
     try:
         with os.scandir(folder) as entries:
             for entry in entries:

@@ -74,4 +74,5 @@ def cache_control(path: str, extension: str) -> str:
 
 def is_compressible(path: str) -> bool:
     """A file build precompresses (by kind; compress.py also weighs its size)."""
-    return PurePosixPath(path).suffix.lower().lstrip(".") in COMPRESSIBLE
+    name = path.rpartition("/")[2]
+    return "." in name and name.rpartition(".")[2].lower() in COMPRESSIBLE
