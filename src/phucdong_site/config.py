@@ -93,6 +93,16 @@ class DocumentsConfig:
     free_numbers: bool = False   # True: a number not shaped N/SYMBOL is a warning only
 
 
+@dataclass(frozen=True, slots=True)
+class ViewsConfig:
+    """[views]: views counted from the web server's logs (phucdong-site views)."""
+
+    popular_days: int = 0        # "Tin đọc nhiều" ranks by the views of the last N counted
+                                 # days; 0: by every view ever counted
+    hosts: tuple[str, ...] = ()  # host names the site is also served under, besides
+                                 # base_url's (and its www. twin): their log lines count
+
+
 DEPLOY_TYPES = ("folder", "ssh", "s3")
 # The settings each type of [[deploy]] target takes (besides name and type), and those it needs.
 DEPLOY_KEYS = {"folder": ("path",),
@@ -175,6 +185,7 @@ class SiteConfig:
     english: English = English()
     documents: DocumentsConfig = DocumentsConfig()
     deploy: tuple[DeployTarget, ...] = ()        # [[deploy]]: the first is the default
+    views: ViewsConfig = ViewsConfig()
 
     @property
     def content_dir(self) -> Path:
@@ -282,7 +293,7 @@ TOP_LEVEL = {
     "theme_color": (_is_colour, N_('a colour written #rrggbb, e.g. "#a30d0d"')),
 }
 TABLES = {"categories", "contact", "images", "menu", "footer", "notice", "english",
-          "documents", "deploy"}
+          "documents", "deploy", "views"}
 CONTACT_KEYS = {field for field in Contact.__slots__}
 
 
@@ -407,7 +418,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> 
             values["contact"] = _load_contact(value, lines, shown, errors)
         elif key == "images":
             values["images"] = _load_images(value, lines, shown, errors)
-        elif key in ("menu", "footer", "notice", "english", "documents", "deploy"):
+        elif key in PORTAL_TABLES:
             values.update(PORTAL_TABLES[key](value, lines, shown, errors))
         else:
             errors.append(ContentError(shown, lines.get(key), f"{key}: " + _("unknown setting"),
@@ -652,6 +663,39 @@ def _load_documents(value: object, lines: dict[str, int], shown: Path,
     return {"documents": DocumentsConfig(**fields)}
 
 
+MAX_POPULAR_DAYS = 3660         # ten years: longer is every view ever counted (0)
+
+
+def _load_views(value: object, lines: dict[str, int], shown: Path,
+                errors: ErrorList) -> dict[str, object]:
+    if not isinstance(value, dict):
+        errors.append(_problem(shown, lines, "views", _("expected a table [views]")))
+        return {}
+    fields: dict[str, object] = {}
+    for key, setting in value.items():
+        if key == "popular_days" and isinstance(setting, int) and not isinstance(
+                setting, bool) and 0 <= setting <= MAX_POPULAR_DAYS:
+            fields["popular_days"] = setting
+        elif key == "popular_days":
+            errors.append(_problem(shown, lines, "views.popular_days", _expected(
+                _("a number of days from 1 to {most}, or 0 for every view counted").format(
+                    most=MAX_POPULAR_DAYS), setting)))
+        elif key == "hosts" and isinstance(setting, list) and all(
+                isinstance(host, str) and _HOST.fullmatch(host) for host in setting):
+            fields["hosts"] = tuple(host.lower().rstrip(".") for host in setting)
+        elif key == "hosts":
+            errors.append(_problem(shown, lines, "views.hosts", _expected(
+                _('a list of host names, e.g. ["phucdong.longbien.gov.vn"]'), setting)))
+        else:
+            errors.append(_problem(shown, lines, f"views.{key}", _("unknown setting"),
+                                   hint=did_you_mean(key, ViewsConfig.__slots__)))
+    return {"views": ViewsConfig(**fields)}
+
+
+_HOST = re.compile(r"(?=.{1,253}\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?")
+
+
 MAX_DOCUMENT_TYPES = 200        # Nghị định 30/2020 lists 29; each type is a listing page
 
 
@@ -788,7 +832,7 @@ def _deploy_value_problem(name: str, value: str) -> str:
 
 PORTAL_TABLES = {"menu": _load_menu, "footer": _load_footer, "notice": _load_notice,
                  "english": _load_english, "documents": _load_documents,
-                 "deploy": _load_deploy}
+                 "deploy": _load_deploy, "views": _load_views}
 
 
 def _is_widths(value: object) -> bool:

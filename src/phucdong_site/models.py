@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -169,7 +169,7 @@ class Article(Shown):
     published: datetime          # timezone-aware, in the site's time zone
     slug: str
     category: str                # category slug
-    views: int = 0
+    views: int = 0               # front matter's (the old portal's count), plus those counted
     photos: tuple[Photo, ...] = ()   # front-matter photos, in order; the first is the cover
     tags: tuple[str, ...] = ()
     featured: bool = False
@@ -184,6 +184,7 @@ class Article(Shown):
     attachments: tuple[Attachment, ...] = ()   # documents it publishes beside its page
     aliases: tuple[str, ...] = ()    # old addresses, paths under the site root (fields.alias_path)
     alias_lines: tuple[int, ...] = ()   # the line of each, for clashes found when planning
+    recent_views: int = 0        # views counted in [views] popular_days up to the last count
     # Warnings about this file (a photo without a caption, an import's placeholder photo):
     # reported by every build that publishes it, never stopping one.
     notes: tuple[ContentError, ...] = field(default=(), compare=False, repr=False)
@@ -331,6 +332,35 @@ class Site:
         """Files published as they are, beside the page that links them: (output path, file)."""
         return tuple((f"{document.url}{attachment.name}", attachment)
                      for document in self.documents for attachment in document.attachments)
+
+
+@dataclass(frozen=True, slots=True)
+class LogSpan:
+    """Lines of a web server's log that `views` has counted, known by their content: the
+    first LINES lines of any log whose first line has the time FIRST and whose first LINES
+    lines hash to SHA256. A rotated, compressed or grown copy of them is not counted twice."""
+
+    first: datetime              # the first line's time, timezone-aware
+    last: datetime               # the latest time among the lines
+    lines: int
+    sha256: str                  # of the LINES lines' bytes, newlines included, as hex
+
+
+@dataclass(frozen=True, slots=True)
+class ViewCounts:
+    """The data file of `views` (data/luot-xem.csv): views per page per day, and which log
+    lines they were counted from. Nothing in it names a visitor."""
+
+    daily: tuple[tuple[date, str, int], ...] = ()   # (day, page path "/2021/01/slug/",
+                                                     # views), by day then path, each once
+    spans: tuple[LogSpan, ...] = ()                  # by first, then lines
+
+    @property
+    def as_of(self) -> date | None:
+        """The day of the last count: the latest line read, else the latest day counted."""
+        if self.spans:
+            return max(span.last for span in self.spans).date()
+        return self.daily[-1][0] if self.daily else None
 
 
 @dataclass(frozen=True, slots=True)
