@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from phucdong_site.content.fields import show
 from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.files import write_atomically
 from phucdong_site.language import _
 from phucdong_site.models import Article, LogSpan, ViewCounts
-from phucdong_site.text import show
 
 VIEWS_FILE = Path("data") / "luot-xem.csv"
 HEADER = "date,path,views"
