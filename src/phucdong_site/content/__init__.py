@@ -21,12 +21,20 @@ from phucdong_site.content.parallel import Extra, KnownArticles
 from phucdong_site.content.publishing import build_time, public_site
 from phucdong_site.content.register import DOCUMENTS_FOLDER, parse_document
 from phucdong_site.content.scaffold import new_article
+from phucdong_site.content.view_counts import (
+    VIEWS_FILE,
+    counted_views,
+    merge_counts,
+    read_view_counts,
+    write_view_counts,
+)
 
 __all__ = [
     "AliasProblem", "alias_path", "DOCUMENTS_FOLDER", "MAX_ATTACHMENT_BYTES", "document_kind",
     "parse_document",
     "DocumentProblem", "Extra", "FrontMatterProblem", "IGNORED_SCHEMES",
     "KnownArticles", "build_time", "link_sources", "load_site", "locate_document",
-    "new_article",
+    "new_article", "VIEWS_FILE", "counted_views", "merge_counts", "read_view_counts",
+    "write_view_counts",
     "public_site", "references", "source_target", "split",
 ]
