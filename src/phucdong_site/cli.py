@@ -174,6 +174,21 @@ def parser() -> argparse.ArgumentParser:
     deploy_cmd.set_defaults(site_dir=None)
     _add_verbosity(deploy_cmd)
 
+    views_cmd = commands.add_parser(
+        "views", help=_("count article views from web-server logs into data/luot-xem.csv"),
+        allow_abbrev=False)
+    views_cmd.add_argument("logs", nargs="+", type=Path, metavar="LOG",
+                           help=_("access logs (plain or .gz), in any order; lines already "
+                                  "counted are skipped"))
+    _add_common(views_cmd, site=False)
+    views_cmd.add_argument("--site", dest="site_option", metavar="DIR",
+                           help=_("the site's folder (default: the one holding the current "
+                                  "folder)"))
+    views_cmd.add_argument("--dry-run", action="store_true",
+                           help=_("count and tell, but do not change the data file"))
+    views_cmd.set_defaults(site_dir=None)
+    _add_verbosity(views_cmd)
+
     publish_cmd = commands.add_parser(
         "publish", help=_("build the site, then deploy it to TARGET; run often by a timer "
                           "so that scheduled articles go public on time"), allow_abbrev=False)
@@ -400,6 +415,17 @@ def run_deploy(args: argparse.Namespace, site_dir: Path) -> int:
     return 0
 
 
+def run_views(args: argparse.Namespace, site_dir: Path) -> int:
+    from phucdong_site import views  # the crawler list loads in 16 ms: only views needs it
+
+    report = views.count_views(load_config(site_dir), args.logs, dry_run=args.dry_run,
+                               progress=_progress(args))
+    print_warnings(report.warnings)
+    if not args.quiet:
+        print("\n".join(views.summary_lines(report)))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command == "import":
         return run_import(args)
@@ -414,6 +440,8 @@ def run(args: argparse.Namespace) -> int:
         return run_publish(args, site_dir)
     if args.command == "deploy":
         return run_deploy(args, site_dir)
+    if args.command == "views":
+        return run_views(args, site_dir)
     if args.command == "check":
         config = load_config(site_dir, drafts=args.drafts or None)
         planned = check(config, _progress(args))

@@ -25,7 +25,8 @@ def stage_name(stage: str) -> str:
     """A stage as the pipeline reports it ("parse"), as the editor reads it."""
     names = {"parse": _("reading articles"), "render": _("rendering pages"),
              "photos": _("processing photos"), "compress": _("compressing files"),
-             "upload": _("uploading files"), "delete": _("deleting files")}
+             "upload": _("uploading files"), "delete": _("deleting files"),
+             "views": _("reading logs (MB)")}
     return names.get(stage, stage)
 
 
