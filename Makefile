@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build check new test serve clean test-tools bench-photos bench-search bench-serve fuzz bench golden messages
+.PHONY: build check new test serve clean test-tools bench-photos bench-search bench-serve bench-views fuzz bench golden messages
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -82,6 +82,15 @@ bench-serve: $(STAMP) test-tools
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
 	$(BIN)/python bench/serve/run.py --articles $${ARTICLES:-10000}
+
+# Views counted from a generated 1 GB access log (SIZE MB), beside GoAccess (Debian) in the
+# same run: time, CPU, peak memory, agreement of the per-URL counts, a profile (writes
+# bench/views/RESULTS.md). REPEATS (default 3) runs each; the generated files stay in
+# bench/views/.work/ (about 2.5 GB).
+bench-views: $(STAMP)
+	@command -v goaccess >/dev/null 2>&1 || { $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends goaccess; }
+	$(BIN)/python bench/views/run.py --size $${SIZE:-1000} --repeats $${REPEATS:-3}
 
 # A long property-based run over the loader, renderer and file names (not part of `make test`).
 fuzz: $(TEST_STAMP)
