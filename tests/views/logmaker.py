@@ -246,10 +246,6 @@ def known_mix(pages: SitePages, day: date = date(2026, 11, 28), seed: int = 19,
     mix.add(Hit(at(20), reader, agent, pages.articles[2], status=304, size=0),
             pages.articles[2])
     mix.add(Hit(at(20.1), reader, agent, pages.articles[2], status=304, size=0))
-    # A repeat across local midnight is still a repeat (time, not date).
-    night = mix.address()
-    mix.add(Hit(at(23 + 50 / 60), night, agent, pages.articles[1]), pages.articles[1])
-    mix.add(Hit(at(24 + 10 / 60), night, agent, pages.articles[1]))
     # Across the rotation (ROTATE_AT): the older file's request makes the newer one's a
     # repeat, in whichever order the files are given.
     rotating = mix.address()

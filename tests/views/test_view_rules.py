@@ -63,7 +63,9 @@ def test_hosts_and_prefetches_of_the_full_mix(site, views, tmp_path):
 DAY = datetime(2026, 11, 28, tzinfo=HANOI)
 
 
-def test_robots_txt_marks_its_client_for_that_local_day_only(site, views, tmp_path):
+@pytest.mark.parametrize("style", ["extended", "combined", "vhost", "s3", "cloudfront"])
+def test_robots_txt_marks_its_client_for_that_local_day_only(site, views, tmp_path, style):
+    """In every format: with a Host (extended, vhost, S3, CloudFront) and without one."""
     pages = make_site(site)
     mix = LogMix()
     bot, agent = "113.161.0.1", SNEAKY
@@ -78,7 +80,7 @@ def test_robots_txt_marks_its_client_for_that_local_day_only(site, views, tmp_pa
     other = "113.161.0.2"
     mix.add(Hit(DAY + timedelta(hours=9), other, agent, "/robots.txt", status=404))
     mix.add(Hit(DAY + timedelta(hours=9, minutes=1), other, agent, pages.page))
-    result = views(write(tmp_path / "access.log", in_time_order(mix)))
+    result = views(write(tmp_path / "access.log", in_time_order(mix), style=style))
     assert result.code == 0, result.said
     assert rows(site) == mix.rows()
 
@@ -121,6 +123,19 @@ def test_repeats_are_measured_from_the_previous_request_of_the_page(site, views,
                 pages.document))
     mix.add(Hit(DAY + timedelta(hours=15, minutes=59, seconds=59), reader, agent,
                 pages.document), pages.document)
+    result = views(write(tmp_path / "access.log", mix.hits))
+    assert result.code == 0, result.said
+    assert rows(site) == mix.rows()
+
+
+def test_a_repeat_across_local_midnight_is_still_a_repeat(site, views, tmp_path):
+    """The 30 minutes are of time, not of the date: 23:50 and 00:10 are one visit."""
+    pages = make_site(site)
+    mix = LogMix()
+    reader, agent = "113.161.3.1", BROWSERS[2]
+    mix.add(Hit(DAY + timedelta(hours=23, minutes=50), reader, agent, pages.articles[1]),
+            pages.articles[1])
+    mix.add(Hit(DAY + timedelta(hours=24, minutes=10), reader, agent, pages.articles[1]))
     result = views(write(tmp_path / "access.log", mix.hits))
     assert result.code == 0, result.said
     assert rows(site) == mix.rows()
