@@ -159,23 +159,15 @@ def write_view_counts(site_dir: Path, counts: ViewCounts) -> None:
 
 def merge_counts(counts: ViewCounts, new: Iterable[tuple[date, str, int]],
                  spans: Iterable[LogSpan]) -> ViewCounts:
-    """COUNTS with NEW views added and SPANS recorded; a span that grew (same first line,
-    more lines) replaces the shorter one it contains."""
+    """COUNTS with NEW views added, and SPANS as the log lines now counted (those of
+    COUNTS, less the ones a longer span of a grown log replaced, and the new ones)."""
     daily = Counter({(day, path): views for day, path, views in counts.daily})
     for day, path, views in new:
         daily[(day, path)] += views
-    kept: dict[tuple[datetime, int, str], LogSpan] = {
-        (span.first, span.lines, span.sha256): span for span in (*counts.spans, *spans)}
-    longest: dict[datetime, LogSpan] = {}
-    merged = []
-    for span in sorted(kept.values(), key=lambda s: (s.first, -s.lines)):
-        if span.first in longest:
-            continue             # a prefix of the longer span with the same first line
-        longest[span.first] = span
-        merged.append(span)
+    distinct = {(span.first, span.lines, span.sha256): span for span in spans}
     return ViewCounts(daily=tuple((day, path, views) for (day, path), views
                                   in sorted(daily.items()) if views > 0),
-                      spans=tuple(sorted(merged, key=lambda s: (s.first, s.lines))))
+                      spans=tuple(sorted(distinct.values(), key=lambda s: (s.first, s.lines))))
 
 
 def counted_views(articles: Iterable[Article], counts: ViewCounts, popular_days: int

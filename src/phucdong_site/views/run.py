@@ -28,6 +28,7 @@ from phucdong_site.views.sources import (
     Head,
     Reading,
     head_of,
+    is_blank,
     line_batches,
     prefix_digests,
     reader_for,
@@ -82,11 +83,13 @@ def count_views(config: SiteConfig, logs: list[Path], *, dry_run: bool = False,
     try:
         for number, log in enumerate(opened):
             following = opened[number + 1].head.first if number + 1 < len(opened) else None
-            span, skipped = _count_log(log, tally, spans, following, warnings, progress)
+            span, skipped, earlier = _count_log(log, tally, spans, following, warnings,
+                                                progress)
             lines += span.lines if span else 0
             known += skipped
             if span is not None:
-                spans.append(span)
+                # A log that grew since it was read: its longer span stands for both.
+                spans = [kept for kept in spans if kept is not earlier] + [span]
     finally:
         progress.finish()
     tally.close_all()
@@ -111,6 +114,8 @@ def _open(path: Path, errors: ErrorList) -> _Log | None:
                 example=f"{shown.rstrip('/')}/access.log*")))
             return None
         head = head_of(path)
+        if head is None and is_blank(path):
+            return None          # nothing to count yet
     except FileNotFoundError:
         errors.append(ContentError(shown, None, _("no such file")))
         return None
@@ -130,16 +135,17 @@ def _open(path: Path, errors: ErrorList) -> _Log | None:
 
 def _count_log(log: _Log, tally: Tally, spans: list[LogSpan], following: int | None,
                warnings: list[ContentError], progress: Progress
-               ) -> tuple[LogSpan | None, int]:
-    """Feed LOG's lines not counted before to TALLY; its span, and how many lines were
-    known already. FOLLOWING: when the next log begins (days before it can be closed)."""
+               ) -> tuple[LogSpan | None, int, LogSpan | None]:
+    """Feed LOG's lines not counted before to TALLY: its span, how many of its lines were
+    counted before, and the span that held them. FOLLOWING: when the next log begins (the
+    days before it can be closed)."""
     skip, earlier = _known_prefix(log, spans)
     shown = log.path.as_posix()
     reading, malformed = Reading(), []
     latest = earlier.last.timestamp() if earlier else 0
     last_day = tally.day_of(following) if following is not None else None
     reader = reader_for(log.head)
-    requests_before = tally.requests
+    requests_before = tally.requests - tally.skipped.other_hosts
     fast = log.head.format == COMBINED
     for first, lines in line_batches(log.path, reading, lambda size: progress.advance()):
         if first + len(lines) - 1 <= skip:
@@ -160,13 +166,14 @@ def _count_log(log: _Log, tally: Tally, spans: list[LogSpan], following: int | N
             # lines are nearly in order, or from the next one.
             closing = tally.day_of(int(latest)) - 1
             tally.close_before(closing if last_day is None else min(closing, last_day))
-    _tell(shown, reading, malformed, skip, tally.requests - requests_before, warnings)
+    _tell(shown, reading, malformed, skip,
+          tally.requests - tally.skipped.other_hosts - requests_before, warnings)
     if reading.lines == 0:
-        return None, 0
+        return None, 0, None
     first_time = datetime.fromtimestamp(log.head.first, tally.tz)
     last_time = datetime.fromtimestamp(int(latest) or log.head.first, tally.tz)
-    return LogSpan(first_time, last_time, reading.lines, reading.digest.hexdigest()), \
-        min(skip, reading.lines)
+    span = LogSpan(first_time, last_time, reading.lines, reading.digest.hexdigest())
+    return span, min(skip, reading.lines), earlier
 
 
 def _known_prefix(log: _Log, spans: list[LogSpan]) -> tuple[int, LogSpan | None]:

@@ -174,6 +174,12 @@ def head_of(path: Path) -> Head | None:
     return None
 
 
+def is_blank(path: Path) -> bool:
+    """True if PATH holds no line with text: logrotate leaves an empty access.log behind."""
+    return all(not line.strip() for _, batch in line_batches(path, Reading())
+               for line in batch)
+
+
 def reader_for(head: Head) -> Callable[[bytes], Hit | None]:
     if head.format == CLOUDFRONT:
         fields = head.fields or {}

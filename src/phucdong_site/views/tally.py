@@ -19,7 +19,7 @@ import hashlib
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime, time, timezone, tzinfo
 from urllib.parse import quote_from_bytes, unquote_to_bytes
 
 from crawlerdetect import CrawlerDetect
@@ -49,6 +49,10 @@ class Skipped:
 class _Day:
     requests: dict = field(default_factory=dict)    # (client, page) -> moment or [moments]
     robots: set = field(default_factory=set)        # clients that fetched robots.txt
+    # (client, page) -> the client by the day before's key, for requests in the first
+    # REPEAT seconds: a request at 00:10 repeats one at 23:50, though the key has changed.
+    links: dict = field(default_factory=dict)
+    midnight: int = 0            # when the day began, in seconds since the epoch
 
 
 class Tally:
@@ -66,7 +70,8 @@ class Tally:
         self._secret = secrets.token_bytes(32)
         self._keys: dict[int, object] = {}     # day -> its keyed hash, not yet fed
         self._days: dict[int, _Day] = {}
-        self._closed_before = 0  # every day before this ordinal has been counted
+        self._tails: dict[int, dict] = {}    # day -> (client, page) -> the last request,
+                                             # for those in its last REPEAT seconds
         self._zone_days: dict[int, int] = {}
         self._agents: dict[bytes, bool] = {}
         self._detector = CrawlerDetect()
@@ -85,7 +90,7 @@ class Tally:
                                                 self._agents)
         zone_days = self._zone_days
         latest = requests = not_views = crawlers = 0
-        day, hasher, seen_today = -1, None, {}
+        day, hasher, seen_today, early_until = -1, None, {}, 0
         for number, line in enumerate(lines, first_number):
             # head "[time] "request" status bytes "referrer" "agent" rest
             parts = line.split(b'"', 6)
@@ -141,11 +146,14 @@ class Tally:
             if today is None:
                 today = self._day(moment)
             if today != day:
-                day, hasher = today, self._hasher(today)
-                seen_today = self._open(today).requests
+                day, hasher, state = today, self._hasher(today), self._open(today)
+                seen_today, early_until = state.requests, state.midnight + REPEAT
             client = hasher.copy()
             client.update(head[:head.find(b" ")] + b"\0" + agent)
             client = client.digest()
+            if moment < early_until:
+                state.links[(client, page)] = self._client(today - 1, head[:head.find(b" ")],
+                                                           agent)
             seen = seen_today.get((client, page))
             if seen is None:
                 seen_today[(client, page)] = moment
@@ -180,7 +188,7 @@ class Tally:
         if page is not None:
             self._page(hit.moment, hit.address, hit.agent, hit.method, page, hit.status,
                        hit.host, hit.purpose)
-        elif path in self.robots_paths and self._ours(hit.host):
+        elif path in self.robots_paths and (not hit.host or self._ours(hit.host)):
             day = self._day(hit.moment)
             self._open(day).robots.add(self._client(day, hit.address, hit.agent))
 
@@ -206,8 +214,11 @@ class Tally:
             skipped.prefetches += 1
         else:
             day = self._day(moment)
-            requests = self._open(day).requests
+            state = self._open(day)
+            requests = state.requests
             key = (self._client(day, address, agent), page)
+            if moment < state.midnight + REPEAT:
+                state.links[key] = self._client(day - 1, address, agent)
             seen = requests.get(key)
             if seen is None:
                 requests[key] = moment
@@ -220,8 +231,10 @@ class Tally:
         """Count every open day before the ordinal DAY: no line still to come is of them."""
         for open_day in sorted(d for d in self._days if d < day):
             self._count(open_day, self._days.pop(open_day))
-            self._keys.pop(open_day, None)
-        self._closed_before = max(self._closed_before, day)
+        for old in [d for d in self._keys if d < day - 1]:
+            del self._keys[old]
+        for old in [d for d in self._tails if d < day - 1]:
+            del self._tails[old]
 
     def close_all(self) -> None:
         self.close_before(max(self._days, default=0) + 1)
@@ -230,28 +243,43 @@ class Tally:
         return self._day(moment)
 
     def _count(self, day: int, state: _Day) -> None:
-        totals, skipped = self.totals, self.skipped
+        """DAY's views: per client and page, the requests not within REPEAT seconds of
+        the one before (the day before's last, for the first), none for robots' clients."""
+        totals, skipped, robots, links = self.totals, self.skipped, state.robots, state.links
+        before = self._tails.pop(day - 1, {})
+        late = state.midnight + self._length(day) - REPEAT
+        tails = {}
         for (client, page), seen in state.requests.items():
-            if type(seen) is int:
-                if client in state.robots:
-                    skipped.robots += 1
-                else:
-                    totals[(day, page)] += 1
+            moments = [seen] if type(seen) is int else sorted(seen)
+            if client in robots:
+                skipped.robots += len(moments)
                 continue
-            if client in state.robots:
-                skipped.robots += len(seen)
-                continue
-            seen.sort()
-            views = 1 + sum(1 for earlier, later in zip(seen, seen[1:])
-                            if later - earlier >= REPEAT)
-            totals[(day, page)] += views
-            skipped.repeats += len(seen) - views
+            previous = before.get((links[(client, page)], page)) \
+                if (client, page) in links else None
+            views = 0
+            for moment in moments:
+                if previous is None or moment - previous >= REPEAT:
+                    views += 1
+                previous = moment
+            if views:
+                totals[(day, page)] += views
+            skipped.repeats += len(moments) - views
+            if moments[-1] >= late:
+                tails[(client, page)] = moments[-1]
+        self._tails[day] = tails
 
     def _open(self, day: int) -> _Day:
         state = self._days.get(day)
         if state is None:
-            state = self._days[day] = _Day()
+            state = self._days[day] = _Day(midnight=self._midnight(day))
         return state
+
+    def _midnight(self, day: int) -> int:
+        return int(datetime.combine(date.fromordinal(day), time(), self.tz).timestamp())
+
+    def _length(self, day: int) -> int:
+        """DAY's length in seconds: 86,400 but where the clock changes."""
+        return self._midnight(day + 1) - self._midnight(day)
 
     def _client(self, day: int, address: bytes, agent: bytes) -> bytes:
         client = self._hasher(day).copy()
