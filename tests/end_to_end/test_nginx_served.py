@@ -300,3 +300,44 @@ def test_a_site_under_a_sub_path_is_served_there(tmp_path):
         assert response.getheader("Cache-Control") == "public, max-age=31536000, immutable"
     finally:
         server.stop()
+
+
+BROWSER = ("Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/131.0.0.0 Mobile Safari/537.36")
+
+
+def test_views_counts_the_access_log_this_config_writes(served, tmp_path):
+    """Requests to the real server, then `views` on the lines nginx logged for them: a
+    reader's view, its repeat, a prefetch, a crawler, a second reader and a 404."""
+    log = served.folder / "access.log"
+    before = log.stat().st_size if log.exists() else 0
+    page = next(path.parent.relative_to(served.out).as_posix() + "/"
+                for path in sorted(served.out.glob("20[0-9][0-9]/[01][0-9]/*/index.html")))
+    host = "phucdong.gov.vn"     # site.toml's base_url: the sample was built for 127.0.0.1
+    served.get(f"/{page}", Host=host, User_Agent=BROWSER)                    # a view
+    served.get(f"/{page}?fbclid=1", Host=host, User_Agent=BROWSER)           # a repeat
+    served.get(f"/{page}", Host=host, User_Agent=BROWSER + " Edg/131", Sec_Purpose="prefetch")
+    served.get(f"/{page}", Host=host, User_Agent="Mozilla/5.0 (compatible; Googlebot/2.1; "
+                                                 "+http://www.google.com/bot.html)")
+    served.get(f"/{page}index.html", Host=host,
+               User_Agent=BROWSER.replace("SM-A546E", "Pixel 8"))           # a second reader
+    served.get("/khong-co-trang-nay/", Host=host, User_Agent=BROWSER)
+    served.get(f"/{page}", Host="phucloi.gov.vn", User_Agent=BROWSER)        # another site
+    ours = tmp_path / "access.log"
+    deadline = time.monotonic() + 10     # nginx logs a request once its answer is sent
+    while True:
+        with log.open("rb") as whole:
+            whole.seek(before)
+            ours.write_bytes(whole.read())
+        if ours.read_bytes().count(b"\n") >= 7 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert ours.read_bytes().count(b"\n") == 7
+    assert b"purpose=prefetch" in ours.read_bytes()
+    site = served.out.parent
+    counted = run_cli("views", str(ours), "--site", str(site), "--dry-run")
+    assert counted.returncode == 0, counted.stderr
+    assert "2 views of 1 page(s) counted" in counted.stdout, counted.stdout
+    for reason in ("1 by a crawler", "1 repeat within 30 minutes", "1 prefetch",
+                   "1 for another host"):
+        assert reason in counted.stdout, counted.stdout

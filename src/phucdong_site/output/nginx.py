@@ -67,17 +67,27 @@ def nginx_config(config: SiteConfig, root: Path, *, listen: str = "80",
     base = config.base_path                         # "/" or "/phuong/"
     host = urlsplit(config.base_url).hostname or "_"
     root_path = root.absolute().as_posix().rstrip("/")
-    server = _server(root_path, base, host, listen, brotli)
-    if standalone is None:
+    folder = standalone.absolute().as_posix() if standalone is not None else None
+    log = f"{folder}/access.log" if folder else f"/var/log/nginx/{host}.access.log"
+    server = _server(root_path, base, host, listen, brotli, log)
+    if folder is None:
         return server
-    return _standalone(server, standalone.absolute().as_posix(), brotli)
+    return _standalone(server, folder, brotli)
 
 
-def _server(root: str, base: str, host: str, listen: str, brotli: bool) -> str:
+def _server(root: str, base: str, host: str, listen: str, brotli: bool, log: str) -> str:
     prefix = re.escape(base)
+    log_format = "phucdong_views_" + re.sub(r"[^A-Za-z0-9]", "_", host)
     lines = [
         f"# nginx config for {host}{base}, printed by `phucdong-site nginx`; the site is",
         f"# deployed at {root}/. In /etc/nginx/sites-enabled/ (it needs the http level).",
+        "",
+        "# The access log `phucdong-site views` counts views from: nginx's combined format,",
+        "# then the host asked for and the Sec-Purpose/Purpose header (a browser's prefetch",
+        "# of a page is not a view of it). Rotated by Debian's logrotate for nginx.",
+        f"log_format {log_format} '$remote_addr - $remote_user [$time_local] \"$request\" '",
+        "    '$status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" '",
+        "    'host=$host purpose=$http_sec_purpose$http_purpose';",
         "",
         "# The aliases' old addresses (the build's redirects.map) and a 301 for each.",
         "map $uri$is_args$args $phucdong_redirect {",
@@ -97,6 +107,7 @@ def _server(root: str, base: str, host: str, listen: str, brotli: bool) -> str:
         f"    listen {listen};",
         f"    server_name {host};",
         "    server_tokens off;",
+        f"    access_log {log} {log_format};",
         "    charset utf-8;",
         f"    charset_types {' '.join(sorted(TEXT_TYPES - {'text/html'}))};",
         "    types {",
