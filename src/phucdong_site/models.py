@@ -314,6 +314,7 @@ class Site:
     scheduled: frozenset[str] = frozenset()
     drafts_left_out: int = 0     # draft articles found but not published
     register: tuple[OfficialDocument, ...] = ()     # the văn bản, newest first
+    views_as_of: date | None = None  # the last count of data/luot-xem.csv (ViewCounts.as_of)
 
     @property
     def searchable(self) -> tuple[Article | Page | OfficialDocument, ...]:

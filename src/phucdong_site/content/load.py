@@ -6,6 +6,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
@@ -17,9 +18,10 @@ from phucdong_site.content.register import (
     parse_document,
     register_problems,
 )
+from phucdong_site.content.view_counts import counted_views, read_view_counts
 from phucdong_site.errors import ContentError, ErrorList, did_you_mean, field_label
 from phucdong_site.language import _
-from phucdong_site.models import Article, OfficialDocument, Page, Site
+from phucdong_site.models import Article, OfficialDocument, Page, Site, ViewCounts
 from phucdong_site.photos import SourceIndex
 from phucdong_site.report import Progress
 from phucdong_site.text import number_key
@@ -86,14 +88,34 @@ def load_site(config: SiteConfig, progress: Progress = Progress(),
     errors.extend(_duplicate_urls([*published, *public_pages]))
     errors.extend(_missing_translations(public_pages, config))
     errors.extend(register_problems(documents, unparsed))
+    try:
+        counts = read_view_counts(config.site_dir, config.tz)
+    except ErrorList as problems:
+        errors.extend(problems.errors)
+        counts = ViewCounts()
     errors.raise_if_any()
+    published = with_counted_views(published, counts, config.views.popular_days)
     published.sort(key=lambda a: (a.published, a.url), reverse=True)
     photos = distinct_photos(photo for item in (*published, *public_pages, *register)
                              for photo in item.images)
     left_out = (len(articles) - len(published) + len(pages) - len(public_pages)
                 + len(documents) - len(register))
     return Site(articles=tuple(published), photos=photos, pages=tuple(public_pages),
-                drafts_left_out=left_out, register=tuple(register))
+                drafts_left_out=left_out, register=tuple(register), views_as_of=counts.as_of)
+
+
+def with_counted_views(articles: list[Article], counts: ViewCounts, popular_days: int
+                       ) -> list[Article]:
+    """ARTICLES with the views of data/luot-xem.csv added to their front matter's (the old
+    portal's count stays the base) and those of the last POPULAR_DAYS counted days as
+    recent_views. An article without counted views is kept as it is (the very object the
+    cache holds); pages and documents are counted in the file too, but show no count."""
+    if not counts.daily:
+        return articles
+    counted = counted_views(articles, counts, popular_days)
+    return [replace(article, views=article.views + counted[article.url][0],
+                    recent_views=counted[article.url][1])
+            if article.url in counted else article for article in articles]
 
 
 def _load_kind(parse, folder: str, config: SiteConfig, errors: ErrorList,

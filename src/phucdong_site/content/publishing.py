@@ -68,7 +68,7 @@ def public_site(site: Site, now: datetime, drafts: bool) -> tuple[Site, LeftOut]
     photos = tuple({(p.digest, p.source): p for item in shown for p in item.images}.values())
     return Site(articles, photos, pages, tuple(expired),
                 frozenset(a.url for a in waiting) if drafts else frozenset(),
-                site.drafts_left_out, register), left_out
+                site.drafts_left_out, register, site.views_as_of), left_out
 
 
 def _register_at(documents: tuple[OfficialDocument, ...], now: datetime

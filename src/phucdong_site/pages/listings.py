@@ -32,13 +32,19 @@ def featured(articles: Sequence[Article]) -> list[Article]:
     return [article for article in articles if article.featured]
 
 
-def most_viewed(articles: Sequence[Article]) -> list[Article]:
+def most_viewed(articles: Sequence[Article], recent: bool = False) -> list[Article]:
     """The "đọc nhiều" ranking: the articles with counted views, most views first; then
-    newest; then by URL, for ties.
+    newest; then by URL, for ties. RECENT (site.toml's [views] popular_days, with counts in
+    data/luot-xem.csv): by the views of those last days first, and only the articles read
+    in them, so that old articles do not hold the top forever.
 
     views: 0 is every new article's default, "not counted yet" rather than "read by nobody":
     ranked, such articles would fill the list by date alone, so they are left out, and a
     site without counted views has an empty ranking."""
+    if recent:
+        read = (article for article in articles if article.recent_views > 0)
+        return sorted(read, key=lambda a: (-a.recent_views, -a.views,
+                                           -a.published.timestamp(), a.url))
     counted = (article for article in articles if article.views > 0)
     return sorted(counted, key=lambda a: (-a.views, -a.published.timestamp(), a.url))
 

@@ -55,7 +55,8 @@ def _listing(articles: Sequence[Article], config: SiteConfig, base: str, title: 
 def home_pages(s: Planned) -> list[PageOutput]:
     """The home page and the site-wide listings: all news, nổi bật, đọc nhiều."""
     articles, config = s.site.articles, s.config
-    important, popular = featured(articles), most_viewed(articles)
+    recent = config.views.popular_days > 0 and s.site.views_as_of is not None
+    important, popular = featured(articles), most_viewed(articles, recent)
     pages = [PageOutput(file_of(urls.HOME), "home.html", {
         "featured": important[:HOME_FEATURED],
         "latest": articles[:config.per_page],

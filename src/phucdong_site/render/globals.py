@@ -58,4 +58,7 @@ def template_globals(site: Site, config: SiteConfig, index: SiteIndex, absolute_
             "nav_categories": tuple(category.link for category in index.categories),
             "menus": index.menus, "identity": index.identity,
             "category_name": config.category_name,
-            "tag_url": lambda name: tag_url(tag_slug(name))}
+            "tag_url": lambda name: tag_url(tag_slug(name)),
+            # The day of the last count of data/luot-xem.csv (None without counts): the
+            # views shown are as of it. Data: the page cache's globals digest covers it.
+            "views_as_of": site.views_as_of}
