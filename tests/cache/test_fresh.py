@@ -89,6 +89,13 @@ def _config_edit(site):
     return "Phường Phúc Đồng mới"
 
 
+def _views_counted(site):
+    (site.root / "data").mkdir(exist_ok=True)
+    (site.root / "data" / "luot-xem.csv").write_text(
+        "date,path,views\n2026-12-01,/2024/03/hop-dan/,12\n", encoding="utf-8")
+    return "Lượt xem: <span class=\"views\">12</span>"
+
+
 def _output_edited(site):
     page = next(site.out.rglob("hop-dan/index.html"))
     page.write_text("sửa tay", encoding="utf-8")
@@ -107,7 +114,7 @@ def _staging_left_by_a_killed_build(site):
 
 @pytest.mark.parametrize("change", [
     _same_size_edit_with_old_times, _new_article, _deleted_article, _photo_replaced,
-    _site_template, _config_edit, _output_edited, _output_deleted,
+    _site_template, _config_edit, _views_counted, _output_edited, _output_deleted,
     _staging_left_by_a_killed_build])
 def test_any_change_builds_again(built, change, tmp_path):
     site, _ = built

@@ -16,6 +16,8 @@ from phucdong_site.serve.watcher import ChangeKind, Watcher, classify
     ("templates/base.html", ChangeKind.TEMPLATES),
     ("static/css/site.css", ChangeKind.STATIC),
     ("site.toml", ChangeKind.CONFIG),
+    ("data/luot-xem.csv", ChangeKind.DATA),      # the counted views
+    ("data/.luot-xem.csv.tmp-4242", None),    # write_atomically's file
     ("content/2024/.a.md.swp", None),          # vim
     ("content/2024/4913", None),               # vim's write probe
     ("content/2024/a.md~", None),              # backups

@@ -109,15 +109,17 @@ class ArticleCache:
         return True
 
     def article_digest(self, article: Article) -> bytes | None:
-        """A digest that stands for ARTICLE if it is the very one this cache holds: what it
-        was made from (its file, bytes, generator, config and photo files), so that page
-        keys need not pickle it; else None."""
+        """A digest that stands for ARTICLE if it is the very one this cache holds, or that
+        one with counted views added (content.load): what it was made from (its file,
+        bytes, generator, config and photo files) and its views, so that page keys need
+        not pickle it; else None."""
         key = article.source.as_posix()
         entry = self.entries.get(key)
-        if entry is None or entry.article is not article:
+        if entry is None or not (entry.article is article
+                                 or _with_views(entry.article, article)):
             return None
-        return hashlib.sha256(repr((key, entry.digest, entry.context, entry.photos)).encode()
-                              ).digest()
+        return hashlib.sha256(repr((key, entry.digest, entry.context, entry.photos,
+                                    article.views, article.recent_views)).encode()).digest()
 
     def search_entry(self, article: Article) -> tuple[Path | str, SearchTerms]:
         """ARTICLE's search fragment, as its file in the cache or else as text, and its
@@ -126,6 +128,7 @@ class ArticleCache:
         key = article.source.as_posix()
         entry = self.entries.get(key)
         if entry is not None and (entry.article is article
+                                  or _with_views(entry.article, article)
                                   or _shown(entry.article) == _shown(article)):
             file = self.fragments / f"{entry.search[0]}.json"
             try:
@@ -217,6 +220,18 @@ def search_fragment(folder: Path, article: Article) -> tuple[SearchTerms, FileSt
     """ARTICLE's search fragment written to FOLDER, with its entries: the work a build
     hands to loading, so that workers do it beside the parse (see save_fragment)."""
     return save_fragment(folder, article_terms(article))
+
+
+# Every field content.load's dataclasses.replace passes on as it is, when it adds counted views.
+_KEPT_WITH_VIEWS = tuple(field.name for field in dataclasses.fields(Article)
+                         if field.init and field.name not in ("views", "recent_views"))
+
+
+def _with_views(cached: object, article: object) -> bool:
+    """Whether ARTICLE is CACHED with only its views changed: every other field the very
+    same object (a score of identity checks, not a comparison of bodies)."""
+    return type(cached) is Article and type(article) is Article and all(
+        getattr(cached, name) is getattr(article, name) for name in _KEPT_WITH_VIEWS)
 
 
 def _shown(article: Article | OfficialDocument) -> tuple:

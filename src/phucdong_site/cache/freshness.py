@@ -1,11 +1,12 @@
 """Whether a build would change nothing, answered from file stamps alone.
 
 After a build, every input file's stamp (site.toml, content/, the site's and the default
-theme's templates and static files, the site's root/ files) is recorded in .cache/ with every output file's, and
-with the rest the output depends on: the generator's code and libraries, the effective
-config and the next scheduled publication. A build that finds all of these as recorded
-would write the same bytes again, so it reports the recorded build instead of redoing it;
-anything else, a stamp, a file more or less, a hand-edited output file, runs the build.
+theme's templates and static files, the site's root/ files, the counted views of
+data/luot-xem.csv) is recorded in .cache/ with every output file's, and with the rest the
+output depends on: the generator's code and libraries, the effective config and the next
+scheduled publication. A build that finds all of these as recorded would write the same
+bytes again, so it reports the recorded build instead of redoing it; anything else, a
+stamp, a file more or less, a hand-edited output file, runs the build.
 
 Stamps are (size, mtime, inode) and, for inputs, the change time too, which no tool can
 set back, and the file's type: richer than files.FileStamp, since a no-change build
@@ -35,6 +36,7 @@ import PIL
 
 from phucdong_site.cache.digests import config_digest, generator_digest
 from phucdong_site.config import SiteConfig
+from phucdong_site.content import VIEWS_FILE
 from phucdong_site.errors import ContentError
 from phucdong_site.files import SETTLED_NS, read_checked, settled, write_checked
 from phucdong_site.models import LeftOut
@@ -83,6 +85,8 @@ def scan_inputs(config: SiteConfig) -> Inputs:
         _stamp_tree(root, name, stamps, inputs=True)
     if config.logo:              # anywhere in the site: its icons are made from it
         _stamp_tree(config.site_dir / config.logo, "logo", stamps, inputs=True)
+    # The counted views: added to the articles' front matter views, and their date shown.
+    _stamp_tree(config.site_dir / VIEWS_FILE, "views", stamps, inputs=True)
     context = hashlib.sha256(" ".join([
         generator_digest(), jinja2.__version__, PIL.__version__, config_digest(config),
         repr(dataclasses.replace(config, jobs=None))]).encode()).hexdigest()

@@ -5,9 +5,10 @@ Windows) reports changes as the system sees them instead of rescanning the tree,
 idle `serve` costs nothing on a site of thousands of articles. It is a runtime dependency
 of `serve` only; `build` and `check` never import it.
 
-Only content/, templates/, static/ and root/ are watched recursively, plus the site folder itself
-without recursion (for site.toml, and for one of those folders being created), and the folder
-of the logo site.toml names (the icons are made from it). Watching the whole site folder
+Only content/, templates/, static/, root/ and data/ (the counted views) are watched
+recursively, plus the site folder itself without recursion (for site.toml, and for one of
+those folders being created), and the folder of the logo site.toml names (the icons are
+made from it). Watching the whole site folder
 would also watch build/ and .cache/, where every rebuild writes thousands of files.
 """
 
@@ -25,7 +26,7 @@ import watchfiles
 
 from phucdong_site.config import CONFIG_NAME
 
-WATCHED_DIRS = ("content", "templates", "static", "root")
+WATCHED_DIRS = ("content", "templates", "static", "root", "data")
 # A save storm (an editor saving 20 times, a sync tool copying a folder) becomes one batch:
 # a batch closes once the tree has been quiet for QUIET_SECONDS, or MAX_WAIT_SECONDS after
 # its first change, so a stream of changes that never pauses still shows up.
@@ -46,6 +47,7 @@ class ChangeKind(enum.Enum):
     STATIC = "static"            # fingerprinted names change in every page
     CONFIG = "config"            # site.toml: everything, and it is read again
     ROOT = "root"                # a file of root/, copied as it is to the output's root
+    DATA = "data"                # data/luot-xem.csv: the counted views, shown on pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,8 @@ def classify(path: Path, site_dir: Path, logo: Path | None = None) -> ChangeKind
 
 def _created_dir(name: str) -> ChangeKind | None:
     return {"content": ChangeKind.CONTENT, "templates": ChangeKind.TEMPLATES,
-            "static": ChangeKind.STATIC, "root": ChangeKind.ROOT}.get(name)
+            "static": ChangeKind.STATIC, "root": ChangeKind.ROOT,
+            "data": ChangeKind.DATA}.get(name)
 
 
 class Watcher:
