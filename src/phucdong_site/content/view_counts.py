@@ -34,6 +34,7 @@ MAX_LINE = 4096                  # characters; a path is at most a few hundred
 
 _ROW = re.compile(r"(?P<date>[^,]*),(?P<path>[^,]*),(?P<views>[^,]*)")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_SPACE = re.compile(r"\s")        # str.isspace's characters: a C scan, not one call per character
 
 
 def read_view_counts(site_dir: Path, tz: tzinfo) -> ViewCounts:
@@ -107,7 +108,7 @@ def _row(line: str, number: int, daily: dict, first_line: dict, errors: ErrorLis
     except ValueError:
         errors.append(ContentError(VIEWS_FILE, number, "date: " + _(
             "{value} is not a date written YYYY-MM-DD").format(value=show(written))))
-    if not path.startswith("/") or any(char.isspace() for char in path):
+    if not path.startswith("/") or _SPACE.search(path):
         errors.append(ContentError(VIEWS_FILE, number, "path: " + _(
             "{value} is not a page's address under the site, e.g. /2021/01/bai-viet/").format(
             value=show(path))))
