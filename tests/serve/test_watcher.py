@@ -74,3 +74,24 @@ def test_the_logo_is_watched_where_site_toml_puts_it(tmp_path: Path):
             (ChangeKind.CONFIG, "bieu-trung/logo.png")}
     finally:
         watcher.stop()
+
+
+def test_the_counted_views_are_watched_even_when_data_comes_later(tmp_path: Path):
+    """`views` writes data/luot-xem.csv (atomically: a hidden file renamed over it), often
+    into a site that had no data/ folder: serve shows the new counts."""
+    (tmp_path / "content").mkdir()
+    watcher = Watcher(tmp_path)
+    watcher.start()
+    try:
+        time.sleep(0.3)
+        (tmp_path / "data").mkdir()
+        assert watcher.next_batch(timeout=10)                   # the folder, made
+        time.sleep(0.3)                                         # and now watched
+        hidden = tmp_path / "data" / ".luot-xem.csv.tmp-4242"
+        hidden.write_text("date,path,views\n2026-12-01,/a/,1\n", encoding="utf-8")
+        hidden.replace(tmp_path / "data" / "luot-xem.csv")
+        batch = watcher.next_batch(timeout=10)
+        assert batch and {(c.kind, c.path.as_posix()) for c in batch} == {
+            (ChangeKind.DATA, "data/luot-xem.csv")}
+    finally:
+        watcher.stop()
