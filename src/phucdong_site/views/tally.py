@@ -76,6 +76,7 @@ class Tally:
         self._agents: dict[bytes, bool] = {}
         self._detector = CrawlerDetect()
         self._minutes: dict[bytes, int] = {}
+        self._host_verdicts: dict[bytes, bool] = {}
 
     # The fast reader of the combined family: most lines are not for pages at all, and
     # leave after a split and a dictionary lookup.
@@ -89,38 +90,56 @@ class Tally:
         pages, robots_paths, minutes, agents = (self.pages, self.robots_paths, self._minutes,
                                                 self._agents)
         zone_days = self._zone_days
-        latest = requests = not_views = crawlers = 0
+        latest = requests = not_views = crawlers = prefetches = other_hosts = 0
         day, hasher, seen_today, early_until = -1, None, {}, 0
         for number, line in enumerate(lines, first_number):
-            # head "[time] "request" status bytes "referrer" "agent" rest
-            parts = line.split(b'"', 6)
-            if len(parts) < 7 or b'\\"' in line:
+            # head [time] "request" status bytes "referrer" "agent" rest: the request and
+            # status first, by position (most lines are for no page, and leave here)
+            opening = line.find(b'"')
+            closing = line.find(b'"', opening + 1)
+            if opening < 0 or closing < 0:
                 if line.strip():
                     latest = max(latest, self._slow(line, number, malformed))
                 continue
-            status, request = parts[2], parts[1]
-            space, end = request.find(b" "), request.rfind(b" ")
-            target = request[space + 1:end] if end > space else request[space + 1:]
+            space = line.find(b" ", opening, closing)
+            end = line.rfind(b" ", space + 1, closing)
+            target = line[space + 1:end if end > 0 else closing] if space > 0 else b""
             query = target.find(b"?")
             if query >= 0:
                 target = target[:query]
             page = pages.get(target)
-            code = status[1:4]
+            code = line[closing + 2:closing + 5]
             if page is None or not code.isdigit():
-                if not code.isdigit():
-                    malformed.append(number)
+                if not code.isdigit() or line[closing + 1:closing + 2] != b" ":
+                    latest = max(latest, self._slow(line, number, malformed))
                 elif target in robots_paths or not target.startswith(b"/") or b"%" in target:
                     latest = max(latest, self._slow(line, number, malformed))
                 continue
+            parts = line.split(b'"', 6)
+            if len(parts) < 7 or b'\\"' in line:
+                latest = max(latest, self._slow(line, number, malformed))
+                continue
+            request = parts[1]
+            space = request.find(b" ")
             head = parts[0]
             bracket = head.find(b"[")
             fields = head.count(b" ", 0, bracket)
-            if fields == 4 or len(parts[6]) > 1:
-                # a virtual host in front, or fields after the user agent (host=,
-                # purpose=): the full reader, and its rules
+            if fields == 3:
+                host = b""
+            elif fields == 4:    # Apache's vhost_combined: host:port in front
+                host = head[:head.find(b" ")]
+            else:
                 latest = max(latest, self._slow(line, number, malformed))
                 continue
+            rest = parts[6]      # fields after the user agent: host=, purpose=, times
+            if len(rest) < 2:
+                rest = b""
+            elif not host and b"host=" in rest:
+                host = _host_field(rest)
             requests += 1
+            if host and not self._ours(host):
+                other_hosts += 1
+                continue
             if request[:space] != b"GET" or (code != b"200" and code != b"304"):
                 not_views += 1
                 continue
@@ -131,11 +150,14 @@ class Tally:
             if crawler:
                 crawlers += 1
                 continue
+            if rest and b"prefetch" in rest.lower():
+                prefetches += 1
+                continue
             stamp = head[bracket + 1:bracket + 27]
             minute = minutes.get(stamp[:17] + stamp[20:])
             if minute is None:
                 minute = self._minute(stamp)
-            if minute is None or fields != 3 or not stamp[18:20].isdigit():
+            if minute is None or not stamp[18:20].isdigit():
                 requests -= 1
                 malformed.append(number)
                 continue
@@ -149,11 +171,11 @@ class Tally:
                 day, hasher, state = today, self._hasher(today), self._open(today)
                 seen_today, early_until = state.requests, state.midnight + REPEAT
             client = hasher.copy()
-            client.update(head[:head.find(b" ")] + b"\0" + agent)
+            address = head[:head.find(b" ")] if fields == 3 else head.split(b" ", 2)[1]
+            client.update(address + b"\0" + agent)
             client = client.digest()
             if moment < early_until:
-                state.links[(client, page)] = self._client(today - 1, head[:head.find(b" ")],
-                                                           agent)
+                state.links[(client, page)] = self._client(today - 1, address, agent)
             seen = seen_today.get((client, page))
             if seen is None:
                 seen_today[(client, page)] = moment
@@ -165,6 +187,8 @@ class Tally:
         skipped = self.skipped
         skipped.not_views += not_views
         skipped.crawlers += crawlers
+        skipped.prefetches += prefetches
+        skipped.other_hosts += other_hosts
         return latest
 
     def _minute(self, stamp: bytes) -> int | None:
@@ -306,10 +330,15 @@ class Tally:
         return verdict
 
     def _ours(self, host: bytes) -> bool:
-        host = host.lower()
-        if host.count(b":") == 1:
-            host = host.split(b":", 1)[0]
-        return host.rstrip(b".") in self.hosts
+        verdict = self._host_verdicts.get(host)
+        if verdict is None:
+            name = host.lower()
+            if name.count(b":") == 1:
+                name = name.split(b":", 1)[0]
+            verdict = name.rstrip(b".") in self.hosts
+            if len(self._host_verdicts) < KNOWN_AGENTS:
+                self._host_verdicts[host] = verdict
+        return verdict
 
     def _day(self, moment: int) -> int:
         """The ordinal of the site's local date at MOMENT."""
