@@ -62,6 +62,7 @@ def parse_view_counts(text: str, tz: tzinfo) -> ViewCounts:
     daily: dict[tuple[date, str], int] = {}
     first_line: dict[tuple[date, str], int] = {}
     spans: list[LogSpan] = []
+    days: dict[str, date] = {}
     header_seen = False
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -88,6 +89,23 @@ def parse_view_counts(text: str, tz: tzinfo) -> ViewCounts:
                 "expected the header line {header} before the counts").format(header=HEADER)))
             header_seen = True
         else:
+            # Most rows are well written: checked here in a few string operations, the
+            # others by _row, which says what is wrong.
+            parts = line.split(",")
+            if len(parts) == 3:
+                written, path, views = parts
+                day = days.get(written)
+                if day is None and len(written) == 10:
+                    try:
+                        day = days[written] = date.fromisoformat(written)
+                    except ValueError:
+                        pass
+                if (day is not None and path[:1] == "/" and " " not in path
+                        and path.isprintable() and views.isdigit() and len(views) <= 12
+                        and (day, path) not in daily):
+                    daily[(day, path)] = int(views)
+                    first_line[(day, path)] = number
+                    continue
             _row(line, number, daily, first_line, errors)
     errors.raise_if_any()
     return ViewCounts(daily=tuple((day, path, views) for (day, path), views
