@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import errno
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePath
 
@@ -31,7 +32,9 @@ class ContentError(SiteError):
 
     def __init__(self, path: PurePath | str, line: int | None, message: str | Deferred,
                  hint: str | Deferred = ""):
-        self.path = PurePath(path).as_posix()
+        # A file name may hold a newline or bytes that are not UTF-8: shown escaped, so that
+        # every problem stays one line and prints on any terminal.
+        self.path = escaped(PurePath(path).as_posix())
         self.line = line
         # one problem, one line: library messages sometimes carry their own line breaks.
         # A Deferred text (a warning kept in a cache) is translated each time it is read.
@@ -59,6 +62,29 @@ class ContentError(SiteError):
 
     def sort_key(self) -> tuple[str, int]:
         return (self.path, self.line or 0)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escaped(name: str) -> str:
+    """NAME (a path) with what would break a message's line escaped: control characters
+    and line separators as \\n, \\xNN or \\uNNNN, and each byte of a name that is not UTF-8
+    (Python keeps it as a lone surrogate) as \\xNN. Other names come back as they are."""
+    if name.isprintable():
+        return name
+    return "".join(_escape(char) for char in name)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:              # os.fsdecode's stand-in for one byte
+        return f"\\x{code - 0xDC00:02x}"
+    if char.isprintable() or unicodedata.category(char) == "Zs":      # a no-break space
+        return char
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def hint_label() -> str:

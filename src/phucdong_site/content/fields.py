@@ -81,7 +81,8 @@ def read_source(path: Path, config: SiteConfig) -> tuple[Path, Split]:
     except ContentError as error:
         raise ErrorList([error])
     except FrontMatterProblem as problem:
-        raise ErrorList([ContentError(shown, problem.line, problem.message, problem.hint)])
+        raise ErrorList([ContentError(shown, each.line, each.message, each.hint)
+                         for each in (problem, *problem.more)])
 
 
 def read_text(path: Path, shown: Path) -> str:
@@ -227,6 +228,7 @@ def photos_field(value: object, resolve, problems: FileProblems) -> tuple[Photo,
                      hint=photo_shape())
         return ()
     photos = []
+    listed: dict[Path, int] = {}         # each file, and the item that lists it first
     for index, item in enumerate(value):
         field = f"photos[{index}]"
         if isinstance(item, str):
@@ -254,6 +256,15 @@ def photos_field(value: object, resolve, problems: FileProblems) -> tuple[Photo,
         except PhotoProblem as problem:
             problems.add(f"{field}.src", str(problem), hint=problem.hint)
             continue
+        if found.source in listed:
+            # A page shows each photo once, with one caption: the second would be lost.
+            problems.add(f"{field}.src", _("{path} is already photos[{number}]: one photo has "
+                                           "one caption").format(path=src.strip(),
+                                                                 number=listed[found.source]),
+                         hint=_("remove this item, or join the two captions into one"),
+                         line=problems.lines.get(f"{field}.src") or problems.lines.get(field))
+            continue
+        listed[found.source] = index
         caption = re.sub(r"\s+", " ", str(caption)).strip()
         if not caption:
             problems.note(f"{field}.caption", deferred(N_(

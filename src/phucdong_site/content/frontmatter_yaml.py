@@ -43,9 +43,16 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 _HANDLER = frontmatter.YAMLHandler()
 
 
+MAX_NESTING = 20                 # lists and groups inside each other; photos: needs three
+
+
 class FrontMatterProblem(ValueError):
-    def __init__(self, line: int, message: str, hint: str = ""):
-        self.line, self.message, self.hint = line, message, hint
+    """A problem of the front matter as a whole; MORE: others of the same kind found with
+    it (each control character), so that one run tells them all."""
+
+    def __init__(self, line: int, message: str, hint: str = "",
+                 more: tuple[FrontMatterProblem, ...] = ()):
+        self.line, self.message, self.hint, self.more = line, message, hint, more
         super().__init__(message)
 
 
@@ -75,7 +82,9 @@ def split(text: str) -> Split:
         node = loader.get_single_node()
         if node is None:
             return Split({}, {}, body, body_line)
+        _refuse_deep_nesting(node, offset)
         _refuse_aliases(node, offset)
+        _refuse_control_characters(node, offset)
         metadata = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -154,6 +163,69 @@ def _mappings(node: yaml.Node):
             stack.extend(value for _, value in current.value)
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
+
+
+def _refuse_deep_nesting(node: yaml.Node, offset: int) -> None:
+    # Hundreds of [[[…]]] load, but nothing can walk or copy them (pickling to the build's
+    # workers and caches hits Python's recursion limit): refused here, for check and build.
+    stack: list[tuple[yaml.Node, int, str]] = [(node, 1, "")]
+    seen: set[int] = set()           # an alias (refused next) is walked once, not again
+    while stack:
+        current, depth, top = stack.pop()
+        if not isinstance(current, (yaml.MappingNode, yaml.SequenceNode)) or \
+                id(current) in seen:
+            continue
+        seen.add(id(current))
+        if depth > MAX_NESTING:
+            raise FrontMatterProblem(offset + current.start_mark.line + 1, (
+                f"{top}: " if top else _front_label()) + _(
+                    "nested more than {limit} levels deep (lists and groups inside each "
+                    "other)").format(limit=MAX_NESTING),
+                _("front matter needs a few levels at most (photos: needs three); write the "
+                  "value flatter"))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                name = top or (str(key.value) if isinstance(key, yaml.ScalarNode) else "")
+                stack.extend(((key, depth + 1, name), (value, depth + 1, name)))
+        else:
+            stack.extend((item, depth + 1, top) for item in current.value)
+
+
+def _forbidden(char: str) -> bool:
+    """A character no page can show that YAML still lets in through an escape ("\\x07",
+    "\\u0000", "\\ud800"): controls other than tab and line breaks, and lone surrogates."""
+    code = ord(char)
+    return (code < 32 and char not in "\t\n\r") or 0x7F <= code <= 0x9F or \
+        0xD800 <= code <= 0xDFFF
+
+
+def _refuse_control_characters(node: yaml.Node, offset: int) -> None:
+    # Raw control characters are refused by YAML's reader; written as escapes in double
+    # quotes they reach the value, and from there titles, captions and feeds.
+    problems: list[FrontMatterProblem] = []
+    stack: list[tuple[yaml.Node, str]] = [(node, "")]
+    while stack:
+        current, path = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            bad = next((char for char in current.value if _forbidden(char)), None)
+            if bad is not None:
+                problems.append(FrontMatterProblem(
+                    offset + current.start_mark.line + 1,
+                    (f"{path}: " if path else _front_label()) + _(
+                        "contains the control character U+{code:04X} (written as an escape "
+                        "such as \\x07 or \\u0007), which no page can show").format(
+                            code=ord(bad)),
+                    _("delete the escape from the text")))
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                name = f"{path}.{key.value}" if path else str(key.value)
+                stack.extend(((value, name), (key, path)))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(current.value))
+    if problems:
+        problems.sort(key=lambda problem: problem.line)
+        first, *more = problems
+        raise FrontMatterProblem(first.line, first.message, first.hint, tuple(more))
 
 
 def _refuse_aliases(node: yaml.Node, offset: int) -> None:

@@ -27,10 +27,11 @@ from phucdong_site.report import Progress
 from phucdong_site.text import number_key
 
 
-def discover(content_dir: Path, skip: tuple[str, ...] = (PAGES_FOLDER, DOCUMENTS_FOLDER)
-             ) -> list[Path]:
+def discover(content_dir: Path, skip: tuple[str, ...] = (PAGES_FOLDER, DOCUMENTS_FOLDER),
+             misnamed: list[Path] | None = None) -> list[Path]:
     """Every Markdown file under CONTENT_DIR, sorted; hidden files and folders skipped, and
-    the top folders SKIP (the pages' and the documents', when looking for articles)."""
+    the top folders SKIP (the pages' and the documents', when looking for articles). A file
+    whose path under CONTENT_DIR is not UTF-8 is left out, and added to MISNAMED."""
     if not content_dir.is_dir():
         return []
     found = []
@@ -42,9 +43,32 @@ def discover(content_dir: Path, skip: tuple[str, ...] = (PAGES_FOLDER, DOCUMENTS
         for name in files:
             if name.endswith(".md") and not name.startswith((".", "_")):
                 path = os.path.join(folder, name)
-                if os.path.isfile(path):
+                if not os.path.isfile(path):
+                    continue
+                if _is_utf8(path[len(str(content_dir)):]):
                     found.append(Path(path))
+                elif misnamed is not None:
+                    misnamed.append(Path(path))
     return sorted(found)
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether NAME came from bytes that are UTF-8 (os.fsdecode keeps the others as lone
+    surrogates, which no cache, page or message can hold)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def misnamed_files(paths: list[Path], site_dir: Path) -> list[ContentError]:
+    """A problem for each file of PATHS whose name is not UTF-8 (shown escaped)."""
+    return [ContentError(path.relative_to(site_dir), None, field_label("file") + ": " + _(
+        "the name is not UTF-8 text (each byte that is not is shown as \\xNN)"),
+        hint=_("rename the file, typing its name again; it was named by a program that "
+               "does not write names as UTF-8"))
+        for path in sorted(paths)]
 
 
 def load_site(config: SiteConfig, progress: Progress = Progress(),
@@ -60,8 +84,10 @@ def load_site(config: SiteConfig, progress: Progress = Progress(),
     sources = SourceIndex.load(config.cache_dir) if sources is None else sources
     errors = ErrorList()
     articles: list[Article] = []
-    paths = discover(config.content_dir)
-    documents_paths = discover(config.content_dir / DOCUMENTS_FOLDER, skip=())
+    misnamed: list[Path] = []
+    paths = discover(config.content_dir, misnamed=misnamed)
+    documents_paths = discover(config.content_dir / DOCUMENTS_FOLDER, skip=(),
+                               misnamed=misnamed)
     progress.stage("parse", len(paths) + len(documents_paths))
     jobs = config.jobs if jobs is None else jobs
     for outcome in parse_files(paths, config, sources, progress, known, extra, jobs):
@@ -80,7 +106,8 @@ def load_site(config: SiteConfig, progress: Progress = Progress(),
             documents.append(outcome)
     if known is not None:
         known.keep_only([*paths, *documents_paths])
-    pages = _load_kind(parse_page, PAGES_FOLDER, config, errors, sources)
+    pages = _load_kind(parse_page, PAGES_FOLDER, config, errors, sources, misnamed)
+    errors.extend(misnamed_files(misnamed, config.site_dir))
     published = [a for a in articles if config.drafts or not a.draft]
     public_pages = sorted((p for p in pages if config.drafts or not p.draft), key=_by_url)
     register = sorted((d for d in documents if config.drafts or not d.draft),
@@ -119,11 +146,11 @@ def with_counted_views(articles: list[Article], counts: ViewCounts, popular_days
 
 
 def _load_kind(parse, folder: str, config: SiteConfig, errors: ErrorList,
-               sources: SourceIndex) -> list:
+               sources: SourceIndex, misnamed: list[Path]) -> list:
     """The files of one kind under content/FOLDER/ (pages: a few dozen), each through
     PARSE, here and every time."""
     found, photo_files = [], {}
-    for path in discover(config.content_dir / folder, skip=()):
+    for path in discover(config.content_dir / folder, skip=(), misnamed=misnamed):
         try:
             found.append(parse(path, config, photo_files, sources))
         except ErrorList as problems:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from phucdong_site.content.fields import MAX_YEAR
 from phucdong_site.content.register import reference_index, resolve
 from phucdong_site.errors import UsageError
 from phucdong_site.language import _
@@ -36,6 +37,13 @@ def build_time() -> datetime:
     if not epoch.isdigit():
         raise UsageError("SOURCE_DATE_EPOCH: " + _("expected seconds since 1970, got {value}")
                          .format(value=repr(epoch)))
+    # Digits are checked before they become a number: a thousand of them would not.
+    latest = datetime(MAX_YEAR, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+    if len(epoch.lstrip("0")) > 12 or int(epoch) > latest.timestamp():
+        raise UsageError("SOURCE_DATE_EPOCH: " + _(
+            "{value} seconds since 1970 is after the year {year}; expected a moment of the "
+            "build, such as the time of the last commit").format(
+                value=epoch if len(epoch) <= 40 else epoch[:40] + "…", year=MAX_YEAR))
     return datetime.fromtimestamp(int(epoch), timezone.utc)
 
 

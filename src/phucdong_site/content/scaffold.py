@@ -51,6 +51,10 @@ def new_article(config: SiteConfig, title: str, now: datetime | None = None) -> 
         raise UsageError("new: " + _("the title is not UTF-8 text; type it again in a "
                                      "terminal set to UTF-8")) from None
     title = unicodedata.normalize("NFC", " ".join(title.split()))
+    if control := next((char for char in title if unicodedata.category(char) == "Cc"), None):
+        # it would be written as an escape (\x07) that check and build refuse
+        raise UsageError("new: " + _("the title contains the control character U+{code:04X}; "
+                                     "type it again without it").format(code=ord(control)))
     if not title:
         raise UsageError("new: " + _('the title is empty; write it in quotes, e.g. '
                                      'phucdong-site new "Hội nghị tổng kết năm 2024"'))
@@ -60,11 +64,16 @@ def new_article(config: SiteConfig, title: str, now: datetime | None = None) -> 
                                      'from').format(title=title))
     moment = (now or datetime.now(config.tz)).astimezone(config.tz)
     path = config.content_dir / f"{moment:%Y}" / f"{slug}.md"
+    text = article_text(title, moment, config).encode("utf-8")   # before any file is made
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # "x": create, or fail if the file exists, in one step (no check-then-write race).
-        with path.open("x", encoding="utf-8", newline="\n") as file:
-            file.write(article_text(title, moment, config))
+        with path.open("xb") as file:
+            try:
+                file.write(text)
+            except BaseException:
+                path.unlink(missing_ok=True)     # the disk is full: no empty article left
+                raise
     except FileExistsError:
         raise ArticleExists(_("{path}: already exists; nothing was written (open that file, "
                               "or choose another title)").format(path=path)) from None
