@@ -231,16 +231,36 @@ def is_site_address(value: object) -> bool:
     no fragment, no spaces or control characters (a newline would add a line to
     robots.txt), no user name or password."""
     if not isinstance(value, str) or any(c.isspace() or ord(c) < 32 or ord(c) == 127
-                                         for c in value):
+                                         or c in _NOT_IN_ADDRESSES
+                                         or unicodedata.category(c) == "Cf" for c in value):
         return False
     try:
         parts = urlsplit(value)
         parts.port                       # raises on a port that is not a number
     except ValueError:
         return False
-    return (parts.scheme in {"http", "https"} and bool(parts.hostname) and not parts.query
-            and not parts.fragment and "?" not in value and "#" not in value
-            and parts.username is None)
+    return (parts.scheme in {"http", "https"} and _is_host(parts.hostname or "")
+            and not parts.query and not parts.fragment and "?" not in value
+            and "#" not in value and parts.username is None)
+
+
+# What an address never holds (RFC 3986): quotes, <>, \ (a browser reads it as /), {} …;
+# Unicode format characters (a zero-width space) are refused with them, being invisible.
+_NOT_IN_ADDRESSES = set('"<>\\^`{|}')
+_LABEL = re.compile(r"[^\W_]([^\W_]|-)*(?<!-)")
+
+
+def _is_host(host: str) -> bool:
+    """A host name (letters of any language, digits and inner hyphens, in dotted labels)
+    or an IP address."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    return len(host) <= 253 and all(_LABEL.fullmatch(label) and len(label) <= 63
+                                    for label in labels)
 
 
 def _is_slug(value: object) -> bool:
@@ -423,6 +443,8 @@ def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> 
         else:
             errors.append(ContentError(shown, lines.get(key), f"{key}: " + _("unknown setting"),
                                        hint=did_you_mean(key, [*TOP_LEVEL, *TABLES])))
+    if problem := _default_category_problem(raw, values, lines, shown):
+        errors.append(problem)
     errors.raise_if_any()
 
     if "banner" in values:
@@ -432,6 +454,31 @@ def load_config(site_dir: Path, output_dir: Path | None = None, **overrides) -> 
     config = SiteConfig(site_dir=site_dir, output_dir=Path(output_dir or site_dir / "build"),
                         **values)
     return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _default_category_problem(raw: dict, values: dict, lines: dict[str, int],
+                              shown: Path) -> ContentError | None:
+    """The default category (written, or the built-in one) missing from [categories]: told
+    once, here, rather than to every article that takes it."""
+    slugs = [slug for slug, _name in values.get("categories", ())]
+    given = raw.get("categories")
+    if not slugs or not isinstance(given, dict) or len(slugs) != len(given):
+        return None              # no categories (any is fine), or their own problems told
+    hint = did_you_mean(values.get("default_category", ""), slugs) or _(
+        "choose one of: {names}").format(names=", ".join(slugs))
+    if "default_category" in raw:
+        if raw["default_category"] in slugs or "default_category" not in values:
+            return None
+        return ContentError(shown, lines.get("default_category"), "default_category: " + _(
+            "{value} is not one of [categories]").format(
+                value=_describe(raw["default_category"])), hint=hint)
+    default = SiteConfig.__dataclass_fields__["default_category"].default
+    if default in slugs:
+        return None
+    return ContentError(shown, lines.get("categories"), "categories: " + _(
+        "the default category {value} is not one of them").format(value=_describe(default)),
+        hint=_('add it, or write default_category = "…" with one of these: {names}').format(
+            names=", ".join(slugs)))
 
 
 def _load_categories(value: object, lines: dict[str, int], shown: Path,

@@ -32,6 +32,7 @@ def test_reads_every_setting(tmp_path):
 name = "Phường Long Biên"
 base_url = "https://example.org/phuong"
 per_page = 5
+default_category = "van-hoa"
 
 [categories]
 van-hoa = "Văn hoá"
