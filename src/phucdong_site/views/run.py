@@ -216,7 +216,7 @@ def _tell(shown: str, reading: Reading, malformed: list[int], skip: int, request
 def _page_paths(config: SiteConfig, progress: Progress) -> tuple[list[str], dict[bytes, int]]:
     """The paths of the site's pages as the data file writes them ("/2021/01/slug/"), and
     every way a log writes each -> its number in the first."""
-    loaded = load_site(config, progress, ArticleCache(config))
+    loaded = load_site(config, progress, _Unwritten(ArticleCache(config)))
     site, _left_out = public_site(loaded, build_time(), drafts=False)
     paths: list[str] = []
     pages: dict[bytes, int] = {}
@@ -228,6 +228,23 @@ def _page_paths(config: SiteConfig, progress: Progress) -> tuple[list[str], dict
             pages.setdefault(url.encode(), number)
             pages.setdefault((url + "index.html").encode(), number)
     return paths, pages
+
+
+class _Unwritten:
+    """The build cache, read and never written: `views` needs the site's addresses only,
+    and parsing what the cache lacks must not leave files in .cache/ for a build to find."""
+
+    def __init__(self, cache: ArticleCache):
+        self.cache = cache
+
+    def lookup(self, path: Path):
+        return self.cache.lookup(path)
+
+    def store(self, path: Path, token: object, article: object, extra: object) -> None:
+        pass
+
+    def keep_only(self, paths) -> None:
+        pass
 
 
 def _hosts(config: SiteConfig) -> frozenset[bytes]:
