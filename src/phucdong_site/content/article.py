@@ -31,6 +31,9 @@ from phucdong_site.text import is_slug, slugify
 KNOWN_KEYS = ("title", "date", "views", "photos", "category", "tags", "featured",
               "summary", "draft", "slug", "expires", "aliases",
               "attachments")
+# Tags a reader looks for: a few per article. Many more are a mistake (a pasted word list),
+# and each makes a tag page; related articles cost grows with them too.
+MAX_TAGS = 50
 
 
 def parse_article(path: Path, config: SiteConfig,
@@ -110,6 +113,12 @@ def _tags(value: object, problems: FileProblems) -> tuple[str, ...]:
         value = [part for part in value.split(",")]
     if not isinstance(value, list):
         problems.add("tags", _("expected a list, e.g. tags: [xây dựng Đảng, năm 2021]"))
+        return ()
+    if len(value) > MAX_TAGS:
+        problems.add("tags", _("{count} tags; an article has at most {limit}").format(
+            count=len(value), limit=MAX_TAGS),
+            hint=_("keep the few tags a reader would look for; the other words belong in "
+                   "the text"))
         return ()
     tags: dict[str, str] = {}
     for index, tag in enumerate(value):
