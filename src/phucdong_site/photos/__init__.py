@@ -12,6 +12,7 @@ from phucdong_site.photos.placeholders import PLACEHOLDER_MARK, is_placeholder
 from phucdong_site.photos.publish import publish_photos
 from phucdong_site.photos.sources import (
     IMAGE_SUFFIXES,
+    MAX_PHOTO_BYTES,
     PhotoFile,
     PhotoProblem,
     SourceIndex,
@@ -26,6 +27,7 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "LOGO_MAX_BYTES",
     "LOGO_MAX_SIDE",
+    "MAX_PHOTO_BYTES",
     "PLACEHOLDER_MARK",
     "PhotoFile",
     "PhotoProblem",

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from phucdong_site.files import FileStamp, settled, write_atomically
-from phucdong_site.language import _, library_words
+from phucdong_site.language import _, decimal, library_words
 from phucdong_site.models import Photo
 from phucdong_site.photos.heif import HEAD_BYTES, heif_reader, is_heif
 from phucdong_site.text import fold
@@ -23,6 +23,7 @@ from phucdong_site.text import fold
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif"}
 SOURCES_INDEX = "photos/sources.json"    # under the site's .cache/
 TURNED = {5, 6, 7, 8}            # EXIF orientations that swap width and height
+MAX_PHOTO_BYTES = 50 * 2**20     # a phone's photo is 2-15 MB; a larger file is not a photo
 
 
 class PhotoProblem(ValueError):
@@ -203,6 +204,13 @@ def _image_type(name: str) -> str:
 def inspect(path: Path, site_dir: Path, known: SourceIndex | None = None) -> PhotoFile:
     """Upright size and digest of a photo file; raises PhotoProblem if Pillow cannot read it."""
     full = site_dir / path
+    size = full.stat().st_size           # before anything reads it: it would be read whole
+    if size > MAX_PHOTO_BYTES:
+        raise PhotoProblem(_("{name} is {size} MB, over the limit of {limit} MB for a "
+                             "photo").format(name=path.name, size=decimal(size / 2**20, 1),
+                                             limit=MAX_PHOTO_BYTES // 2**20),
+                           hint=_("save it again at a smaller size (a photo for the web needs "
+                                  "at most a few MB)"))
     if known is not None and (digest := known.digest(full, path)) in known.sizes:
         width, height = known.sizes[digest]
         return PhotoFile(source=path, width=width, height=height, digest=digest)
