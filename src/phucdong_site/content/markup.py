@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import re
 import signal
@@ -175,11 +176,23 @@ class _Expired(BaseException):
     pass
 
 
+# Raises an exception in another thread: (thread id, exception type, or NULL to take back
+# one not raised yet). CPython's own API, what a signal handler's exception amounts to.
+_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+_set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
+
+
 @contextlib.contextmanager
 def _deadline(seconds: float):
-    """Interrupt the block after SECONDS (main thread only, where signals are delivered)."""
+    """Interrupt the block after SECONDS, in any thread.
+
+    In the main thread (build, check) by SIGALRM. Signals reach only the main thread, so in
+    any other (serve's rebuild thread) a timer raises the same exception in this thread
+    through the interpreter: both are raised between two bytecodes, so either stops the
+    same runaway work at the same point."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        with _thread_deadline(seconds):
+            yield
         return
 
     def expire(signum, frame):
@@ -192,6 +205,30 @@ def _deadline(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _thread_deadline(seconds: float):
+    target = threading.get_ident()
+    lock = threading.Lock()
+    inside = [True]
+
+    def expire() -> None:
+        with lock:
+            if inside[0]:
+                _set_async_exc(target, _Expired)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            inside[0] = False
+            # Fired as the block ended: the exception must not surface after the block.
+            _set_async_exc(target, ctypes.py_object())
 
 
 def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
