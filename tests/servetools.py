@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-URL_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/")
+URL_LINE = re.compile(r"http://[^\s/]+:(\d+)/")   # 127.0.0.1, or the --host given
 
 
 class Served:

@@ -9,6 +9,7 @@ with the list of problems over it, and the next successful rebuild clears that l
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import ipaddress
@@ -39,7 +40,10 @@ from phucdong_site.serve.watcher import Change, ChangeKind, Watcher
 PREFIX = "/_phucdong/"           # the server's own endpoints; no page URL starts with "_"
 EVENTS = f"{PREFIX}events"
 STATUS = f"{PREFIX}status"
+_SIOCGIFADDR = 0x8915           # Linux: an interface's IPv4 address
 KEEPALIVE_SECONDS = 15           # a comment on the event stream finds closed tabs
+IDLE_SECONDS = 5                 # a connection that sends nothing this long is closed
+MAX_CONNECTIONS = 48             # threads answering at once (open tabs' event streams too)
 SERVE_DIR = "serve"              # under .cache/: see serve_output_dir()
 ERROR_HEADING = N_("The page could not be updated: there are errors to fix")
 ERROR_NOTE = N_("This is the last good version of the page. Fix the errors below and save the "
@@ -148,6 +152,13 @@ def error_page() -> str:
             f'<title>{title}</title></head><body></body></html>')
 
 
+def refusal_page() -> str:
+    """What a request for another site's name gets: a line, and nothing of the site."""
+    title = html.escape(_("This preview answers only to this computer's addresses."))
+    return (f'<!doctype html><html lang="{choose()}"><head><meta charset="utf-8">'
+            f'<title>421</title></head><body><p>{title}</p></body></html>')
+
+
 def inject(page: str, errors: tuple[str, ...]) -> str:
     """PAGE with the live-reload script (and the error overlay) before </body>."""
     extra = (overlay(errors) if errors else "") + LIVE_RELOAD_SCRIPT
@@ -169,6 +180,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server: SiteServer
     protocol_version = "HTTP/1.0"
+    timeout = IDLE_SECONDS       # on every read and write: an idle connection is closed
 
     def do_GET(self) -> None:
         self._respond(head=False)
@@ -183,14 +195,15 @@ class Handler(BaseHTTPRequestHandler):
     def _respond(self, head: bool) -> None:
         url = urlsplit(self.path)
         path = unquote(url.path)
-        if not (local_name(self.headers.get("Host", "")) and
-                (path != EVENTS or local_origin(self.headers.get("Origin")))):
+        host = self.headers.get("Host", "")
+        if not (local_name(host, self.server.names) and
+                (path not in (EVENTS, STATUS) or same_origin(self.headers.get("Origin"), host))):
             # A page on another site whose name was pointed at this computer (DNS
-            # rebinding) would read drafts and the build's state: only addresses of this
-            # computer or its network are answered.
-            return self._send(HTTPStatus.MISDIRECTED_REQUEST, _(
-                "This preview answers only to this computer's addresses.").encode(),
-                "text/plain; charset=utf-8", head)
+            # rebinding) would read drafts and the build's state, and any other site's
+            # page the build's state: only addresses of this computer or its network are
+            # answered, and the event stream and status only to the preview's own pages.
+            return self._send(HTTPStatus.MISDIRECTED_REQUEST, refusal_page().encode(),
+                              "text/html; charset=utf-8", head)
         if path == EVENTS:
             return self._events()
         if path == STATUS:
@@ -200,13 +213,17 @@ class Handler(BaseHTTPRequestHandler):
             return self._not_found(head)
         root = self.server.root
         file = root.joinpath(*parts)
-        if file.is_dir():
-            if not path.endswith("/"):
-                query = f"?{url.query}" if url.query else ""
-                return self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", head,
-                                  {"Location": f"{url.path}/{query}"})
-            file = file / "index.html"
-        if not file.is_file():
+        try:
+            if file.is_dir():
+                if not path.endswith("/"):
+                    query = f"?{url.query}" if url.query else ""
+                    return self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", head,
+                                      {"Location": f"{url.path}/{query}"})
+                file = file / "index.html"
+            found = file.is_file()
+        except OSError:          # a name longer than a file name or path may be, and the like
+            found = False
+        if not found:
             return self._not_found(head)
         self._send_file(HTTPStatus.OK, file, head)
 
@@ -264,11 +281,14 @@ class Handler(BaseHTTPRequestHandler):
                 version = new
                 self.wfile.write(message.encode())
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
             pass                 # the tab was closed or reloaded
 
 
 class SiteServer(ThreadingHTTPServer):
+    """One thread per connection, MAX_CONNECTIONS at most: a connection beyond them is
+    answered 503 at once, without a thread."""
+
     daemon_threads = True        # open event streams must not keep the process alive
     allow_reuse_address = True
 
@@ -277,21 +297,49 @@ class SiteServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
         self.root, self.state, self.verbose = root, state, verbose
+        # The name the editor gave with --host is this computer's too.
+        self.names = frozenset({address[0].strip("[]").rstrip(".").lower()} - {""})
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            try:
+                request.settimeout(0)    # a few bytes into an empty socket: never waits
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\n"
+                                b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()     # no thread was started to release it
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def handle_error(self, request, client_address) -> None:
         # A tab closed while its page was being sent is normal; anything else is one line
         # in the terminal, not a traceback in the editor's face.
         error = sys.exc_info()[1]
-        if not isinstance(error, ConnectionError):
+        if not isinstance(error, (ConnectionError, TimeoutError)):   # or gone idle
             print("serve: " + _("{error} (request from {client})").format(
                 error=f"{type(error).__name__}: {error}", client=client_address[0]),
                   file=sys.stderr, flush=True)
 
 
-def local_name(host: str) -> bool:
+def local_name(host: str, names: frozenset[str] = frozenset()) -> bool:
     """Whether a Host header (name[:port]) names this computer or its network as typed by
-    someone who means it: an IP address, localhost, or this computer's own name. A DNS name
-    of another site (rebinding) is none of these."""
+    someone who means it: an IP address, localhost, this computer's own name, or one of
+    NAMES (the --host given). A DNS name of another site (rebinding) is none of these.
+
+    Any port: an SSH tunnel or a container's published port reaches the preview on
+    another port than it listens on, and a rebinding page is told apart by its name."""
     try:
         name = urlsplit(f"//{host}").hostname if host else None
     except ValueError:
@@ -305,47 +353,72 @@ def local_name(host: str) -> bool:
     except ValueError:
         pass
     own = socket.gethostname().lower()
-    return name in {"localhost", own, f"{own}.local"} or name.endswith(".localhost")
+    return (name in {"localhost", own, f"{own}.local"} or name in names
+            or name.endswith(".localhost"))
 
 
-def local_origin(origin: str | None) -> bool:
-    """Whether the page asking for the event stream is one of this preview's (or says
-    nothing, as a browser's own tab does not)."""
-    if not origin or origin == "null":
-        return origin is None
+def same_origin(origin: str | None, host: str) -> bool:
+    """Whether the page asking for the event stream or the status is one of this
+    preview's, loaded from HOST (the Host header, checked apart), or says nothing, as the
+    browser's own request for a page does not. Another page of this computer (another
+    program's, on another port) is not one of them."""
+    if origin is None:
+        return True
     try:
-        return local_name(urlsplit(origin).netloc)
+        parts = urlsplit(origin)
     except ValueError:
         return False
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
 
 
-def network_urls(host: str, port: int) -> list[str]:
-    """The addresses other computers reach a preview bound to HOST at: none for this
-    computer's own loopback; for a wildcard (0.0.0.0, ::), this computer's addresses as
-    far as it knows them without asking the network."""
-    wildcard = host in ("", "0.0.0.0", "::")
-    try:
-        if not wildcard and ipaddress.ip_address(host).is_loopback:
-            return []
-    except ValueError:
-        if host.lower() == "localhost" or host.lower().endswith(".localhost"):
-            return []
-    if not wildcard:
-        return [site_url(host, port)]
-    found: dict[str, None] = {}
-    try:
+def network_urls(bound: str, port: int) -> list[str]:
+    """The addresses other computers reach a preview listening on BOUND (the address the
+    socket was really bound to, never a name) at: none for this computer's loopback; for a
+    wildcard (0.0.0.0, ::), the address of each of this computer's interfaces, as far as
+    it knows them without asking the network."""
+    address = ipaddress.ip_address(bound.split("%")[0])
+    if address.is_loopback:
+        return []
+    if not address.is_unspecified:
+        return [url_of(bound, port)]
+    found = dict.fromkeys(_interface_addresses(ipv6=address.version == 6))
+    addresses = [a for a in found if not ipaddress.ip_address(a).is_loopback]
+    return [url_of(address, port) for address in addresses] or [url_of(bound, port)]
+
+
+def _interface_addresses(ipv6: bool) -> list[str]:
+    """This computer's IPv4 addresses (and IPv6 ones with IPV6, which a socket bound to ::
+    serves too): each interface's on Linux, the host name's and the default route's
+    anywhere."""
+    found: list[str] = []
+    if sys.platform.startswith("linux"):
+        import fcntl
+        import struct
+        with contextlib.suppress(OSError), \
+                socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            for _index, name in socket.if_nameindex():
+                with contextlib.suppress(OSError):         # an interface with no IPv4
+                    answer = fcntl.ioctl(probe.fileno(), _SIOCGIFADDR,
+                                         struct.pack("256s", name.encode()[:15]))
+                    found.append(socket.inet_ntoa(answer[20:24]))
+        if ipv6:
+            with contextlib.suppress(OSError):
+                for line in Path("/proc/net/if_inet6").read_text().splitlines():
+                    fields = line.split()
+                    if len(fields) >= 4 and fields[3] == "00":     # global scope
+                        found.append(str(ipaddress.IPv6Address(bytes.fromhex(fields[0]))))
+    with contextlib.suppress(OSError):
         for *_rest, address in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found[address[0]] = None
-    except OSError:
-        pass
-    try:                         # the address of the default route: connect() sends nothing
+            found.append(address[0])
+    with contextlib.suppress(OSError):   # the default route's address: connect() sends nothing
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
             probe.connect(("192.0.2.1", 9))
-            found[probe.getsockname()[0]] = None
-    except OSError:
-        pass
-    addresses = [a for a in found if not ipaddress.ip_address(a).is_loopback]
-    return [site_url(address, port) for address in addresses] or [site_url(host, port)]
+            found.append(probe.getsockname()[0])
+    return found
+
+
+def url_of(address: str, port: int) -> str:
+    return f"http://{f'[{address}]' if ':' in address else address}:{port}/"
 
 
 def site_url(host: str, port: int) -> str:
@@ -483,11 +556,14 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: b
         rebuilder.run()
         worker.start()
         print(_("See the site at {url}  (Ctrl+C to stop)").format(url=url), flush=True)
-        network = network_urls(host, server.server_address[1])
+        bound, bound_port = server.server_address[:2]
+        network = network_urls(bound, bound_port)
         if network:
-            print(_("serve: warning: --host {host}: drafts and articles not yet published are "
-                    "visible to every computer that can reach this one, at {urls}").format(
-                        host=host, urls=", ".join(network)), file=sys.stderr, flush=True)
+            print(_("serve: warning: --host {host}: listening on {address}: drafts and articles "
+                    "not yet published are visible to every computer that can reach this "
+                    "one, at {urls}").format(
+                        host=host, address=url_of(bound, bound_port)[7:-1],
+                        urls=", ".join(network)), file=sys.stderr, flush=True)
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         pass
