@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from phucdong_site.config import SiteConfig
 from phucdong_site.errors import ContentError, field_label
 from phucdong_site.language import _
 from phucdong_site.photos import picture_html, renditions
-from phucdong_site.render.theme import StaticFile, template_dirs
+from phucdong_site.render.theme import StaticFile, default_theme_dir, template_dirs
 from phucdong_site.text import caption_text
 
 
@@ -50,10 +51,10 @@ def environment(config: SiteConfig, statics: dict[str, StaticFile],
             cache = jinja2.FileSystemBytecodeCache(str(compiled))
         except OSError:
             cache = None         # compiled each time, as without
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(dirs), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True, bytecode_cache=cache,
-                             auto_reload=False)   # one build, one env: no stat per include
+    env = _Environment(loader=jinja2.FileSystemLoader(dirs), autoescape=True,
+                       undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                       trim_blocks=True, lstrip_blocks=True, bytecode_cache=cache,
+                       auto_reload=False)   # one build, one env: no stat per include
     base = config.base_path
 
     def url(path: str = "") -> str:
@@ -85,36 +86,120 @@ def environment(config: SiteConfig, statics: dict[str, StaticFile],
     return env
 
 
-def render(env: jinja2.Environment, template: str, source: Path | None = None, **context) -> str:
-    """TEMPLATE rendered with CONTEXT; template problems become ContentErrors."""
+def render(env: jinja2.Environment, template: str, **context) -> str:
+    """TEMPLATE rendered with CONTEXT; a template problem becomes a ContentError at the line
+    of the template that failed (the innermost one, when templates include each other)."""
     try:
+        if isinstance(env, _Environment):
+            env.deep = _depth() + DEEP
         return env.get_template(template).render(**context)
-    except jinja2.TemplateSyntaxError as error:
-        raise ContentError(_template_path(error.filename, error.name, env), error.lineno,
-                           field_label("template") + ": " + error.message)
-    except jinja2.TemplateNotFound as error:
-        raise ContentError(Path("templates") / template, None,
-                           field_label("template") + ": " + _("{name} does not exist").format(name=error.name))
-    except (jinja2.UndefinedError, jinja2.TemplateRuntimeError, TypeError, ValueError) as error:
-        filename, line = _template_frame(error)
-        rendering = _(" (while rendering {path})").format(path=source.as_posix()) if source else ""
-        raise ContentError(_template_path(filename, template, env), line,
-                           field_label("template") + f": {error}{rendering}")
+    except Exception as error:   # noqa: BLE001 - anything a template's code raises
+        problem = _problem(error, template, env)
+        if problem is None:
+            raise                # not from a template: a bug of ours
+    # Raised here, not in the except block: the error it replaces, and its traceback (a
+    # thousand frames and their contexts for a template that includes itself), go now.
+    raise problem
 
 
-def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
-    # Jinja rewrites tracebacks so that template frames carry the template's file and line.
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
-            return frame.filename, frame.lineno
-    return None, None
+def _problem(error: Exception, template: str, env: jinja2.Environment) -> ContentError | None:
+    label = field_label("template") + ": "
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return ContentError(_template_path(error.filename, error.name, env), error.lineno,
+                            label + error.message)
+    filename, line = _template_frame(error, env)
+    if isinstance(error, jinja2.TemplateNotFound):
+        # The page's own template (no template frame), or one a template includes.
+        return ContentError(_template_path(filename, template, env), line,
+                            label + _("{name} does not exist").format(name=error.name))
+    if isinstance(error, RecursionError):     # a macro that calls itself
+        message = _("includes or calls itself without end")
+    elif isinstance(error, (jinja2.TemplateError, TypeError, ValueError, ArithmeticError)):
+        message = str(error)
+    elif filename is None:
+        return None
+    else:                        # KeyError('x') says only 'x'
+        message = f"{type(error).__name__}: {error}"
+    return ContentError(_template_path(filename, template, env), line, label + message)
+
+
+# A template being rendered ENDLESS times over, inside itself, when included (or imported)
+# again, once the stack is DEEP frames above where its page's render began, includes itself
+# without end: stopped at that include line. Jinja's output passes through every level of
+# includes, so the cost of a level grows with their number: at Python's own bound (some 300
+# levels) a page took seconds. A macro calling itself meets that bound (a RecursionError,
+# reported alike: its traceback is not rewritten, a thousand frames at 0.17 ms each).
+DEEP = 40                        # frames: a page's own nesting of includes and macros is less
+ENDLESS = 10
+
+
+class _Endless(jinja2.TemplateRuntimeError):
+    pass
+
+
+class _Template(jinja2.Template):
+    def new_context(self, vars=None, shared=False, locals=None):  # noqa: A002 - Jinja's names
+        """The context of an include (or an import): refused to a template that includes
+        itself without end."""
+        try:
+            sys._getframe(self.environment.deep)     # type: ignore[attr-defined]
+        except ValueError:       # not that deep (found without walking the stack)
+            return super().new_context(vars, shared, locals)
+        frame, rendering = sys._getframe(1), 0
+        while frame is not None:
+            rendering += frame.f_globals.get("__jinja_template__") is self
+            frame = frame.f_back
+        if rendering >= ENDLESS:
+            raise _Endless(_("includes or calls itself without end"))
+        return super().new_context(vars, shared, locals)
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with a bound on templates that include themselves, whose
+    traceback is kept as it is, not rewritten frame by frame: _template_frame needs only
+    the innermost template frame."""
+
+    template_class = _Template
+    deep = 1000                  # frames: set by render for each page
+
+    def handle_exception(self, source: str | None = None):
+        if isinstance(sys.exc_info()[1], (RecursionError, _Endless)):
+            raise                # the exception being handled, as it is
+        super().handle_exception(source)
+
+
+def _depth() -> int:
+    """How many frames the stack holds below the caller's."""
+    frame, depth = sys._getframe(1), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
+
+
+def _template_frame(error: BaseException, env: jinja2.Environment
+                    ) -> tuple[str | None, int | None]:
+    """The file and line of the innermost template frame of ERROR's traceback: Jinja's
+    rewritten frames carry the template's file and line; frames left as they are, its
+    compiled code (mapped back to the template's line)."""
+    roots = tuple(f"{root}/" for root in env.loader.searchpath)  # type: ignore[union-attr]
+    found: tuple[str | None, int | None] = (None, None)
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        compiled = frame.f_globals.get("__jinja_template__")
+        if compiled is not None and compiled.filename:
+            found = (compiled.filename, compiled.get_corresponding_lineno(line))
+        elif frame.f_code.co_filename.startswith(roots):
+            found = (frame.f_code.co_filename, line)
+    return found
 
 
 def _template_path(filename: str | None, name: str | None, env: jinja2.Environment) -> Path:
+    """Where a template is, as an editor finds it: the site's templates/x.html, or the
+    default theme's file by its own path (the site has no such file)."""
     if filename:
         path = Path(filename)
+        theme = default_theme_dir("templates").resolve()
         for root in env.loader.searchpath:  # type: ignore[union-attr]
-            if path.is_relative_to(root):
+            if path.is_relative_to(root) and Path(root) != theme:
                 return Path("templates") / path.relative_to(root)
         return path
     return Path("templates") / (name or "?")
