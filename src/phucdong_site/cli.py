@@ -7,7 +7,23 @@ import sys
 import traceback
 from pathlib import Path
 
-from phucdong_site import __version__
+
+def _interrupted_at_top(kind, error, tb) -> None:
+    """sys.excepthook, set before the imports below (most of a second): a Ctrl-C while
+    the program starts, or one main() does not catch, is one line, never a traceback."""
+    if not issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, tb)
+        return
+    try:
+        with speaking(choose(_requested_language(sys.argv[1:]))):
+            print(_interrupted_line(), file=sys.stderr)
+    except Exception:  # noqa: BLE001 - stopped while loading what the message needs
+        print("interrupted; the previous output is unchanged", file=sys.stderr)
+
+
+sys.excepthook = _interrupted_at_top
+
+from phucdong_site import __version__  # noqa: E402 - the hook above comes first
 from phucdong_site.config import (
     SiteConfig,
     address_warning,
@@ -26,7 +42,7 @@ from phucdong_site.content import new_article
 from phucdong_site.errors import SiteError, UsageError, os_reason
 from phucdong_site.language import LANGUAGES, _, choose, ngettext, speaking
 from phucdong_site.models import LeftOut
-from phucdong_site.output import nginx_config
+from phucdong_site.output import nginx_config, published_output
 from phucdong_site.pipeline import BuildReport, build, check
 from phucdong_site.report import Progress
 
@@ -471,6 +487,16 @@ def run(args: argparse.Namespace) -> int:
     raise UsageError(_("unknown command {name}").format(name=args.command))
 
 
+def _interrupted_line() -> str:
+    """What a Ctrl-C (or a SIGTERM to a build) left: the previous output, or the new one
+    when the build had swapped it in already."""
+    published = published_output()
+    if published is None:
+        return _("interrupted; the previous output is unchanged")
+    return _("interrupted once the new site was in place: {folder} holds it, whole").format(
+        folder=published)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     with speaking(choose(_requested_language(argv))):
@@ -482,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(line, file=sys.stderr)
             return error.exit_code
         except KeyboardInterrupt:
-            print(_("interrupted; the previous output is unchanged"), file=sys.stderr)
+            print(_interrupted_line(), file=sys.stderr)
             return 130
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""

@@ -43,23 +43,3 @@ def test_a_killed_build_does_not_leave_a_stale_lock(site):
     assert result.returncode == 0, result.stderr
     assert "waiting" not in result.stderr
 
-
-def test_an_output_that_is_a_symbolic_link_is_refused_before_anything_is_touched(site, tmp_path):
-    from conftest import run_cli
-
-    site.article("2024/a.md", 'title: "Tin"\ndate: 2024-01-01')
-    web_root = tmp_path / "www"
-    web_root.mkdir()
-    (web_root / "index.html").write_text("trang đang chạy\n", encoding="utf-8")
-    (site.root / "build").symlink_to(web_root)
-    before = sorted(p.name for p in site.root.iterdir())
-    for attempt in range(2):             # the first build, and the one after it
-        result = run_cli("build", str(site.root))
-        assert result.returncode == 1 and "Traceback" not in result.stderr
-        assert f"is a symbolic link (to {web_root.resolve()})" in result.stderr
-        assert f"-o {web_root.resolve()}" in result.stderr
-        assert (site.root / "build").is_symlink()
-        assert [p.name for p in web_root.iterdir()] == ["index.html"]
-        assert sorted(p.name for p in site.root.iterdir()) == before
-    real = run_cli("build", str(site.root), "-o", str(web_root.resolve()))
-    assert real.returncode == 1 and "was not built by phucdong-site" in real.stderr

@@ -2,13 +2,14 @@ from phucdong_site.output.compress import precompress
 from phucdong_site.output.headers import headers_for
 from phucdong_site.output.lock import quiet_output
 from phucdong_site.output.nginx import nginx_config
-from phucdong_site.output.staging import Staging, refuse_linked_output
+from phucdong_site.output.staging import Staging, output_folder, published_output
 
 __all__ = [
     "Staging",
     "headers_for",
     "nginx_config",
+    "output_folder",
     "precompress",
+    "published_output",
     "quiet_output",
-    "refuse_linked_output",
 ]

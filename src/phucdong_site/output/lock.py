@@ -7,6 +7,7 @@ import fcntl
 import os
 from pathlib import Path
 
+from phucdong_site.output.mount import INSIDE
 from phucdong_site.report import Progress
 
 
@@ -30,8 +31,9 @@ def lock_folder(folder: Path, out_dir: Path, progress: Progress = Progress()) ->
 def quiet_output(out_dir: Path):
     """Yield True, holding OUT's lock, if no build of OUT is running or left anything
     behind (a killed build's staging folder); else yield False at once, without waiting."""
+    out_dir = Path(os.path.realpath(out_dir))      # a symbolic link's target: see Staging
     try:
-        fd = os.open(out_dir.absolute().parent, os.O_RDONLY)
+        fd = os.open(out_dir.parent, os.O_RDONLY)
     except OSError:
         yield False
         return
@@ -42,12 +44,14 @@ def quiet_output(out_dir: Path):
         yield False
         return
     try:
-        yield not leftovers(out_dir.absolute())
+        yield not leftovers(out_dir)
     finally:
         os.close(fd)
 
 
 def leftovers(out_dir: Path) -> list[Path]:
-    """The staging folders of builds of OUT_DIR that were killed before they cleaned up."""
-    return [path for prefix in (f".{out_dir.name}.building-", f".{out_dir.name}.old-")
-            for path in out_dir.parent.glob(f"{prefix}*")]
+    """The staging folders of builds of OUT_DIR that were killed before they cleaned up:
+    beside it, or inside it when it is a mount point (mount.py)."""
+    return [*(path for prefix in (f".{out_dir.name}.building-", f".{out_dir.name}.old-")
+              for path in out_dir.parent.glob(f"{prefix}*")),
+            *out_dir.glob(f"{INSIDE}*")]

@@ -9,18 +9,29 @@ import errno
 import hashlib
 import os
 import shutil
+import signal
 import stat as _stat
+import threading
 from pathlib import Path, PurePosixPath
 
 from phucdong_site.errors import ContentError, SiteError, field_label, os_reason
 from phucdong_site.files import FileStamp
 from phucdong_site.language import _
 from phucdong_site.output.lock import leftovers, lock_folder
+from phucdong_site.output.mount import (
+    INSIDE,
+    KEPT,
+    PartlyPublished,
+    copy_inside,
+    is_mount_point,
+    publish_into,
+)
 from phucdong_site.report import Progress
 
 MARKER = ".phucdong-site"        # marks a folder this tool built, so it may be replaced
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+_published: list[Path] = []      # the output this process's last build published, if it did
 
 
 class OutputError(SiteError):
@@ -29,6 +40,10 @@ class OutputError(SiteError):
 
 class Staging:
     """A folder beside OUT that becomes OUT in one step on commit().
+
+    OUT is the folder OUT_DIR names, or the one it points at if it is a symbolic link
+    (output_folder). An OUT that is a mount point cannot be replaced: then the staging
+    folder is inside it, and commit() moves the new site in entry by entry (mount.py).
 
     The output that commit() replaces is kept beside OUT as .OUT.previous, and the next
     build stages in it again: only files that differ are replaced, and the rest are made
@@ -49,8 +64,10 @@ class Staging:
         self.progress = progress
         self.known_trees = dict(known_trees or {})
         self._held: frozenset[str] | None = None    # what the recycled folder holds
-        self.out_dir = out_dir.absolute()
-        self.path = self.out_dir.with_name(f".{self.out_dir.name}.building-{os.getpid()}")
+        self.out_dir = output_folder(out_dir)
+        self.inside = is_mount_point(self.out_dir)
+        self.path = (self.out_dir / f"{INSIDE}{os.getpid()}" if self.inside else
+                     self.out_dir.with_name(f".{self.out_dir.name}.building-{os.getpid()}"))
         self.previous = self.out_dir.with_name(f".{self.out_dir.name}.previous")
         self._out_prefix = f"{self.out_dir}/"
         self._staging_prefix = f"{self.path}/"
@@ -59,7 +76,8 @@ class Staging:
         self._folders: set[Path] = set()
 
     def __enter__(self) -> Staging:
-        refuse_linked_output(self.out_dir)      # before anything is touched
+        _published.clear()
+        self._terminate = None
         try:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
             self._lock = lock_folder(self.out_dir.parent, self.out_dir, self.progress)
@@ -67,14 +85,16 @@ class Staging:
             raise OutputError(_("{folder}: cannot create the output folder ({reason})").format(
                 folder=self.out_dir, reason=os_reason(error))) from None
         try:
-            check_replaceable(self.out_dir)
+            self._terminate = _stop_on_sigterm()
+            check_replaceable(self.out_dir, kept=KEPT if self.inside else ())
             remove_leftovers(self.out_dir)
-            if self.previous.is_dir() and not self.previous.is_symlink():
+            if self.previous.is_dir() and not self.previous.is_symlink() and not self.inside:
                 self._held = self.known_trees.get(_tree_id(self.previous))
                 os.rename(self.previous, self.path)
                 self.recycled = True
             else:
-                self.path.mkdir()
+                _remove(self.previous)   # the build's own name: a file or link there goes
+                self.path.mkdir(mode=0o700 if self.inside else 0o777)
             self.write_text(MARKER, "built by phucdong-site; safe to replace\n")
         except OSError as error:
             self.__exit__(None, None, None)
@@ -86,10 +106,12 @@ class Staging:
         return self
 
     def __exit__(self, kind, error, tb) -> None:
-        # A failed build's staging folder goes: it may hold what filled the disk.
+        # A failed or stopped build's staging folder goes: it may hold what filled the disk.
         if self.path.exists():
             shutil.rmtree(self.path, ignore_errors=True)
         os.close(self._lock)
+        if self._terminate is not None:
+            signal.signal(signal.SIGTERM, self._terminate)
 
     def _claim(self, relative: str, source: Path | None) -> Path:
         self._mark(relative, source)
@@ -286,29 +308,88 @@ class Staging:
                 os.rmdir(folder)
 
     def commit(self) -> None:
-        """Make the staging folder the output; the old output is kept for the next build."""
+        """Make the staging folder the output; the old output is kept for the next build.
+        Nothing after the swap can fail, and a Ctrl-C or SIGTERM during it takes effect
+        once it is done: the output is then the new site, and published_output() says so."""
         if self.recycled:
             with self._writing(_("the output")):
                 self._remove_unwritten()
         if not self.preview:
             _sync_filesystem(self.path)
-        if not self.out_dir.exists():
+        replaced = (self.known_trees.get(_tree_id(self.out_dir))
+                    if os.path.isdir(self.out_dir) and not self.inside else None)
+        with _signals_held():
+            try:
+                self._swap()
+            except PartlyPublished as error:
+                raise OutputError(_("{folder}: the new site could not be moved in whole "
+                                    "({reason}), and the old one not back; build again").format(
+                                        folder=self.out_dir, reason=os_reason(error))) from None
+            except OSError as error:
+                raise OutputError(_("{folder}: cannot be replaced ({reason}); the previous "
+                                    "output is unchanged").format(
+                                        folder=self.out_dir, reason=os_reason(error))) from None
+            _published[:] = [self.out_dir]
+            self._keep_previous(replaced)
+
+    def _swap(self) -> None:
+        """The one step that publishes: nothing in OUT changes before it, and it raises
+        OSError only with OUT as it was."""
+        if self.inside:
+            publish_into(self.path, self.out_dir, _exchange)
+        elif not os.path.lexists(self.out_dir):
             os.rename(self.path, self.out_dir)
+        else:
+            try:
+                exchanged = _exchange(self.path, self.out_dir)
+            except OSError as error:
+                if error.errno not in (errno.EBUSY, errno.EXDEV):
+                    raise
+                self._publish_into_mount_point()     # a mount point its table did not show
+                return
+            if not exchanged:
+                # No atomic exchange on this system: two renames, with the old output kept
+                # until the new one is in place.
+                old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
+                os.rename(self.out_dir, old)
+                try:
+                    os.rename(self.path, self.out_dir)
+                except OSError:
+                    os.rename(old, self.out_dir)
+                    raise
+                self.path = old          # the old output, for _keep_previous
+
+    def _publish_into_mount_point(self) -> None:
+        inside = self.out_dir / f"{INSIDE}{os.getpid()}"
+        try:
+            copy_inside(self.path, inside)
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path, self.inside = inside, True
+        except BaseException:
+            shutil.rmtree(inside, ignore_errors=True)
+            raise
+        publish_into(self.path, self.out_dir, _exchange)
+
+    def _keep_previous(self, replaced: frozenset[str] | None) -> None:
+        """After the swap: keep the old output (whose files were REPLACED, if known) as
+        .OUT.previous for the next build, or remove it; never fails."""
+        try:
+            self.known_trees = {}
+            if self.inside:
+                shutil.rmtree(self.path, ignore_errors=True)
+            elif os.path.isdir(self.path):       # the old output (none at a first build)
+                os.rename(self.path, self.previous)
+            # Identified once renamed: a rename changes a folder's ctime, nothing else here does.
             self.known_trees = {_tree_id(self.out_dir): frozenset(self.written)}
-            return
-        replaced = self.known_trees.get(_tree_id(self.out_dir))
-        if not _exchange(self.path, self.out_dir):
-            # No atomic exchange on this system: two renames, with the old output kept
-            # until the new one is in place.
-            old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
-            os.rename(self.out_dir, old)
-            os.rename(self.path, self.out_dir)
-            os.rename(old, self.path)
-        os.rename(self.path, self.previous)
-        # Identified once renamed: a rename changes a folder's ctime, nothing else here does.
-        self.known_trees = {_tree_id(self.out_dir): frozenset(self.written)}
-        if replaced is not None:
-            self.known_trees[_tree_id(self.previous)] = replaced
+            if replaced is not None and not self.inside:
+                self.known_trees[_tree_id(self.previous)] = replaced
+        except OSError:
+            shutil.rmtree(self.path, ignore_errors=True)       # the next build stages afresh
+
+
+def published_output() -> Path | None:
+    """The output the last build of this process published (swapped in), if it did."""
+    return _published[0] if _published else None
 
 
 TreeId = tuple[int, int, int]        # (device, inode, ctime) of an output folder
@@ -327,22 +408,35 @@ def _same_file(path: Path | str, stat: os.stat_result) -> bool:
     return (mine.st_ino, mine.st_dev) == (stat.st_ino, stat.st_dev)
 
 
-def refuse_linked_output(out_dir: Path) -> None:
-    """A build swaps a whole new folder in at OUT_DIR's path: a symbolic link there would be
-    replaced by the folder, leaving the web root it pointed at untouched and stale."""
-    if out_dir.is_symlink():
-        target = os.path.realpath(out_dir)
-        raise OutputError(_("{folder}: is a symbolic link (to {target}); a build replaces its "
-                            "output folder whole, so name the real folder: -o {target}").format(
-                                folder=out_dir, target=target))
+def output_folder(out_dir: Path) -> Path:
+    """The folder a build of OUT_DIR replaces: OUT_DIR itself or, when OUT_DIR is a symbolic
+    link (a web root kept elsewhere), the folder it points at, which need not exist yet.
+    The link is left as it is: the staging folder, the previous output and the lock are
+    beside its target. A link that leads back to itself, or to a folder whose own folder
+    does not exist (a volume not mounted), is refused before anything is touched."""
+    out_dir = out_dir.absolute()
+    if not out_dir.is_symlink():
+        return out_dir
+    target = Path(os.path.realpath(out_dir))
+    if target.is_symlink() or target == out_dir:
+        raise OutputError(_("{folder}: is a symbolic link that leads back to itself; point it "
+                            "at the web root's folder, or name that folder with -o").format(
+                                folder=out_dir))
+    if not target.parent.is_dir():
+        raise OutputError(_("{folder}: is a symbolic link to {target}, and {parent} does not "
+                            "exist; mount or create it, or point the link elsewhere").format(
+                                folder=out_dir, target=target, parent=target.parent))
+    return target
 
 
-def check_replaceable(out_dir: Path) -> None:
-    """Refuse to replace a folder that is not a previous build of this tool."""
+def check_replaceable(out_dir: Path, kept: tuple[str, ...] = ()) -> None:
+    """Refuse to replace a folder that is not a previous build of this tool (holding more
+    than the names KEPT, which a build leaves alone)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(_("{folder}: exists and is not a folder; choose another output").format(
             folder=out_dir))
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+    if (out_dir.is_dir() and any(path.name not in kept for path in out_dir.iterdir())
+            and not (out_dir / MARKER).exists()):
         raise OutputError(_("{folder}: is not empty and was not built by phucdong-site; empty "
                             "it or choose another output with -o").format(folder=out_dir))
 
@@ -353,7 +447,54 @@ def remove_leftovers(out_dir: Path) -> None:
     Called with the output's lock held, so no live build owns them.
     """
     for path in leftovers(out_dir):
+        with contextlib.suppress(OSError):
+            _remove(path)
+
+
+def _remove(path: Path) -> None:
+    """Remove PATH, whatever it is (a symbolic link, not what it points at); gone is fine."""
+    if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
+    elif os.path.lexists(path):
+        path.unlink()
+
+
+def _stop_on_sigterm():
+    """Make SIGTERM stop the build as Ctrl-C does (KeyboardInterrupt), so that it removes
+    its staging folder; return the handler to restore, or None where signals cannot be
+    handled (a thread of serve). Forked workers, which inherit it, die as before."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    owner = os.getpid()
+
+    def stop(number, frame):
+        if os.getpid() != owner:
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+            return
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    return signal.SIG_DFL if previous is None else previous
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """A Ctrl-C or SIGTERM in this block takes effect at its end (in the main thread; in
+    another, signals never interrupt Python code there anyway)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {number: signal.signal(number, lambda got, frame: caught.append(got))
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        if caught:
+            signal.raise_signal(caught[0])
 
 
 def _exchange(a: Path, b: Path) -> bool:

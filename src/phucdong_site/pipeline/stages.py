@@ -35,7 +35,7 @@ from phucdong_site.content import (
 from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.files import read_checked, write_checked
 from phucdong_site.models import LeftOut, Site
-from phucdong_site.output import Staging, precompress, refuse_linked_output
+from phucdong_site.output import Staging, output_folder, precompress
 from phucdong_site.pages import (
     MAP_FILE,
     RELATED_COUNT,
@@ -173,7 +173,7 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
 def _build(config: SiteConfig, progress: Progress, preview: bool,
            known: KnownArticles | None) -> BuildReport:
     started = time.perf_counter()
-    refuse_linked_output(config.output_dir)     # before the caches or the output are touched
+    output_folder(config.output_dir)     # a bad link: refused before the caches are touched
     inputs = None if preview else scan_inputs(config)
     if inputs is not None and (last := unchanged_build(config, inputs, build_time())):
         return BuildReport(articles=last.articles, pages=last.pages, photos=last.photos,
