@@ -2,6 +2,7 @@
 matter with lines, Markdown bodies, loading (known articles answered without parsing, the
 rest over every core), drafts and scheduled articles, .md links, and `new`."""
 
+from phucdong_site.content.article import parse_article
 from phucdong_site.content.attachments import (
     MAX_ATTACHMENT_BYTES,
     DocumentProblem,
@@ -31,7 +32,7 @@ from phucdong_site.content.view_counts import (
 
 __all__ = [
     "AliasProblem", "alias_path", "DOCUMENTS_FOLDER", "MAX_ATTACHMENT_BYTES", "document_kind",
-    "parse_document",
+    "parse_article", "parse_document",
     "DocumentProblem", "Extra", "FrontMatterProblem", "IGNORED_SCHEMES",
     "KnownArticles", "build_time", "link_sources", "load_site", "locate_document",
     "new_article", "VIEWS_FILE", "counted_views", "merge_counts", "read_view_counts",

@@ -15,9 +15,9 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.content import DOCUMENTS_FOLDER, FrontMatterProblem, split
-from phucdong_site.errors import ContentError, os_reason
-from phucdong_site.language import N_, _, ngettext
+from phucdong_site.content import DOCUMENTS_FOLDER, FrontMatterProblem, parse_article, split
+from phucdong_site.errors import ContentError, ErrorList, escaped, field_label, os_reason
+from phucdong_site.language import N_, _, decimal, ngettext
 from phucdong_site.legacy.decode import ImportProblem, decode_page
 from phucdong_site.legacy.documents import DocumentIndex, import_list
 from phucdong_site.legacy.html_page import parse_html_page
@@ -27,6 +27,7 @@ from phucdong_site.legacy.photos import write_atomic, write_photos
 from phucdong_site.text import fold, slugify
 
 PAGE_SUFFIXES = {".txt", ".htm", ".html"}
+MAX_PAGE_BYTES = 20 * 2**20      # a saved portal page is tens of KB, with its markup a few MB
 # An outcome's status stays these English words; the editor reads them translated.
 STATUS_LABELS = {"imported": N_("imported"), "skipped": N_("skipped"), "failed": N_("failed")}
 
@@ -107,6 +108,11 @@ def find_pages(inputs: Iterable[Path], out_dir: Path) -> tuple[list[Path], list[
 
 def read_page(path: Path) -> LegacyPage:
     """One legacy page, text or HTML; raises ImportProblem."""
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:                # refused before it is read whole
+        raise ImportProblem(field_label("file") + ": " + _(
+            "{size} MB is too large for a page of the old portal (the limit is {limit} MB)")
+            .format(size=decimal(size / 2**20, 1), limit=MAX_PAGE_BYTES // 2**20))
     data = path.read_bytes()
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     is_html = path.suffix.lower() in {".htm", ".html"} or head.startswith((b"<!doctype", b"<html"))
@@ -237,7 +243,13 @@ def _import_lists(lists: list[Path], out_dir: Path, config: SiteConfig, force: b
 
 def _import_one(path: Path, out_dir: Path, config: SiteConfig, index: ArticleIndex,
                 force: bool) -> Outcome:
-    name = shown(path)
+    name = escaped(shown(path))      # a name that is not UTF-8 is shown with \xNN
+    if name != shown(path) and not _is_utf8(path.name):
+        # The article keeps its page's name (imported_from:): refused before anything is made.
+        error = ContentError(name, None, field_label("file") + ": " + _(
+            "the name is not UTF-8 text (each byte that is not is shown as \\xNN)"),
+            hint=_("rename the file, typing its name again, and import it again"))
+        return Outcome(name, "failed", error.message, error=error)
     try:
         page = read_page(path)
     except ImportProblem as problem:
@@ -256,12 +268,25 @@ def _import_one(path: Path, out_dir: Path, config: SiteConfig, index: ArticleInd
             path=shown(existing), why=why))
     category, category_note = category_for(page.section, config)
     target = existing if existing is not None else _free_target(page, out_dir)
+    created: list[Path] = []         # removed again if the page fails: no orphan photos
     try:
         # Photos first: an article file never names photos that are not there yet.
-        photos, missing = write_photos(page, target, force)
+        photos, missing = write_photos(page, target, force, created)
         slug = target.stem if target.stem != slugify(page.title) else None
-        write_atomic(target, article_text(page, category, photos, slug, path.name).encode())
+        tmp = target.with_name(f".{target.name}.tmp")
+        write_atomic(tmp, article_text(page, category, photos, slug, path.name).encode())
+        created.append(tmp)
+        _read_back(tmp, out_dir, config)
+        tmp.replace(target)
+        created.remove(tmp)
+    except ErrorList as problems:
+        _remove(created, target.with_suffix(""))
+        errors = [ContentError(name, None, error.message, error.hint)
+                  for error in problems.errors]
+        return Outcome(name, "failed", errors[0].message, error=errors[0],
+                       more=tuple(errors[1:]))
     except OSError as error:
+        _remove(created, target.with_suffix(""))
         where = shown(Path(error.filename)) if error.filename else shown(target)
         problem = ContentError(name, None, _("cannot write {path} ({reason})").format(
             path=where, reason=os_reason(error)))
@@ -274,6 +299,35 @@ def _import_one(path: Path, out_dir: Path, config: SiteConfig, index: ArticleInd
     if page.encoding == "cp1258":
         notes.insert(0, _("read as Windows-1258 (legacy Vietnamese encoding)"))
     return Outcome(name, "imported", shown(target), tuple(notes))
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _read_back(tmp: Path, out_dir: Path, config: SiteConfig) -> None:
+    """The article just written to TMP, read as the build reads it, when OUT_DIR is in the
+    site's content/ (where the build will): raises ErrorList with what the build would
+    refuse, so that import never leaves an article the build fails on."""
+    site = config.site_dir.resolve()
+    if not out_dir.resolve().is_relative_to(site / "content"):
+        return
+    parse_article(config.site_dir / tmp.resolve().relative_to(site), config)
+
+
+def _remove(created: list[Path], folder: Path) -> None:
+    """The files one page's import made, and its photo FOLDER if that is left empty."""
+    for path in created:
+        path.unlink(missing_ok=True)
+    for empty in (folder, folder.parent):    # the photo folder, then the year's
+        try:
+            empty.rmdir()
+        except OSError:
+            return                   # not empty (an editor's photos), or never made
 
 
 def _free_target(page: LegacyPage, out_dir: Path) -> Path:

@@ -17,9 +17,11 @@ PLACEHOLDER_SIZE = (800, 533)
 Missing = tuple[int, Path, str]      # photo number, its placeholder file, why it is missing
 
 
-def write_photos(page: LegacyPage, target: Path,
-                 force: bool) -> tuple[list[PlacedPhoto], list[Missing]]:
-    """Copy each figure's image into TARGET's photo folder, or make a placeholder for it."""
+def write_photos(page: LegacyPage, target: Path, force: bool,
+                 created: list[Path] | None = None) -> tuple[list[PlacedPhoto], list[Missing]]:
+    """Copy each figure's image into TARGET's photo folder, or make a placeholder for it;
+    CREATED gets each file that was not there before."""
+    created = [] if created is None else created
     folder = target.with_suffix("")
     photos: list[PlacedPhoto] = []
     missing: list[Missing] = []
@@ -32,12 +34,16 @@ def write_photos(page: LegacyPage, target: Path,
             suffix = suffix if suffix in IMAGE_SUFFIXES else ".jpg"
             name = f"{stem}{suffix}"
             name = f"{stem}-{number}{suffix}" if name in used else name
+            new = not (folder / name).exists()
             _copy_image(figure.image, folder / name, force)
         else:
             name = f"anh-thieu-{number}.jpg"
+            new = not (folder / name).exists()
             # Labelled by its place in the output, so no two placeholders have the same bytes.
             _write_placeholder(folder / name, f"{folder.parent.name}/{folder.name}/{name}", force)
             missing.append((number, folder / name, figure.missing))
+        if new:
+            created.append(folder / name)
         used.add(name)
         photos.append(PlacedPhoto(f"{folder.name}/{name}", figure.caption, figure.image is None))
     return photos, missing
