@@ -34,6 +34,14 @@ class FileStamp(NamedTuple):
         return cls(stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
+def leaves(path: Path, folder: Path) -> bool:
+    """Whether PATH, once every symbolic link on its way is followed, is outside FOLDER.
+    The one rule for every file a build reads to publish (articles, pages, documents,
+    photos, attachments, static files, templates, root/): a committed link to
+    /proc/self/environ or ~/.ssh would publish that file. Links within FOLDER are fine."""
+    return not path.resolve().is_relative_to(folder.resolve())
+
+
 def settled(mtime_ns: int, now_ns: int | None = None, margin_ns: int = SETTLED_NS) -> bool:
     """A file last changed at MTIME_NS has settled by NOW_NS: its stamp can be trusted.
     MARGIN_NS: the clock's precision (a folder seen to keep nanoseconds may pass less)."""

@@ -17,6 +17,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from phucdong_site.errors import os_reason
+from phucdong_site.files import leaves
 from phucdong_site.language import _, decimal
 from phucdong_site.models import Attachment
 from phucdong_site.text import slugify
@@ -90,7 +91,7 @@ def locate_document(src: str, document: Path, site_dir: Path) -> Path:
         searched += 1
         if os.path.lexists(candidate):
             real = candidate.resolve()
-            if not real.is_relative_to(content):
+            if leaves(real, content):
                 raise DocumentProblem(_("{path} is a link to a file outside the site; copy the "
                                         "document into content/").format(path=text))
             if not real.is_file():

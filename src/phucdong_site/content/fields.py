@@ -23,6 +23,7 @@ from phucdong_site.content.frontmatter_yaml import FrontMatterProblem, Split, sp
 from phucdong_site.content.hints import field_hint, photo_shape
 from phucdong_site.content.markup import BodyTooComplex, render_body
 from phucdong_site.errors import ContentError, ErrorList, field_label
+from phucdong_site.files import leaves
 from phucdong_site.language import N_, Deferred, _, decimal, deferred
 from phucdong_site.models import Attachment, Photo
 from phucdong_site.photos import (
@@ -73,7 +74,7 @@ def read_source(path: Path, config: SiteConfig) -> tuple[Path, Split]:
     ErrorList. A committed link to a file outside the site is refused: it would publish
     any file of the machine."""
     shown = path.relative_to(config.site_dir)
-    if path.is_symlink() and not path.resolve().is_relative_to(config.site_dir.resolve()):
+    if leaves(path, config.site_dir):   # a link, or a file in a linked folder
         raise ErrorList([ContentError(shown, None, field_label("file") + ": " + _(
             "is a link to a file outside the site; copy the article into content/"))])
     try:

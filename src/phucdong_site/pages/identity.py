@@ -10,6 +10,7 @@ from pathlib import Path
 
 from phucdong_site.config import CONFIG_NAME, SiteConfig, setting_line
 from phucdong_site.errors import ContentError
+from phucdong_site.files import leaves
 from phucdong_site.language import _, decimal
 from phucdong_site.photos import (
     ENORMOUS,
@@ -44,7 +45,7 @@ def site_identity(config: SiteConfig) -> tuple[Identity, list[ContentError]]:
     size, problem, hint = None, "", ""
     square = _("a square PNG of 512×512 pixels or more, with a transparent background, makes "
                "the sharpest icons")
-    if not path.resolve().is_relative_to(config.site_dir.resolve()):
+    if leaves(path, config.site_dir):
         problem = _("{path} is a link to a file outside the site; copy the image into the "
                     "site").format(path=config.logo)
     elif not path.is_file():

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from phucdong_site.files import FileStamp, settled, write_atomically
+from phucdong_site.files import FileStamp, leaves, settled, write_atomically
 from phucdong_site.language import _, decimal, library_words
 from phucdong_site.models import Photo
 from phucdong_site.photos.heif import HEAD_BYTES, heif_reader, is_heif
@@ -114,7 +114,7 @@ def locate(src: str, article: Path, site_dir: Path) -> Path:
             continue
         if os.path.lexists(candidate):
             real = candidate.resolve()
-            if not real.is_relative_to(content):
+            if leaves(real, content):
                 raise PhotoProblem(_("{path} is a link to a file outside the site; copy the "
                                      "photo into content/").format(path=text))
             if not real.is_file():

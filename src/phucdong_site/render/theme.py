@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from phucdong_site.errors import ContentError, ErrorList
+from phucdong_site.files import leaves
 from phucdong_site.language import _
 
 # src/phucdong_site/render/theme.py → the checkout holding templates/ and static/
@@ -36,14 +37,17 @@ def refuse_outside_links(site_dir: Path, folder: str) -> None:
     root = site_dir / folder
     if not root.is_dir():
         return
-    inside = site_dir.resolve()
     errors = ErrorList()
-    for path in sorted(root.rglob("*")):
-        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+    # rglob lists a linked folder without going into it, and goes into ROOT: checked first.
+    for path in (root,) if leaves(root, site_dir) else sorted(root.rglob("*")):
+        if (path == root or path.is_symlink()) and leaves(path, site_dir):
             shown = path.relative_to(site_dir)
-            errors.append(ContentError(shown, None, _(
-                "{path} is a link to a file outside the site; copy the file into {folder}/")
-                .format(path=shown.as_posix(), folder=folder)))
+            message = (_("{path} is a link to a folder outside the site; copy its files "
+                         "into {folder}/") if path.is_dir() else
+                       _("{path} is a link to a file outside the site; copy the file into "
+                         "{folder}/"))
+            errors.append(ContentError(shown, None, message.format(path=shown.as_posix(),
+                                                                    folder=folder)))
     errors.raise_if_any()
 
 
