@@ -35,6 +35,7 @@ day is written out once no later session can reach it.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import shutil
@@ -332,7 +333,7 @@ def generate(site_urls_: dict, out_path: Path, size_mb: float, days: int, seed: 
 
     ua_index: dict[str, int] = {}
     truth: dict[str, dict[int, int]] = {}
-    seen: dict[tuple[int, str], list[int]] = {}      # plain: (client, page) → its times
+    seen: dict[tuple[str, str, str], list[int]] = {}  # plain: (ip, ua, page) → times
 
     # Readers: addresses (IPv4 from Vietnamese carriers' ranges, a third IPv6), each with one
     # to three browsers (carrier NAT and shared family phones).
@@ -379,12 +380,13 @@ def generate(site_urls_: dict, out_path: Path, size_mb: float, days: int, seed: 
             return path + rng.choice(QUERIES)
         return path
 
-    def may_view(client: int, path: str, second: int) -> bool:
-        """Plain: whether CLIENT may get PATH at SECOND (31 minutes from its other views);
-        records it when so."""
+    def may_view(ip: str, ua: str, path: str, second: int) -> bool:
+        """Plain: whether the client IP + UA (as counters know a client: two readers may
+        share both) may get PATH at SECOND, 31 minutes from its other views; records it
+        when so."""
         if not plain:
             return True
-        times = seen.setdefault((client, path), [])
+        times = seen.setdefault((ip, ua, path), [])
         for other in times:
             if abs(other - second) < 31 * 60:
                 return False
@@ -432,7 +434,7 @@ def generate(site_urls_: dict, out_path: Path, size_mb: float, days: int, seed: 
             target = page_target(path) if countable_path else path
             if path == root + "tim-kiem/":
                 target = path + "?q=" + rng.choice(SEARCHES)
-            if countable_path and not may_view(client, path, second):
+            if countable_path and not may_view(ip, ua, path, second):
                 continue
             size = 0 if status == 304 else 14000 + randrange(9000)
             written += emit(second, ip, "GET", target, proto, status, size, referrer, ua)
@@ -449,9 +451,7 @@ def generate(site_urls_: dict, out_path: Path, size_mb: float, days: int, seed: 
                                     here, ua)
                     fresh = False
                 for photo in range(randrange(4)):
-                    kind = "webp" if rand() < 0.8 else "jpg"
-                    name = f"/anh/anh-{randrange(4000):04d}-{rng.choice((480, 960))}w-" \
-                           f"{randrange(16 ** 8):08x}.{kind}"
+                    name = photos[randrange(len(photos)) | (rand() < 0.8)]    # odd: WebP
                     written += emit(second + (photo > 1), ip, "GET", name, proto, 200,
                                     20000 + randrange(90000), here, ua)
                 if path in documents_set and rand() < 0.4:
@@ -486,7 +486,7 @@ def generate(site_urls_: dict, out_path: Path, size_mb: float, days: int, seed: 
             # a revisit hours later: a new view (beyond 30 minutes)
             path = page_values[bisect(page_cum, rand() * page_total)]
             later = second + 3600 + randrange(5 * 3600)
-            if later // 86400 == day and may_view(client, path, later):
+            if later // 86400 == day and may_view(ip, ua, path, later):
                 written += emit(later, ip, "GET", path, proto, 304, 0, "-", ua)
                 if path in countable_set:
                     record(later, path, ua)
@@ -496,7 +496,6 @@ def generate(site_urls_: dict, out_path: Path, size_mb: float, days: int, seed: 
         ua, prefix, _share, mean_pages, robots = crawler_values[
             bisect(crawler_cum, rand() * crawler_total)]
         ip = prefix + str(randrange(1, 255))
-        client = -1 - ua_number(ua) * 256 - int(ip.rsplit(".", 1)[1])
         second = day * 86400 + randrange(86400)
         written = 0
         if robots and not plain:
@@ -520,7 +519,7 @@ def generate(site_urls_: dict, out_path: Path, size_mb: float, days: int, seed: 
             else:
                 path = rng.choice(countable) if rand() < 0.7 else \
                     page_values[bisect(page_cum, rand() * page_total)]
-                if may_view(client, path, second):
+                if may_view(ip, ua, path, second):
                     method = "HEAD" if rand() < 0.02 else "GET"
                     status = 304 if rand() < 0.15 else 200
                     written += emit(second, ip, method, path, "HTTP/1.1", status,
@@ -550,6 +549,10 @@ def generate(site_urls_: dict, out_path: Path, size_mb: float, days: int, seed: 
             written += emit(second, ip, "GET", path, "HTTP/1.1", 200, 18000, "-", ua)
         return written
 
+    # the site's photo renditions: 4,000 photos, two widths, JPEG and WebP, content-hashed
+    photos = [f"{root}anh/anh-{n:04d}-{width}w-"
+              f"{hashlib.sha256(f'{n}-{width}'.encode()).hexdigest()[:8]}.{kind}"
+              for n in range(4000) for width in (480, 960) for kind in ("jpg", "webp")]
     countable_set = set(countable)
     documents_set = set(documents)
     pdf_of = dict(zip(documents, u["pdfs"]))
