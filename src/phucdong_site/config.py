@@ -186,6 +186,9 @@ class SiteConfig:
     documents: DocumentsConfig = DocumentsConfig()
     deploy: tuple[DeployTarget, ...] = ()        # [[deploy]]: the first is the default
     views: ViewsConfig = ViewsConfig()
+    # Where the build cache is, when not .cache/ (which this user cannot use): see
+    # cache.usable_cache.
+    cache_folder: Path | None = None
 
     @property
     def content_dir(self) -> Path:
@@ -193,7 +196,7 @@ class SiteConfig:
 
     @property
     def cache_dir(self) -> Path:
-        return self.site_dir / ".cache"
+        return self.cache_folder or self.site_dir / ".cache"
 
     @property
     def base_path(self) -> str:

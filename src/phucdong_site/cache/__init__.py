@@ -1,5 +1,6 @@
 from phucdong_site.cache.articles import ArticleCache, search_fragment
 from phucdong_site.cache.files import publish_files
+from phucdong_site.cache.folder import usable_cache
 from phucdong_site.cache.freshness import remember_build, scan_inputs, unchanged_build
 from phucdong_site.cache.pages import PageCache
 from phucdong_site.cache.related import related_lists
@@ -13,4 +14,5 @@ __all__ = [
     "scan_inputs",
     "search_fragment",
     "unchanged_build",
+    "usable_cache",
 ]

@@ -7,7 +7,8 @@ import ctypes
 import gc
 import hashlib
 import time
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from phucdong_site.cache import (
     scan_inputs,
     search_fragment,
     unchanged_build,
+    usable_cache,
 )
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import (
@@ -164,7 +166,11 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(config, progress, preview, known)
+        # A .cache/ this user cannot use (a file in its place, unreadable): built without.
+        with usable_cache(config) as (config, unusable):
+            report = _build(config, progress, preview, known)
+        return report if unusable is None else replace(report, warnings=(unusable,
+                                                                         *report.warnings))
     finally:
         if collecting:
             gc.enable()
@@ -331,7 +337,8 @@ def remember(config: SiteConfig, inputs, planned: Plan, staging: Staging,
     """What the next build reuses: the output's files, photo sources, parsed articles, page
     keys, and (unless serve's) every input's stamp."""
     write_checked(config.cache_dir / OUTPUT_TREES, staging.known_trees)
-    sources.save(config.cache_dir, planned.site.photos)
+    with suppress(OSError):      # after the swap: the output is the new one whatever fails
+        sources.save(config.cache_dir, planned.site.photos)
     cache.save()
     page_cache.save()
     if inputs is not None:
