@@ -163,3 +163,24 @@ def test_a_copy_the_site_publishes_itself_is_left_as_it_is(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (site / "build" / "404.html.gz").read_bytes() == own
     assert not (site / "build" / "robots.txt.gz").exists()
+
+
+def test_a_copy_cut_short_in_the_cache_is_made_again_not_published(tmp_path):
+    """A copy in .cache/compressed/ whose size is not the one recorded when it was written
+    (a full disk, a hand in the cache) is compressed again, never linked into the site."""
+    site = tmp_path / "site"
+    generate(site, articles=12, seed=3)
+    config = load_config(site)
+    build(config)
+    entries = sorted(p for p in (site / ".cache" / "compressed").rglob("*")
+                     if p.suffix in (".gz", ".br"))
+    for entry in entries[:6]:        # each a new file: the published copies keep theirs
+        data = entry.read_bytes()
+        entry.unlink()
+        entry.write_bytes(data[:len(data) // 2])
+    article = sorted((site / "content").rglob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nThêm một dòng.\n",
+                       encoding="utf-8")
+    rebuilt = build(config)
+    assert rebuilt.compressed >= 3
+    assert copies_are_right(site / "build")

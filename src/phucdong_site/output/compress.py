@@ -78,7 +78,8 @@ def precompress(staging: Staging, cache_dir: Path, jobs: int | None = None,
     store = f"{folder / VERSION}/"
     staged = f"{staging.path}/"
     record = read_checked(folder / STAMPS)
-    known, last_used = record if isinstance(record, tuple) and len(record) == 2 else ({}, None)
+    known, last_used, made = (record if isinstance(record, tuple) and len(record) == 3
+                              else ({}, None, {}))
     stamps: dict[str, tuple[FileStamp, str]] = {}
     todo: dict[str, list[str]] = {}          # sha256 → files to compress (one each)
     wanted: list[tuple[str, str, int]] = []  # (file, sha256, size)
@@ -109,6 +110,12 @@ def precompress(staging: Staging, cache_dir: Path, jobs: int | None = None,
                     sizes[entry] = os.stat(entry).st_size
                 except OSError:
                     todo.setdefault(digest, []).append(relative)
+                    continue
+                # A copy cut short (a full disk, a hand in .cache/) is made again, never
+                # published: its size is the one recorded when it was written.
+                if made.get(entry, sizes[entry]) != sizes[entry]:
+                    del sizes[entry]
+                    todo.setdefault(digest, []).append(relative)
     if todo:         # a build killed while compressing leaves the next one a full prune
         with contextlib.suppress(OSError):
             (folder / STAMPS).unlink()
@@ -124,7 +131,9 @@ def precompress(staging: Staging, cache_dir: Path, jobs: int | None = None,
                 copies += 1
     used = {digest for _, digest, _ in wanted}
     _prune(folder, store, used, last_used)
-    write_checked(folder / STAMPS, (stamps, used))
+    write_checked(folder / STAMPS, (stamps, used, {
+        entry: size for entry, size in sizes.items() if entry.rpartition("/")[2].partition(
+            ".")[0] in used}))
     return CompressReport(compressed=len(todo), reused=len(wanted) - len(todo), copies=copies)
 
 
