@@ -134,6 +134,15 @@ def _progress(args: argparse.Namespace) -> Progress:
     return TerminalProgress(sys.stderr, verbose=args.verbose)
 
 
+def _add_site_option(command: argparse.ArgumentParser) -> None:
+    """--site DIR, for commands whose positional arguments are not (only) the site's
+    folder; a SITE_DIR given as well wins over this default."""
+    command.add_argument("--site", dest="site_option", metavar="DIR",
+                         help=_("the site's folder (default: the one holding the current "
+                                "folder)"))
+    command.set_defaults(site_dir=None)
+
+
 def _add_common(command: argparse.ArgumentParser, *, site: bool = True) -> None:
     if site:
         command.add_argument("site_dir", nargs="?", default=None, metavar="SITE_DIR",
@@ -176,9 +185,7 @@ def parser() -> argparse.ArgumentParser:
                             help=_("the target's name in site.toml (default: the first "
                                    "[[deploy]])"))
     _add_common(deploy_cmd, site=False)
-    deploy_cmd.add_argument("--site", dest="site_option", metavar="DIR",
-                            help=_("the site's folder (default: the one holding the current "
-                                   "folder)"))
+    _add_site_option(deploy_cmd)
     deploy_cmd.add_argument("--dry-run", action="store_true",
                             help=_("list what would be uploaded and deleted; change nothing"))
     deploy_cmd.add_argument("--delete", action="store_true",
@@ -187,7 +194,6 @@ def parser() -> argparse.ArgumentParser:
     deploy_cmd.add_argument("--max-deletes", type=_count, default=None, metavar="N",
                             help=_("delete at most N files (default: a tenth of the site's "
                                    "files, or 50 if that is more)"))
-    deploy_cmd.set_defaults(site_dir=None)
     _add_verbosity(deploy_cmd)
 
     views_cmd = commands.add_parser(
@@ -197,12 +203,9 @@ def parser() -> argparse.ArgumentParser:
                            help=_("access logs (plain or .gz), in any order; lines already "
                                   "counted are skipped"))
     _add_common(views_cmd, site=False)
-    views_cmd.add_argument("--site", dest="site_option", metavar="DIR",
-                           help=_("the site's folder (default: the one holding the current "
-                                  "folder)"))
+    _add_site_option(views_cmd)
     views_cmd.add_argument("--dry-run", action="store_true",
                            help=_("count and tell, but do not change the data file"))
-    views_cmd.set_defaults(site_dir=None)
     _add_verbosity(views_cmd)
 
     publish_cmd = commands.add_parser(
@@ -212,9 +215,7 @@ def parser() -> argparse.ArgumentParser:
                              help=_("the target's name in site.toml (default: the first "
                                     "[[deploy]])"))
     _add_common(publish_cmd, site=False)
-    publish_cmd.add_argument("--site", dest="site_option", metavar="DIR",
-                             help=_("the site's folder (default: the one holding the current "
-                                    "folder)"))
+    _add_site_option(publish_cmd)
     publish_cmd.add_argument("-o", "--output", type=Path, metavar="OUT",
                              help=_("output folder (default: SITE_DIR/build)"))
     publish_cmd.add_argument("--jobs", type=_jobs, default=None, metavar="N",
@@ -234,7 +235,6 @@ def parser() -> argparse.ArgumentParser:
     publish_cmd.add_argument("--write-units", type=Path, metavar="DIR",
                              help=_("write that service and timer into DIR (such as "
                                     "/etc/systemd/system), and exit"))
-    publish_cmd.set_defaults(site_dir=None)
     _add_verbosity(publish_cmd)
 
     check_cmd = commands.add_parser(
@@ -277,9 +277,7 @@ def parser() -> argparse.ArgumentParser:
                                   allow_abbrev=False)
     new_cmd.add_argument("title", metavar="TITLE", help=_("the article's title, in quotes"))
     _add_common(new_cmd)
-    new_cmd.add_argument("--site", dest="site_option", metavar="DIR",
-                         help=_("the site's folder (default: the one holding the current "
-                                "folder)"))
+    _add_site_option(new_cmd)
 
     import_cmd = commands.add_parser(
         "import", help=_("turn pages saved from the old portal (text or HTML) into articles, "
