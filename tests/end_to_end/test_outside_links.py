@@ -23,12 +23,12 @@ def secret(tmp_path):
 
 
 @pytest.mark.parametrize("where, expected", [
-    ("static/x.txt", "static/x.txt is a link to a file outside the site; copy the file into "
+    ("static/x.txt", "static/x.txt is a link to a file outside static/; copy the file into "
                      "static/"),
-    ("static/css", "static/css is a link to a folder outside the site; copy its files into "
+    ("static/css", "static/css is a link to a folder outside static/; copy its files into "
                    "static/"),
     ("templates/partials/footer.html", "templates/partials/footer.html is a link to a file "
-                                       "outside the site; copy the file into templates/"),
+                                       "outside templates/; copy the file into templates/"),
     ("content/2024/bai.md", "content/2024/bai.md: file: is a link to a file outside the site; "
                             "copy the article into content/"),
 ])
@@ -48,14 +48,33 @@ def test_a_link_out_of_the_site_is_refused_and_nothing_is_published(site, secret
     assert tree_bytes(site.out) == before
 
 
-def test_a_link_inside_the_site_is_still_followed(site):
+def test_a_link_within_its_folder_is_still_followed(site):
     site.article("2024/a.md", 'title: "Tin"\ndate: 2024-01-01')
-    (site.root / "shared.txt").write_text("chung\n", encoding="utf-8")
-    (site.root / "static").mkdir()
-    os.symlink(site.root / "shared.txt", site.root / "static" / "chung.txt")
+    (site.root / "static" / "chung").mkdir(parents=True)
+    (site.root / "static" / "chung" / "goc.txt").write_text("chung\n", encoding="utf-8")
+    os.symlink(site.root / "static" / "chung" / "goc.txt", site.root / "static" / "chung.txt")
     result = run_cli("build", str(site.root))
     assert result.returncode == 0, result.stderr
     assert any(path.read_bytes() == b"chung\n" for path in (site.out / "static").glob("chung.*"))
+
+
+@pytest.mark.parametrize("folder", ["static", "root", "templates"])
+def test_a_link_to_a_hidden_file_of_the_site_is_refused(site, folder):
+    """.git/config holds CI's token, .env the site's secrets: inside the site, yet never to
+    be published through a link in static/, root/ or templates/."""
+    site.article("2024/a.md", 'title: "Tin"\ndate: 2024-01-01')
+    (site.root / ".git").mkdir(exist_ok=True)
+    (site.root / ".git" / "config").write_text(f"token = {SECRET}\n", encoding="utf-8")
+    name = "partials/footer.html" if folder == "templates" else "leak.txt"
+    link = site.root / folder / name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(site.root / ".git" / "config", link)
+    result = run_cli("build", str(site.root))
+    assert result.returncode == 1, result.stdout
+    assert f"{folder}/{name} is a link to a file outside {folder}/" in result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    assert not site.out.exists() or not any(
+        SECRET.encode() in path.read_bytes() for path in site.out.rglob("*") if path.is_file())
 
 
 def outside_folder(tmp_path, kind: str):
@@ -107,7 +126,7 @@ def test_a_linked_folder_out_of_the_site_is_refused_and_nothing_is_published(
 
 
 @pytest.mark.parametrize("where, expected", [
-    ("root/x.txt", "root/x.txt is a link to a file outside the site; copy the file into root/"),
+    ("root/x.txt", "root/x.txt is a link to a file outside root/; copy the file into root/"),
     ("content/trang/gioi-thieu.md", "content/trang/gioi-thieu.md: file: is a link to a file "
                                     "outside the site"),
     ("content/van-ban/2024/01-tb-ubnd.md", "content/van-ban/2024/01-tb-ubnd.md: file: is a "

@@ -88,8 +88,8 @@ def test_root_symlink_out_of_the_site_is_refused(site, tmp_path):
     (site.root / "root" / "etc").symlink_to("/etc")
     for result in (site.build(), site.check()):
         assert result.returncode == 1
-        assert "root/pw.txt: root/pw.txt is a link to a file outside the site" in result.stderr
-        assert "root/etc: root/etc is a link to a folder outside the site" in result.stderr
+        assert "root/pw.txt: root/pw.txt is a link to a file outside root/" in result.stderr
+        assert "root/etc: root/etc is a link to a folder outside root/" in result.stderr
     assert not site.out.exists()
 
 

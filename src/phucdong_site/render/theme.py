@@ -39,12 +39,20 @@ def refuse_outside_links(site_dir: Path, folder: str) -> None:
         return
     errors = ErrorList()
     # rglob lists a linked folder without going into it, and goes into ROOT: checked first.
-    for path in (root,) if leaves(root, site_dir) else sorted(root.rglob("*")):
-        if (path == root or path.is_symlink()) and leaves(path, site_dir):
+    outside = leaves(root, site_dir)
+    for path in (root,) if outside else sorted(root.rglob("*")):
+        if path == root and outside:
             shown = path.relative_to(site_dir)
-            message = (_("{path} is a link to a folder outside the site; copy its files "
+            errors.append(ContentError(shown, None, _(
+                "{path} is a link to a folder outside the site; copy its files into "
+                "{folder}/").format(path=shown.as_posix(), folder=folder)))
+        elif path != root and path.is_symlink() and leaves(path, root):
+            # Within FOLDER only: a link to .git/config or .env, inside the site, would
+            # publish the token or the secret in it.
+            shown = path.relative_to(site_dir)
+            message = (_("{path} is a link to a folder outside {folder}/; copy its files "
                          "into {folder}/") if path.is_dir() else
-                       _("{path} is a link to a file outside the site; copy the file into "
+                       _("{path} is a link to a file outside {folder}/; copy the file into "
                          "{folder}/"))
             errors.append(ContentError(shown, None, message.format(path=shown.as_posix(),
                                                                     folder=folder)))
