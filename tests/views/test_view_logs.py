@@ -534,3 +534,84 @@ def test_crawler_lines_alone_count_nothing(site, views, tmp_path):
             for n, (agent, path) in enumerate((a, p) for a in CRAWLERS for p in pages.all)]
     assert views(write(tmp_path / "bots.log", hits)).code == 0
     assert rows(site) == []
+
+
+# -- found in review ---------------------------------------------------------------------
+
+def combined_line(path: str, agent: str, when: str = "28/Nov/2026:09:00:00 +0700",
+                  address: str = "113.160.9.9", tail: str = "", request: str = "") -> bytes:
+    request = request or f"GET {path} HTTP/1.1"
+    return (f'{address} - - [{when}] "{request}" 200 512 "-" "{agent}"{tail}\n').encode()
+
+
+def test_long_user_agents_are_not_browsers_and_cost_little(site, views, tmp_path):
+    """crawlerdetect's time grows with the square of an agent's length (8 KiB: 12 s): a
+    visitor sending a few must not stall the count, nor fill memory."""
+    pages = make_site(site)
+    lines = [combined_line(pages.articles[0], "Mozilla/5.0 " + chr(97 + n % 26) * 8000,
+                           address=f"113.160.10.{n}") for n in range(200)]
+    lines.append(combined_line(pages.articles[0], BROWSERS[0], address="113.160.11.1"))
+    log = tmp_path / "access.log"
+    log.write_bytes(b"".join(lines))
+    result = subprocess.run([sys.executable, "-m", "phucdong_site", "views", str(log),
+                             "--site", str(site.root)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert rows(site) == [(DAY, pages.articles[0], 1)]
+
+
+def test_a_quoted_host_of_another_site_is_another_host(site, views, tmp_path):
+    pages = make_site(site)
+    log = tmp_path / "access.log"
+    log.write_bytes(
+        combined_line(pages.articles[0], BROWSERS[0], tail=' host="phucloi.gov.vn"')
+        + combined_line(pages.articles[1], BROWSERS[0], tail=' proxy_host=x host=' + HOST)
+        + combined_line(pages.articles[2], BROWSERS[0], tail=' upstream_host=phucdong.gov.vn '
+                        'host=phucloi.gov.vn'))
+    assert views(log).code == 0
+    assert rows(site) == [(DAY, pages.articles[1], 1)]
+
+
+def test_times_outside_any_log_and_odd_stamps_are_malformed_lines(site, views, tmp_path):
+    pages = make_site(site)
+    log = tmp_path / "access.log"
+    good = combined_line(pages.articles[0], BROWSERS[0])
+    log.write_bytes(good + b"".join(
+        combined_line(pages.articles[1], BROWSERS[1], when=when) for when in (
+            "01/Jan/0001:00:00:00 +0700", "31/Dec/9999:23:59:59 -1400",
+            "31/Dec/9999:23:59:59 +0000", "28/Nov/2026:09:00:75 +0700")))
+    result = views(log)
+    assert result.code == 0, result.said
+    assert re.search(rf"{re.escape(log.as_posix())}:2: .*4 lines", result.said), result.said
+    assert rows(site) == [(DAY, pages.articles[0], 1)]
+
+
+def test_probes_without_a_request_are_log_lines_not_malformed(site, views, tmp_path):
+    """nginx writes "-" for a connection that sent nothing, and the bytes of a TLS handshake
+    sent to port 80: lines of the log, for no page. A log may begin with hundreds."""
+    pages = make_site(site)
+    log = tmp_path / "access.log"
+    probes = [combined_line("", "-", request="-", address=f"45.1.1.{n % 250}")
+              for n in range(150)]
+    probes += [combined_line("", "-", request="\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xFC",
+                             address=f"45.1.2.{n % 250}") for n in range(150)]
+    log.write_bytes(b"".join(probes) + combined_line(pages.articles[0], BROWSERS[0]))
+    result = views(log)
+    assert result.code == 0, result.said
+    assert "not log lines" not in result.said and "not a log line" not in result.said
+    assert rows(site) == [(DAY, pages.articles[0], 1)]
+
+
+def test_a_hand_written_count_in_other_digits_is_an_error_at_its_line(site, views, tmp_path):
+    pages = make_site(site)
+    data = site.root / VIEWS_FILE
+    data.parent.mkdir(exist_ok=True)
+    data.write_text(f"date,path,views\n2026-11-28,{pages.page},²\n2026-11-28,"
+                    f"{pages.articles[0]},１２\n", encoding="utf-8")
+    for command in ("check", "build"):
+        result = subprocess.run([sys.executable, "-m", "phucdong_site", command,
+                                 str(site.root)], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 1, result.stdout
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+        assert f"{VIEWS_FILE.as_posix()}:2: views:" in result.stderr, result.stderr
+        assert f"{VIEWS_FILE.as_posix()}:3: views:" in result.stderr, result.stderr

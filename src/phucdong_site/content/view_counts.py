@@ -101,7 +101,8 @@ def parse_view_counts(text: str, tz: tzinfo) -> ViewCounts:
                     except ValueError:
                         pass
                 if (day is not None and path[:1] == "/" and " " not in path
-                        and path.isprintable() and views.isdigit() and len(views) <= 12
+                        and path.isprintable() and views.isascii() and views.isdigit()
+                        and len(views) <= 12
                         and (day, path) not in daily):
                     daily[(day, path)] = int(views)
                     first_line[(day, path)] = number

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
 COMBINED, S3, CLOUDFRONT = "combined", "s3", "cloudfront"
+MIN_YEAR, MAX_YEAR = 1970, 9998  # a time outside is no log's: dates beyond cannot be counted
 
 MONTHS = {name: number for number, name in enumerate(
     (b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
@@ -61,7 +62,7 @@ def clf_moment(stamp: bytes) -> int | None:
     if match is None:
         return None
     day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = match.groups()
-    if month not in MONTHS:
+    if month not in MONTHS or not MIN_YEAR <= int(year) <= MAX_YEAR:
         return None
     try:
         local = timegm((int(year), MONTHS[month], int(day), int(hour), int(minute),
@@ -97,21 +98,28 @@ def combined_hit(line: bytes) -> Hit | None:
     if match is None:
         return None
     moment = clf_moment(match["time"])
-    parsed = request_target(match["request"])
-    if moment is None or parsed is None:
+    if moment is None:
         return None
-    method, path, host = parsed
+    # "-" or a TLS handshake sent to port 80 ("\x16\x03…" 400): a log line, but no request
+    # for any page.
+    method, path, host = request_target(match["request"]) or (b"", b"", b"")
     vhost = match["vhost"] or b""
     if vhost and not host:
         host = vhost.rsplit(b":", 1)[0] if vhost.count(b":") == 1 else vhost
     rest = match["rest"]
-    if not host and (found := _HOST_FIELD.search(rest)):
-        host = found.group(1)
+    if not host:
+        host = host_field(rest)
     return Hit(moment, match["address"], match["agent"], method, path, match["status"],
                host, rest)
 
 
 _HOST_FIELD = re.compile(rb"\bhost=\"?([^\s\"]+)")
+
+
+def host_field(rest: bytes) -> bytes:
+    """The host= field among the fields after the user agent, b"" if none."""
+    found = _HOST_FIELD.search(rest) if b"host=" in rest else None
+    return found.group(1) if found else b""
 
 
 def s3_hit(line: bytes) -> Hit | None:
@@ -145,6 +153,8 @@ def cloudfront_hit(line: bytes, fields: dict[bytes, int]) -> Hit | None:
         day, time = values[fields[b"date"]], values[fields[b"time"]]
         year, month, mday = (int(part) for part in day.split(b"-"))
         hour, minute, second = (int(part) for part in time.split(b":"))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return None
         moment = timegm((year, month, mday, hour, minute, second))
         method, status = values[fields[b"cs-method"]], values[fields[b"sc-status"]]
         path = values[fields[b"cs-uri-stem"]]

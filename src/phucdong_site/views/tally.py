@@ -24,12 +24,13 @@ from urllib.parse import quote_from_bytes, unquote_to_bytes
 
 from crawlerdetect import CrawlerDetect
 
-from phucdong_site.views.formats import Hit, clf_moment, combined_hit
+from phucdong_site.views.formats import Hit, clf_moment, combined_hit, host_field
 
 REPEAT = 30 * 60                 # seconds within which the same client's request repeats
 KNOWN_AGENTS = 20_000            # user agents whose verdict is remembered (most logs: a few
                                  # thousand; more only from bots that vary theirs)
 VIEW_STATUSES = (b"200", b"304")
+MAX_AGENT = 512                  # bytes: browsers' user agents have 100 to 300
 ZONE_STEP = 900                  # every zone offset is a multiple of 15 minutes
 
 
@@ -112,8 +113,12 @@ class Tally:
             if page is None or not code.isdigit():
                 if not code.isdigit() or line[closing + 1:closing + 2] != b" ":
                     latest = max(latest, self._slow(line, number, malformed))
-                elif target in robots_paths or not target.startswith(b"/") or b"%" in target:
+                elif (target in robots_paths or not target.startswith(b"/") or b"%" in target
+                        or b"#" in target):
                     latest = max(latest, self._slow(line, number, malformed))
+                continue
+            if line[closing + 5:closing + 6] != b" ":       # a status of three digits
+                latest = max(latest, self._slow(line, number, malformed))
                 continue
             parts = line.split(b'"', 6)
             if len(parts) < 7 or b'\\"' in line:
@@ -134,8 +139,8 @@ class Tally:
             rest = parts[6]      # fields after the user agent: host=, purpose=, times
             if len(rest) < 2:
                 rest = b""
-            elif not host and b"host=" in rest:
-                host = _host_field(rest)
+            elif not host:
+                host = host_field(rest)
             requests += 1
             if host and not self._ours(host):
                 other_hosts += 1
@@ -157,7 +162,8 @@ class Tally:
             minute = minutes.get(stamp[:17] + stamp[20:])
             if minute is None:
                 minute = self._minute(stamp)
-            if minute is None or not stamp[18:20].isdigit():
+            if (minute is None or not stamp[18:20].isdigit() or stamp[17:18] != b":"
+                    or stamp[18:20] > b"60" or head[bracket + 27:bracket + 28] != b"]"):
                 requests -= 1
                 malformed.append(number)
                 continue
@@ -320,6 +326,10 @@ class Tally:
         return hasher
 
     def _crawler(self, agent: bytes) -> bool:
+        if len(agent) > MAX_AGENT:
+            # No browser sends one; and crawlerdetect's time grows with the square of its
+            # length (8 KiB: 12 s), so a visitor could stall the count with a few.
+            return True
         verdict = self._agents.get(agent)
         if verdict is None:
             text = agent.decode("utf-8", "replace").strip()
@@ -330,6 +340,8 @@ class Tally:
         return verdict
 
     def _ours(self, host: bytes) -> bool:
+        if len(host) > 260:      # a host name has at most 253 characters, and a port
+            return False
         verdict = self._host_verdicts.get(host)
         if verdict is None:
             name = host.lower()
@@ -353,14 +365,6 @@ class Tally:
         """The views counted, as rows of the data file; PATHS names each page number."""
         return [(date.fromordinal(day), paths[page], views)
                 for (day, page), views in self.totals.items()]
-
-
-def _host_field(rest: bytes) -> bytes:
-    start = rest.find(b"host=") + 5
-    end = start
-    while end < len(rest) and rest[end:end + 1] not in b' \t"':
-        end += 1
-    return rest[start:end]
 
 
 def _unescaped(path: bytes) -> bytes:
