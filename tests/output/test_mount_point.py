@@ -106,3 +106,18 @@ def test_a_mount_point_the_mount_table_does_not_show_is_still_published_into(sit
     assert tree_bytes(volume_folder) == clean_build(site, tmp_path)
     assert "Tin đã sửa" in (volume_folder / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "beside").read_text().split() == [".cache", "build", "content", "site.toml"]
+
+
+def test_a_killed_first_build_inside_the_output_does_not_make_it_someone_elses(site):
+    """A first build killed inside an empty mount point leaves only its staging folder
+    there (no marker yet): the next build removes it, rather than refusing OUT as a folder
+    this tool did not build."""
+    write_site(site)
+    site.out.mkdir()
+    leftover = site.out / ".phucdong-site.building-999999"
+    leftover.mkdir()
+    (leftover / "index.html").write_text("nửa chừng", encoding="utf-8")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert not leftover.exists()
+    assert (site.out / "index.html").is_file()

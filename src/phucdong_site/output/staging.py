@@ -86,8 +86,10 @@ class Staging:
                 folder=self.out_dir, reason=os_reason(error))) from None
         try:
             self._terminate = _stop_on_sigterm()
-            check_replaceable(self.out_dir, kept=KEPT if self.inside else ())
+            # Leftovers first: a first build killed inside an empty mount point leaves
+            # only its staging folder, which must not make OUT look like someone else's.
             remove_leftovers(self.out_dir)
+            check_replaceable(self.out_dir, kept=KEPT if self.inside else ())
             if self.previous.is_dir() and not self.previous.is_symlink() and not self.inside:
                 self._held = self.known_trees.get(_tree_id(self.previous))
                 os.rename(self.previous, self.path)
