@@ -345,6 +345,9 @@ class LogSpan:
     last: datetime               # the latest time among the lines
     lines: int
     sha256: str                  # of the LINES lines' bytes, newlines included, as hex
+    # (n, the first 16 hex digits of the sha256 of the first n lines) at n = 64, 256, 1024…
+    # up to LINES: a shorter copy of these lines, read later, is known by them.
+    marks: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ numbers, not their sentences.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import re
 import subprocess
@@ -615,3 +616,32 @@ def test_a_hand_written_count_in_other_digits_is_an_error_at_its_line(site, view
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr
         assert f"{VIEWS_FILE.as_posix()}:2: views:" in result.stderr, result.stderr
         assert f"{VIEWS_FILE.as_posix()}:3: views:" in result.stderr, result.stderr
+
+
+def test_a_shorter_copy_of_a_log_counted_before_is_not_counted_again(site, views, tmp_path):
+    """An older or cut copy of a log counted whole is known by the digests of its first
+    lines kept in the log's span (its marks), in a later run as in the same one."""
+    pages = make_site(site)
+    mix = visits(pages, DAY, 400)
+    data = text(mix.hits)
+    full = tmp_path / "access.log"
+    full.write_bytes(data)
+    cut = tmp_path / "access.log.cut.gz"
+    cut.write_bytes(gzip.compress(data[:data.index(b"\n", len(data) // 2) + 1], mtime=0))
+    assert views(full).code == 0
+    expected = rows(site)
+    assert sum(n for _, _, n in expected) == 400
+    (span,) = read_view_counts(site.root, HANOI).spans
+    lines = data.split(b"\n")
+    assert dict(span.marks)[64] == hashlib.sha256(b"\n".join(lines[:64]) + b"\n").hexdigest()[
+        :16]
+    later = views(cut)
+    assert later.code == 0, later.said
+    assert rows(site) == expected
+    assert re.search(r"counted before and skipped", later.said), later.said
+    assert read_view_counts(site.root, HANOI).spans == (span,)
+    # The same in one run, whichever is read first.
+    for order in ((full, cut), (cut, full)):
+        (site.root / VIEWS_FILE).unlink()
+        assert views(*order).code == 0
+        assert rows(site) == expected

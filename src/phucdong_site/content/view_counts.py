@@ -34,6 +34,7 @@ MAX_LINE = 4096                  # characters; a path is at most a few hundred
 
 _ROW = re.compile(r"(?P<date>[^,]*),(?P<path>[^,]*),(?P<views>[^,]*)")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_MARK = re.compile(r"[0-9a-f]{16}")
 _SPACE = re.compile(r"\s")        # str.isspace's characters: a C scan, not one call per character
 
 
@@ -149,21 +150,30 @@ def _row(line: str, number: int, daily: dict, first_line: dict, errors: ErrorLis
 
 def _span(values: str, tz: tzinfo) -> LogSpan | None:
     parts = values.split(",")
-    if len(parts) != 4 or not parts[2].isdigit() or not _SHA256.fullmatch(parts[3]):
+    if len(parts) not in (4, 5) or not parts[2].isdigit() or not _SHA256.fullmatch(parts[3]):
         return None
+    marks = []
+    for mark in (parts[4].split(";") if len(parts) == 5 else ()):
+        count, _colon, digest = mark.partition(":")
+        if not (count.isascii() and count.isdigit() and _MARK.fullmatch(digest)):
+            return None
+        marks.append((int(count), digest))
     try:
         first, last = (datetime.fromisoformat(part) for part in parts[:2])
     except ValueError:
         return None
     if first.tzinfo is None or last.tzinfo is None:
         return None
-    return LogSpan(first.astimezone(tz), last.astimezone(tz), int(parts[2]), parts[3])
+    return LogSpan(first.astimezone(tz), last.astimezone(tz), int(parts[2]), parts[3],
+                   tuple(marks))
 
 
 def format_view_counts(counts: ViewCounts) -> str:
     lines = [*PREAMBLE]
     lines += [f"{SPAN_MARK}{span.first.isoformat()},{span.last.isoformat()},{span.lines},"
-              f"{span.sha256}" for span in counts.spans]
+              f"{span.sha256}" + (",%s" % ";".join(f"{count}:{digest}" for count, digest
+                                                    in span.marks) if span.marks else "")
+              for span in counts.spans]
     lines.append(HEADER)
     lines += [f"{day.isoformat()},{path},{views}" for day, path, views in counts.daily]
     return "\n".join(lines) + "\n"

@@ -87,8 +87,9 @@ def count_views(config: SiteConfig, logs: list[Path], *, dry_run: bool = False,
                                                 progress)
             lines += span.lines if span else 0
             known += skipped
-            if span is not None:
-                # A log that grew since it was read: its longer span stands for both.
+            if span is not None and not (earlier and span.lines <= earlier.lines):
+                # A log that grew since it was read: its longer span stands for both. (A
+                # shorter copy of a log read adds nothing: the log's span holds it.)
                 spans = [kept for kept in spans if kept is not earlier] + [span]
     finally:
         progress.finish()
@@ -172,21 +173,31 @@ def _count_log(log: _Log, tally: Tally, spans: list[LogSpan], following: int | N
         return None, 0, None
     first_time = datetime.fromtimestamp(log.head.first, tally.tz)
     last_time = datetime.fromtimestamp(int(latest) or log.head.first, tally.tz)
-    span = LogSpan(first_time, last_time, reading.lines, reading.digest.hexdigest())
+    span = LogSpan(first_time, last_time, reading.lines, reading.digest.hexdigest(),
+                   tuple(reading.marks))
     return span, min(skip, reading.lines), earlier
 
 
 def _known_prefix(log: _Log, spans: list[LogSpan]) -> tuple[int, LogSpan | None]:
-    """How many of LOG's first lines an earlier span holds (0: none), and that span."""
+    """How many of LOG's first lines an earlier span holds (0: none), and that span.
+
+    LOG may have grown since (the span's lines are its first ones), or be a shorter copy
+    of the span's log (an older or cut one: its first lines hash as one of the span's
+    marks, and it is counted already, whole)."""
     candidates = [span for span in spans if int(span.first.timestamp()) == log.head.first]
     if not candidates:
         return 0, None
-    digests = prefix_digests(log.path, [span.lines for span in candidates])
+    digests = prefix_digests(log.path, [count for span in candidates for count in (
+        span.lines, *(mark for mark, _digest in span.marks))])
     matching = [span for span in candidates if digests.get(span.lines) == span.sha256]
-    if not matching:
-        return 0, None
-    longest = max(matching, key=lambda span: span.lines)
-    return longest.lines, longest
+    if matching:
+        longest = max(matching, key=lambda span: span.lines)
+        return longest.lines, longest
+    for span in candidates:
+        if span.lines not in digests and any(digests.get(mark, "")[:16] == digest
+                                             for mark, digest in span.marks):
+            return span.lines, span          # shorter than the span, and its beginning
+    return 0, None
 
 
 def _tell(shown: str, reading: Reading, malformed: list[int], skip: int, requests: int,

@@ -26,6 +26,7 @@ MAX_LINE = 64 * 1024             # a longer line is not a log line, and is never
 SNIFF_LINES = 200                # the first lines that tell a file's format
 TOO_LONG = b"\0"                 # stands for a line over MAX_LINE: no format reads it
 GZIP_MAGIC = b"\x1f\x8b"
+MARKS = tuple(64 * 4 ** power for power in range(14))     # 64, 256, … lines: see LogSpan
 
 
 @dataclass(slots=True)
@@ -37,6 +38,7 @@ class Reading:
     truncated: bool = False      # a gzip file that ends before its stream does
     unfinished: bool = False     # the last line has no newline yet: left for a later run
     unreadable: str = ""         # why the rest could not be read (a corrupt gzip stream)
+    marks: list = field(default_factory=list)   # (n, digest of the first n lines) at MARKS
 
 
 def is_gzip(path: Path) -> bool:
@@ -100,6 +102,8 @@ def line_batches(path: Path, reading: Reading, read: Callable[[int], None] = lam
             dropping.update(block[:end + 1])
             reading.digest, dropping = dropping, None
             reading.lines += 1
+            if reading.lines in MARKS:
+                reading.marks.append((reading.lines, reading.digest.hexdigest()[:16]))
             yield reading.lines, [TOO_LONG]
             block = block[end + 1:]
         data = carry + block if carry else block
@@ -108,9 +112,9 @@ def line_batches(path: Path, reading: Reading, read: Callable[[int], None] = lam
             carry = data
         else:
             whole, carry = data[:cut + 1], data[cut + 1:]
-            reading.digest.update(whole)
             lines = whole.split(b"\n")
             lines.pop()
+            _hash_whole(reading, whole, lines)
             if max(map(len, lines)) > MAX_LINE:
                 lines = [TOO_LONG if len(line) > MAX_LINE else line for line in lines]
             first = reading.lines + 1
@@ -121,6 +125,21 @@ def line_batches(path: Path, reading: Reading, read: Callable[[int], None] = lam
             dropping.update(carry)
             carry = b""
     reading.unfinished = bool(carry) or dropping is not None
+
+
+def _hash_whole(reading: Reading, whole: bytes, lines: list[bytes]) -> None:
+    """Add WHOLE, the bytes of LINES with their newlines, to READING's digest, noting the
+    digest at each of MARKS lines on the way."""
+    before, position = reading.lines, 0
+    for mark in MARKS:
+        if mark > before + len(lines):
+            break
+        if mark > before:
+            size = sum(len(line) + 1 for line in lines[:mark - before]) - position
+            reading.digest.update(whole[position:position + size])
+            position += size
+            reading.marks.append((mark, reading.digest.hexdigest()[:16]))
+    reading.digest.update(whole[position:])
 
 
 def prefix_digests(path: Path, counts: list[int]) -> dict[int, str]:
