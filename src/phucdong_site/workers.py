@@ -2,14 +2,11 @@
 
 A build killed outright (SIGKILL, the OOM killer) cannot shut its pools down; its workers
 would live on, holding the output's lock inherited by fork, and the next build would wait
-for them forever. The kernel kills them when their parent dies (Linux PR_SET_PDEATHSIG).
+for them forever. They end when their parent dies (system.die_with_parent).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import multiprocessing
 import os
 import pickle
 import signal
@@ -18,7 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Generic, TypeVar
 
-_PR_SET_PDEATHSIG = 1
+from phucdong_site import system
+
 T = TypeVar("T")
 
 
@@ -26,12 +24,7 @@ def start_worker(parent: int) -> None:
     """Pool initializer; PARENT is the build's pid (os.getpid() when the pool is made)."""
     # Ctrl-C goes to the whole process group: the build alone stops itself, cleanly.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    libc_name = ctypes.util.find_library("c")
-    prctl = getattr(ctypes.CDLL(libc_name), "prctl", None) if libc_name else None
-    if prctl is not None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:   # the build died before prctl took effect
-        os._exit(1)
+    system.die_with_parent(parent)
 
 
 def available_cores() -> int:
@@ -43,10 +36,12 @@ def available_cores() -> int:
 
 
 def worker_pool(workers: int, *, fork: bool = False) -> ProcessPoolExecutor:
-    """A pool of WORKERS processes that ignore Ctrl-C and die with the build; FORK: they
-    inherit this process's memory (what does not pickle) instead of the default start."""
-    context = multiprocessing.get_context("fork") if fork else None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+    """A pool of WORKERS processes that ignore Ctrl-C and die with the build, forked where
+    the system can fork, else started afresh (spawn). FORK: they must inherit this
+    process's memory (what does not pickle), so the caller checked system.can_fork()."""
+    if fork and not system.can_fork():
+        raise ValueError("worker_pool(fork=True) where the system cannot fork")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=system.process_context(),
                                initializer=start_worker, initargs=(os.getpid(),))
 
 
@@ -64,10 +59,9 @@ class Background(Generic[T]):
     def __init__(self, function: Callable[..., T], *args: object, fork: bool = True):
         self._function, self._args = function, args
         self._process = None
-        if fork and "fork" in multiprocessing.get_all_start_methods():
+        if fork and system.can_fork():
             self._file = tempfile.TemporaryFile()
-            context = multiprocessing.get_context("fork")
-            self._process = context.Process(target=_run, daemon=True,
+            self._process = system.process_context().Process(target=_run, daemon=True,
                                             args=(os.getpid(), self._file, function, args))
             self._process.start()
 

@@ -15,7 +15,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "phucdong_site"
 FLOOR = {"errors", "config", "models", "text", "files", "workers", "report", "language",
-         "__init__"}
+         "system", "__init__"}
 LAYERS = [                       # (layer, its wings or modules), lowest first
     ("floor", FLOOR),
     ("leaf", {"photos", "search"}),

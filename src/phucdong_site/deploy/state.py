@@ -5,16 +5,17 @@ target from running at once."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import time
 from pathlib import Path
 
+from phucdong_site import system
 from phucdong_site.config import DeployTarget, SiteConfig
 from phucdong_site.errors import SiteError
 from phucdong_site.files import write_atomically
 from phucdong_site.language import _
+from phucdong_site.output import lock_output
 from phucdong_site.report import Progress
 
 from .manifest import Entry
@@ -80,15 +81,13 @@ def target_lock(config: SiteConfig, target: DeployTarget):
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / f"{target.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not system.lock(fd, wait=False):
             raise DeployError(_("{target}: another deploy to this target is running; wait "
                                 "for it to finish and run this one again").format(
                                     target=target.name)) from None
         yield
     finally:
-        os.close(fd)
+        system.unlock(fd)
 
 
 @contextlib.contextmanager
@@ -96,13 +95,8 @@ def output_unchanging(out_dir: Path, progress: Progress = Progress()):
     """Keep OUT_DIR as it is while it is deployed: a shared lock on its parent, the lock a
     build takes whole (output/lock.py), so a build waits for the deploy, and a deploy for
     a build that is swapping the output (saying so)."""
-    fd = os.open(out_dir.absolute().parent, os.O_RDONLY)
+    fd = lock_output(Path(os.path.realpath(out_dir)), progress, shared=True)   # as a build
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            progress.waiting(out_dir)
-            fcntl.flock(fd, fcntl.LOCK_SH)
         yield
     finally:
-        os.close(fd)
+        system.unlock(fd)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import hashlib
 import os
@@ -14,10 +12,11 @@ import stat as _stat
 import threading
 from pathlib import Path, PurePosixPath
 
+from phucdong_site import system
 from phucdong_site.errors import ContentError, SiteError, field_label, os_reason
 from phucdong_site.files import FileStamp
 from phucdong_site.language import _
-from phucdong_site.output.lock import leftovers, lock_folder
+from phucdong_site.output.lock import leftovers, lock_output
 from phucdong_site.output.mount import (
     INSIDE,
     KEPT,
@@ -26,11 +25,10 @@ from phucdong_site.output.mount import (
     is_mount_point,
     publish_into,
 )
+from phucdong_site.output.swap import swap_in
 from phucdong_site.report import Progress
 
 MARKER = ".phucdong-site"        # marks a folder this tool built, so it may be replaced
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
 _published: list[Path] = []      # the output this process's last build published, if it did
 
 
@@ -80,7 +78,7 @@ class Staging:
         self._terminate = None
         try:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-            self._lock = lock_folder(self.out_dir.parent, self.out_dir, self.progress)
+            self._lock = lock_output(self.out_dir, self.progress)
         except OSError as error:
             raise OutputError(_("{folder}: cannot create the output folder ({reason})").format(
                 folder=self.out_dir, reason=os_reason(error))) from None
@@ -111,7 +109,7 @@ class Staging:
         # A failed or stopped build's staging folder goes: it may hold what filled the disk.
         if self.path.exists():
             shutil.rmtree(self.path, ignore_errors=True)
-        os.close(self._lock)
+        system.unlock(self._lock)
         if self._terminate is not None:
             signal.signal(signal.SIGTERM, self._terminate)
 
@@ -317,7 +315,7 @@ class Staging:
             with self._writing(_("the output")):
                 self._remove_unwritten()
         if not self.preview:
-            _sync_filesystem(self.path)
+            system.sync_filesystem(self.path)
         replaced = (self.known_trees.get(_tree_id(self.out_dir))
                     if os.path.isdir(self.out_dir) and not self.inside else None)
         with _signals_held():
@@ -338,28 +336,17 @@ class Staging:
         """The one step that publishes: nothing in OUT changes before it, and it raises
         OSError only with OUT as it was."""
         if self.inside:
-            publish_into(self.path, self.out_dir, _exchange)
-        elif not os.path.lexists(self.out_dir):
-            os.rename(self.path, self.out_dir)
-        else:
-            try:
-                exchanged = _exchange(self.path, self.out_dir)
-            except OSError as error:
-                if error.errno not in (errno.EBUSY, errno.EXDEV):
-                    raise
-                self._publish_into_mount_point()     # a mount point its table did not show
-                return
-            if not exchanged:
-                # No atomic exchange on this system: two renames, with the old output kept
-                # until the new one is in place.
-                old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
-                os.rename(self.out_dir, old)
-                try:
-                    os.rename(self.path, self.out_dir)
-                except OSError:
-                    os.rename(old, self.out_dir)
-                    raise
-                self.path = old          # the old output, for _keep_previous
+            publish_into(self.path, self.out_dir, system.exchange)
+            return
+        try:
+            old = swap_in(self.path, self.out_dir)
+        except OSError as error:
+            if error.errno not in (errno.EBUSY, errno.EXDEV) or not os.path.isdir(self.out_dir):
+                raise
+            self._publish_into_mount_point()     # a mount point its table did not show
+            return
+        if old is not None:
+            self.path = old              # the old output, for _keep_previous
 
     def _publish_into_mount_point(self) -> None:
         inside = self.out_dir / f"{INSIDE}{os.getpid()}"
@@ -370,7 +357,7 @@ class Staging:
         except BaseException:
             shutil.rmtree(inside, ignore_errors=True)
             raise
-        publish_into(self.path, self.out_dir, _exchange)
+        publish_into(self.path, self.out_dir, system.exchange)
 
     def _keep_previous(self, replaced: frozenset[str] | None) -> None:
         """After the swap: keep the old output (whose files were REPLACED, if known) as
@@ -497,34 +484,3 @@ def _signals_held():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
         if caught:
             signal.raise_signal(caught[0])
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically (Linux renameat2); False where the system cannot."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
-
-def _sync_filesystem(root: Path) -> None:
-    # The swap must not reach the disk before the files it publishes: flush the output's
-    # filesystem once, rather than fsync each of thousands of files.
-    fd = os.open(root, os.O_RDONLY)
-    try:
-        libc_name = ctypes.util.find_library("c")
-        syncfs = getattr(ctypes.CDLL(libc_name), "syncfs", None) if libc_name else None
-        if syncfs is None or syncfs(fd) != 0:
-            os.sync()
-    finally:
-        os.close(fd)

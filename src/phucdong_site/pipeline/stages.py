@@ -3,7 +3,6 @@ and statics, commit, remember. check() stops before writing."""
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import hashlib
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from phucdong_site import system
 from phucdong_site.cache import (
     ArticleCache,
     PageCache,
@@ -351,10 +351,7 @@ def _return_freed_memory() -> None:
     """Give the memory freed so far back to the system (glibc keeps it otherwise, and
     forked workers would share, and count, it). With the bodies saved first, a cold
     10,000-article build's main process peaked at 269 MB instead of 330 MB."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass                     # not glibc: the memory stays with this process
+    system.trim_memory()         # not glibc: the memory stays with this process
 
 
 def _photo_steps(progress: Progress):

@@ -7,7 +7,6 @@ worker returns its pages' HTML, or its template problem.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import as_completed
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 
+from phucdong_site import system
 from phucdong_site.errors import ContentError, ErrorList
 from phucdong_site.language import _, ngettext
 from phucdong_site.pages import PageOutput
@@ -38,7 +38,7 @@ def render_pages(pages: list[PageOutput], env: jinja2.Environment, jobs: int | N
     (serve) pass 1."""
     problems = _Problems()
     workers = min(jobs or available_cores(), len(pages) // MIN_PER_WORKER)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or not system.can_fork():
         for number, page in enumerate(pages):
             try:
                 yield page, _render(page, env)

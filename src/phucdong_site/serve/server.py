@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from phucdong_site import system
 from phucdong_site.config import SiteConfig, load_config
 from phucdong_site.console import print_warnings, summary
 from phucdong_site.errors import ErrorList, SiteError, os_reason
@@ -391,14 +392,13 @@ def _interface_addresses(ipv6: bool) -> list[str]:
     serves too): each interface's on Linux, the host name's and the default route's
     anywhere."""
     found: list[str] = []
-    if sys.platform.startswith("linux"):
-        import fcntl
+    if sys.platform.startswith("linux") and system.ioctl is not None:   # Linux's ioctl number
         import struct
         with contextlib.suppress(OSError), \
                 socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
             for _index, name in socket.if_nameindex():
                 with contextlib.suppress(OSError):         # an interface with no IPv4
-                    answer = fcntl.ioctl(probe.fileno(), _SIOCGIFADDR,
+                    answer = system.ioctl(probe.fileno(), _SIOCGIFADDR,
                                          struct.pack("256s", name.encode()[:15]))
                     found.append(socket.inet_ntoa(answer[20:24]))
         if ipv6:

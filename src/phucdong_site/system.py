@@ -1,0 +1,269 @@
+"""What the operating system offers, tested once, each with a portable path beside it.
+
+Linux gives the build its strongest promises (flock, renameat2's exchange, SIGALRM, fork,
+PR_SET_PDEATHSIG); Windows and macOS have some of these or others. Each facility is chosen
+here by what the system has, never by its name where a feature test works, and nothing
+else in the package imports fcntl, msvcrt or ctypes for libc.
+
+PHUCDONG_SITE_PORTABLE=1 in the environment forces the portable paths on any system: the
+test suite runs a second time that way, so that the paths Windows and macOS take are run
+on Linux too. It is read here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+PORTABLE = os.environ.get("PHUCDONG_SITE_PORTABLE", "") not in ("", "0")
+
+try:
+    import fcntl
+except ImportError:              # Windows
+    fcntl = None
+try:
+    import msvcrt
+except ImportError:              # not Windows
+    msvcrt = None
+
+
+def _native(module):
+    return None if PORTABLE else module
+
+
+_flock = getattr(_native(fcntl), "flock", None)
+ioctl = getattr(_native(fcntl), "ioctl", None)      # serve: each network interface's address
+
+
+@functools.cache
+def _libc():
+    """The C library through ctypes, or None where there is none to call (Windows, or a
+    Python without ctypes) or when the portable paths are forced."""
+    if PORTABLE:
+        return None
+    try:
+        import ctypes
+        import ctypes.util
+        name = ctypes.util.find_library("c")
+        return ctypes.CDLL(name, use_errno=True) if name else None
+    except (ImportError, OSError, AttributeError, TypeError):
+        return None
+
+
+# --- processes ---------------------------------------------------------------------------
+
+def can_fork() -> bool:
+    """Workers may be forked (and so inherit this process's memory)."""
+    return (not PORTABLE and hasattr(os, "fork")
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+def process_context():
+    """The multiprocessing context of worker pools: fork where it exists, else spawn."""
+    return multiprocessing.get_context("fork" if can_fork() else "spawn")
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker end when PARENT, the build, ends, however it ends (killed outright
+    too): by the kernel where it can (Linux's PR_SET_PDEATHSIG), else by a thread that
+    waits on multiprocessing's handle to the parent and ends this process when it closes."""
+    libc = _libc()
+    prctl = getattr(libc, "prctl", None) if libc is not None else None
+    if prctl is not None and hasattr(signal, "SIGKILL"):
+        prctl(1, signal.SIGKILL)             # PR_SET_PDEATHSIG
+        if os.getppid() != parent:           # the build died before prctl took effect
+            os._exit(1)
+        return
+    parent_process = multiprocessing.parent_process()
+    if parent_process is None or parent_process.sentinel is None:
+        return
+
+    def watch() -> None:
+        parent_process.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="phucdong-site parent watch").start()
+
+
+def trim_memory() -> None:
+    """Give freed heap back to the system (glibc's malloc_trim); nothing where there is none."""
+    libc = _libc()
+    trim = getattr(libc, "malloc_trim", None) if libc is not None else None
+    if trim is not None:
+        trim(0)
+
+
+def has_alarm() -> bool:
+    """SIGALRM and setitimer exist, so the main thread can be interrupted on time."""
+    return not PORTABLE and hasattr(signal, "SIGALRM") and hasattr(signal, "setitimer")
+
+
+# --- locks -------------------------------------------------------------------------------
+
+class _ProcessLocks:
+    """Locks of this process by file, for lock kinds the system holds per process (POSIX
+    lockf) rather than per open file: a second lock of the same file in this process must
+    wait as it would in another, and closing one descriptor must not free the other's."""
+
+    def __init__(self) -> None:
+        self._held: set[tuple[int, int]] = set()
+        self._changed = threading.Condition()
+
+    def acquire(self, key: tuple[int, int], wait: bool) -> bool:
+        with self._changed:
+            while key in self._held:
+                if not wait:
+                    return False
+                self._changed.wait()
+            self._held.add(key)
+            return True
+
+    def release(self, key: tuple[int, int]) -> None:
+        with self._changed:
+            self._held.discard(key)
+            self._changed.notify_all()
+
+
+_in_process = _ProcessLocks()
+_lock_keys: dict[int, tuple[int, int]] = {}     # fd -> the file it locks, for the portable path
+
+
+def lock_path(folder: Path, name: str) -> tuple[Path, bool]:
+    """What to open to lock FOLDER: the folder itself where the system locks folders (flock),
+    else a file NAME in it, which stays (Windows cannot open a folder); and whether to
+    open that file for writing."""
+    if _flock is not None:
+        return folder, False
+    return folder / name, True
+
+
+def open_lock(folder: Path, name: str) -> int:
+    """A descriptor to lock FOLDER with (lock_path)."""
+    path, is_file = lock_path(folder, name)
+    if not is_file:
+        return os.open(path, os.O_RDONLY)
+    return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+
+
+def lock(fd: int, *, wait: bool, shared: bool = False) -> bool:
+    """Lock the file or folder open as FD; True once held, False if another holds it and
+    WAIT is False. The lock is freed when FD is closed (unlock) or its holder dies.
+    SHARED locks do not exclude each other where the system has them (flock); elsewhere
+    they are exclusive, which only makes readers take turns."""
+    if _flock is not None:
+        mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB)
+        try:
+            _flock(fd, mode)
+        except BlockingIOError:
+            return False
+        return True
+    stat = os.fstat(fd)
+    key = (stat.st_dev, stat.st_ino)
+    if not _in_process.acquire(key, wait):
+        return False
+    try:
+        held = _lock_bytes(fd, wait)
+    except BaseException:
+        _in_process.release(key)
+        raise
+    if not held:
+        _in_process.release(key)
+        return False
+    _lock_keys[fd] = key
+    return True
+
+
+def unlock(fd: int) -> None:
+    """Free FD's lock, if it holds one, and close FD."""
+    key = _lock_keys.pop(fd, None)
+    try:
+        os.close(fd)
+    finally:
+        if key is not None:
+            _in_process.release(key)
+
+
+def _lock_bytes(fd: int, wait: bool) -> bool:
+    # The first byte of the file, which need not exist: Windows' msvcrt.locking, else POSIX
+    # lockf (held per process, hence _in_process). Both are freed when the holder dies.
+    os.lseek(fd, 0, os.SEEK_SET)
+    if msvcrt is not None:
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                return True
+            except OSError as error:
+                if error.errno not in (errno.EACCES, errno.EDEADLK):
+                    raise
+                if not wait:
+                    return False
+            time.sleep(0.05)
+    try:
+        os.lockf(fd, os.F_LOCK if wait else os.F_TLOCK, 1)
+    except OSError as error:
+        if error.errno in (errno.EACCES, errno.EAGAIN):
+            return False
+        raise
+    return True
+
+
+# --- files -------------------------------------------------------------------------------
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step: Linux's renameat2(RENAME_EXCHANGE), macOS's
+    renamex_np(RENAME_SWAP). False where the system has neither, or refuses it for these
+    paths' filesystem; the caller then renames twice (see output/staging.py)."""
+    libc = _libc()
+    if libc is None:
+        return False
+    import ctypes
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        result = renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2)  # AT_FDCWD, EXCHANGE
+    else:
+        renamex_np = getattr(libc, "renamex_np", None)
+        if renamex_np is None:
+            return False
+        result = renamex_np(os.fsencode(a), os.fsencode(b), 0x2)           # RENAME_SWAP
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def sync_filesystem(root: Path) -> None:
+    """Flush ROOT's filesystem to disk: syncfs where it exists (that filesystem alone), else
+    os.sync (every one), else each file under ROOT (Windows has neither)."""
+    libc = _libc()
+    syncfs = getattr(libc, "syncfs", None) if libc is not None else None
+    if syncfs is not None:
+        fd = os.open(root, os.O_RDONLY)
+        try:
+            if syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    if hasattr(os, "sync") and not PORTABLE:
+        os.sync()
+        return
+    for folder, _folders, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                continue
+            with contextlib.suppress(OSError):
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+
