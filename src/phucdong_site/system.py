@@ -60,9 +60,12 @@ def _libc():
 # --- processes ---------------------------------------------------------------------------
 
 def can_fork() -> bool:
-    """Workers may be forked (and so inherit this process's memory)."""
+    """Workers may be forked (and so inherit this process's memory): the system can fork,
+    and Python's start method here is not spawn, which it is on macOS (where fork is
+    unsafe beside the system's libraries) and wherever the user chose it."""
     return (not PORTABLE and hasattr(os, "fork")
-            and "fork" in multiprocessing.get_all_start_methods())
+            and "fork" in multiprocessing.get_all_start_methods()
+            and multiprocessing.get_start_method() != "spawn")
 
 
 def process_context():
