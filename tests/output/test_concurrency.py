@@ -6,17 +6,20 @@ import time
 
 from conftest import run_cli
 
+# The lock a build takes (system.py chooses it: flock on the folder, or a lock file beside
+# OUT where the portable paths are forced), held by another process.
 HOLD = """
-import fcntl, os, sys, time
-fd = os.open(sys.argv[1], os.O_RDONLY)
-fcntl.flock(fd, fcntl.LOCK_EX)
+import sys, time
+from pathlib import Path
+from phucdong_site.output import lock_output
+fd = lock_output(Path(sys.argv[1]))
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
 """
 
 
 def hold_lock(folder, seconds):
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(folder), str(seconds)],
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(folder / "build"), str(seconds)],
                               stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"
     return holder
