@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from phucdong_site import system
 from phucdong_site.errors import ContentError, hint_label, warning_label
 from phucdong_site.language import _, decimal, ngettext
 from phucdong_site.report import Progress
@@ -57,6 +58,7 @@ class TerminalProgress(Progress):
         self.started = time.perf_counter()
         self.next_draw = 0.0
         self.drawn = False
+        self.drawn_width = 0
 
     def stage(self, name: str, total: int) -> None:
         self._end_stage()
@@ -102,15 +104,23 @@ class TerminalProgress(Progress):
             return
         self.next_draw = time.perf_counter() + REDRAW_SECONDS
         # \r and clear-to-end-of-line: the line shrinks cleanly when a count gets shorter.
-        self.stream.write(f"\r{self.line()}\x1b[K")
+        # A console without escape codes (Windows') gets spaces over the longer line.
+        line = self.line()
+        if system.terminal_escapes():
+            self.stream.write(f"\r{line}\x1b[K")
+        else:
+            self.stream.write(f"\r{line.ljust(self.drawn_width)}")
         self.stream.flush()
-        self.drawn = True
+        self.drawn, self.drawn_width = True, len(line)
 
     def _clear(self) -> None:
         if self.drawn:
-            self.stream.write("\r\x1b[K")
+            if system.terminal_escapes():
+                self.stream.write("\r\x1b[K")
+            else:
+                self.stream.write(f"\r{' ' * self.drawn_width}\r")
             self.stream.flush()
-            self.drawn = False
+            self.drawn, self.drawn_width = False, 0
 
 
 def print_warnings(warnings: Iterable[ContentError], stream: TextIO | None = None) -> None:

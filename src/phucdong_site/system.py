@@ -270,3 +270,8 @@ def sync_filesystem(root: Path) -> None:
                 finally:
                     os.close(fd)
 
+
+def terminal_escapes() -> bool:
+    """The terminal understands ANSI escape codes (clear to end of line): POSIX terminals
+    do; Windows' console only once a program switches them on, which Python does not."""
+    return not PORTABLE and os.name == "posix"

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, tree_bytes
+
 from phucdong_site import system
 
 sys.path.insert(0, str(REPO / "bench"))
