@@ -108,6 +108,158 @@ def has_alarm() -> bool:
     return not PORTABLE and hasattr(signal, "SIGALRM") and hasattr(signal, "setitimer")
 
 
+@functools.cache
+def _async_exc():
+    # CPython's own API, in every build that has ctypes (Windows and macOS too): not libc,
+    # so PORTABLE leaves it on. None in a Python built without ctypes.
+    try:
+        import ctypes
+        function = ctypes.pythonapi.PyThreadState_SetAsyncExc
+        function.argtypes = (ctypes.c_ulong, ctypes.py_object)
+    except (ImportError, AttributeError, OSError):
+        return None
+    return function
+
+
+def raise_in_thread(ident: int, exception: type[BaseException] | None) -> bool:
+    """Raise EXCEPTION in thread IDENT between two of its bytecodes, or with None take back
+    one not raised yet; False where this Python cannot (no ctypes)."""
+    function = _async_exc()
+    if function is None:
+        return False
+    import ctypes
+    function(ident, ctypes.py_object() if exception is None else exception)
+    return True
+
+
+def can_interrupt() -> bool:
+    """interrupt_after can stop this thread: the main thread always (a signal), another
+    where Python's C API can be reached (raise_in_thread)."""
+    return threading.current_thread() is threading.main_thread() or _async_exc() is not None
+
+
+@contextlib.contextmanager
+def interrupt_after(seconds: float, exception: type[BaseException]):
+    """Raise EXCEPTION in this thread if the block still runs after SECONDS, between two
+    bytecodes or inside the re engine (which checks for signals), where runaway work is.
+    Nothing is raised after the block, however close to its end the time runs out.
+
+    The main thread: by SIGALRM where the system has it, else (Windows) by a timer thread
+    that trips SIGINT in this process while a handler of ours tells that from a real
+    Ctrl-C. Another thread (serve's rebuild thread), which signals never reach: a timer
+    thread raises it there through the interpreter (raise_in_thread; see can_interrupt)."""
+    if threading.current_thread() is not threading.main_thread():
+        bound = _interrupting_thread
+    elif has_alarm():
+        bound = _alarm
+    else:
+        bound = _interrupting_main
+    with bound(seconds, exception):
+        yield
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float, exception: type[BaseException]):
+    def expire(number, frame):
+        raise exception
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _interrupting_main(seconds: float, exception: type[BaseException]):
+    # _thread.interrupt_main trips SIGINT as if it came (no signal is sent, so Windows has
+    # it too): the interpreter then calls the handler between two bytecodes or where C
+    # code checks for signals, as for SIGALRM. The timer says "fired" before it trips, so
+    # the handler raises EXCEPTION for it, and for anything else does what the handler it
+    # replaced does: a real Ctrl-C still stops the build as Ctrl-C. The two coalesce if
+    # they come at the same instant; that Ctrl-C is then the deadline, and the next one
+    # stops the build.
+    import _thread
+
+    lock = threading.Lock()
+    state = {"open": True, "inside": True, "fired": False}
+
+    def expire() -> None:
+        with lock:
+            if state["open"]:
+                state["fired"] = True
+                _thread.interrupt_main(signal.SIGINT)
+
+    def interrupted(number, frame):
+        if state["fired"]:
+            state["fired"] = False           # raised once; a later SIGINT is a real one
+            if state["inside"]:
+                raise exception
+            return                           # tripped as the block ended: dropped
+        if callable(previous):
+            return previous(number, frame)
+        if previous == signal.SIG_IGN:       # a worker of a pool (workers.start_worker)
+            return
+        raise KeyboardInterrupt
+
+    previous = signal.getsignal(signal.SIGINT)     # before `interrupted` can run
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    try:
+        # Inside the try: whatever either raises, the handler is put back.
+        signal.signal(signal.SIGINT, interrupted)
+        timer.start()
+        yield
+    finally:
+        # Whatever a handler raises in here (the deadline, just before "inside" went off;
+        # a Ctrl-C or SIGTERM meanwhile) is raised once the handler is back.
+        caught = None
+        while True:
+            try:
+                state["inside"] = False
+                timer.cancel()
+                with lock:
+                    state["open"] = False    # the timer trips nothing from here on
+                # signal.signal runs a pending handler before it replaces it: an
+                # interruption tripped just now goes through `interrupted`, not PREVIOUS.
+                signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+                break
+            except Exception:
+                raise
+            except BaseException as error:  # noqa: BLE001 - raised below, once restored
+                caught = error if caught is None else caught
+        if caught is not None:
+            raise caught
+
+
+@contextlib.contextmanager
+def _interrupting_thread(seconds: float, exception: type[BaseException]):
+    if _async_exc() is None:
+        raise RuntimeError("this thread cannot be interrupted here (no ctypes)")
+    target = threading.get_ident()
+    lock = threading.Lock()
+    inside = [True]
+
+    def expire() -> None:
+        with lock:
+            if inside[0]:
+                raise_in_thread(target, exception)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    try:
+        timer.start()
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            inside[0] = False
+            # Fired as the block ended: the exception must not surface after the block.
+            raise_in_thread(target, None)
+
+
 # --- locks -------------------------------------------------------------------------------
 
 class _ProcessLocks:
@@ -218,6 +370,27 @@ def _lock_bytes(fd: int, wait: bool) -> bool:
 
 
 # --- files -------------------------------------------------------------------------------
+
+O_BINARY = getattr(os, "O_BINARY", 0)    # Windows: no newline translation in os.read
+O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)    # not on Windows: callers check lstat first
+_positioned = threading.Lock()
+
+
+def read_at(fd: int, length: int, offset: int) -> bytes:
+    """LENGTH bytes of FD from OFFSET: os.pread where it exists (any thread, no shared file
+    position), else a seek and a read under one lock (Windows)."""
+    if hasattr(os, "pread") and not PORTABLE:
+        return os.pread(fd, length, offset)
+    with _positioned:
+        os.lseek(fd, offset, os.SEEK_SET)
+        chunks, left = [], length
+        while left:
+            chunk = os.read(fd, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step: Linux's renameat2(RENAME_EXCHANGE), macOS's

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from phucdong_site import system
 from phucdong_site.files import FileStamp
 
 
@@ -22,13 +23,13 @@ class BodiesFile:
 
     def __init__(self, path: Path):
         self.name = path.name
-        self._fd = os.open(path, os.O_RDONLY)
+        self._fd = os.open(path, os.O_RDONLY | system.O_BINARY)
 
     def stamp(self) -> FileStamp:
         return FileStamp.from_stat(os.fstat(self._fd))
 
     def read(self, start: int, length: int) -> bytes:
-        data = os.pread(self._fd, length, start)
+        data = system.read_at(self._fd, length, start)
         if len(data) != length:
             raise OSError(f"{self.name}: shorter than the cache recorded")
         return data

@@ -184,8 +184,11 @@ class Staging:
                stamp: FileStamp | None = None) -> bool:
         previous = self.out_dir / relative
         try:
-            # O_NOFOLLOW: a symbolic link planted in the output is never followed.
-            fd = os.open(previous, os.O_RDONLY | os.O_NOFOLLOW)
+            # O_NOFOLLOW: a symbolic link planted in the output is never followed (where the
+            # system has no O_NOFOLLOW, only one checked just before).
+            if not system.O_NOFOLLOW and os.path.islink(previous):
+                return False
+            fd = os.open(previous, os.O_RDONLY | system.O_NOFOLLOW | system.O_BINARY)
         except OSError:
             return False
         try:

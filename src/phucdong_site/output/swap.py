@@ -17,6 +17,7 @@ from pathlib import Path
 
 from phucdong_site import system
 from phucdong_site.files import write_atomically
+from phucdong_site.output.mount import PartlyPublished
 
 
 def swap_in(staging: Path, out_dir: Path) -> Path | None:
@@ -37,8 +38,12 @@ def swap_in(staging: Path, out_dir: Path) -> Path | None:
         raise
     try:
         os.rename(staging, out_dir)
-    except OSError:
-        os.rename(old, out_dir)
+    except OSError as error:
+        try:
+            os.rename(old, out_dir)
+        except OSError:
+            # Neither site at OUT: the record stays, for the next command to finish.
+            raise PartlyPublished(error.errno, error.strerror, str(out_dir)) from None
         record.unlink()
         raise
     record.unlink()
