@@ -418,7 +418,8 @@ def exchange(a: Path, b: Path) -> bool:
 
 def sync_filesystem(root: Path) -> None:
     """Flush ROOT's filesystem to disk: syncfs where it exists (that filesystem alone), else
-    os.sync (every one), else each file under ROOT (Windows has neither)."""
+    os.sync (every one: macOS, and the portable paths forced), else each file under ROOT
+    (Windows has neither)."""
     libc = _libc()
     syncfs = getattr(libc, "syncfs", None) if libc is not None else None
     if syncfs is not None:
@@ -428,16 +429,21 @@ def sync_filesystem(root: Path) -> None:
                 return
         finally:
             os.close(fd)
-    if hasattr(os, "sync") and not PORTABLE:
+    if hasattr(os, "sync"):
         os.sync()
-        return
+    else:
+        fsync_each(root)
+
+
+def fsync_each(root: Path) -> None:
+    """Flush each file under ROOT (not what links point at): Windows' flush to disk."""
     for folder, _folders, files in os.walk(root):
         for name in files:
             path = os.path.join(folder, name)
             if os.path.islink(path):
                 continue
             with contextlib.suppress(OSError):
-                fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+                fd = os.open(path, os.O_RDONLY | O_BINARY)
                 try:
                     os.fsync(fd)
                 finally:
