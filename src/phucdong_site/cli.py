@@ -39,7 +39,7 @@ from phucdong_site.console import (
     summary,
 )
 from phucdong_site.content import new_article
-from phucdong_site.errors import SiteError, UsageError, os_reason
+from phucdong_site.errors import SiteError, UsageError, os_reason, shown_path
 from phucdong_site.language import LANGUAGES, _, choose, ngettext, speaking
 from phucdong_site.models import LeftOut
 from phucdong_site.output import nginx_config, published_output
@@ -480,7 +480,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "new":
         path = new_article(load_config(site_dir), args.title)
-        print(path)
+        print(shown_path(path))
         return 0
     raise UsageError(_("unknown command {name}").format(name=args.command))
 

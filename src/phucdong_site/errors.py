@@ -64,6 +64,14 @@ class ContentError(SiteError):
         return (self.path, self.line or 0)
 
 
+def shown_path(path: PurePath | str) -> str:
+    """PATH as a message shows it: a relative path with forward slashes, as everywhere in
+    the tool's messages (content/2021/x.md, on Windows too); an absolute one as the system
+    writes it (C:\\Users\\…), as the editor typed or will paste it."""
+    path = path if isinstance(path, PurePath) else PurePath(path)
+    return str(path) if path.is_absolute() else path.as_posix()
+
+
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from phucdong_site.config import SiteConfig
-from phucdong_site.errors import SiteError, UsageError
+from phucdong_site.errors import SiteError, UsageError, shown_path
 from phucdong_site.language import _
 from phucdong_site.text import slugify
 
@@ -76,5 +76,5 @@ def new_article(config: SiteConfig, title: str, now: datetime | None = None) -> 
                 raise
     except FileExistsError:
         raise ArticleExists(_("{path}: already exists; nothing was written (open that file, "
-                              "or choose another title)").format(path=path)) from None
+                              "or choose another title)").format(path=shown_path(path))) from None
     return path
