@@ -509,7 +509,9 @@ def main(argv: list[str] | None = None) -> int:
             print(_interrupted_line(), file=sys.stderr)
             return 130
         except OSError as error:
-            where = f"{error.filename}: " if error.filename else ""
+            name = error.filename
+            where = (f"{shown_path(name) if isinstance(name, str) else name}: " if name
+                     else "")
             print(f"{where}{os_reason(error)}", file=sys.stderr)
             return 1
         except Exception as error:  # noqa: BLE001 - a bug of ours must not dump a traceback
