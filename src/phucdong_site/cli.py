@@ -37,6 +37,7 @@ from phucdong_site.console import (
     checked_line,
     print_warnings,
     summary,
+    write_every_letter,
 )
 from phucdong_site.content import new_article
 from phucdong_site.errors import SiteError, UsageError, os_reason, shown_path
@@ -497,6 +498,7 @@ def _interrupted_line() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    write_every_letter(sys.stdout, sys.stderr)
     with speaking(choose(_requested_language(argv))):
         args = parser().parse_args(argv)
         try:

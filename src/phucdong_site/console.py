@@ -158,3 +158,31 @@ def summary(articles: int, pages: int, photos: int, seconds: float) -> str:
              ngettext("{count} page", "{count} pages", pages).format(count=pages),
              ngettext("{count} photo", "{count} photos", photos).format(count=photos))
     return _("{parts} in {seconds} s").format(parts=", ".join(parts), seconds=decimal(seconds, 1))
+
+
+# Letters and signs the messages use; a stream that cannot write them all is changed.
+_SAMPLE = "Phường Phúc Đồng → … · ×"
+
+
+def write_every_letter(*streams: TextIO) -> None:
+    """Make STREAMS able to print every message. Windows writes output sent to a file or a
+    pipe (a log of the publish timer, `build > log.txt`) in its ANSI code page, cp1252 or
+    cp1258, which has neither 'ờ' nor '→': the first message would fail the command. Such
+    a stream writes UTF-8 instead (what Notepad and every editor read); a terminal that
+    cannot show those letters (its console is UTF-8 on Windows) gets \\u escapes."""
+    for stream in streams:
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            _SAMPLE.encode(encoding)
+            continue
+        except (UnicodeEncodeError, LookupError):
+            pass
+        try:
+            if stream.isatty():
+                stream.reconfigure(errors="backslashreplace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (OSError, ValueError):
+            pass
