@@ -76,3 +76,17 @@ def test_a_terminal_that_cannot_show_the_letters_gets_escapes_not_an_error(bad_s
     assert "1 bài vi\\u1ebft" in text, text
     assert "\\u2192" in text, text
     assert "internal error" not in text and "UnicodeEncodeError" not in text
+
+
+def test_no_file_is_read_or_written_in_the_systems_own_encoding(bad_site):
+    """Windows opens text files in its ANSI code page unless told otherwise: every file the
+    tool reads or writes names its encoding (Python warns, when asked, where one does not)."""
+    (bad_site / "content" / "2021" / "abc.md").write_text(
+        ARTICLE.replace("2021-02-31", "2021-02-28"), encoding="utf-8")
+    env = {**os.environ, "PYTHONWARNDEFAULTENCODING": "1", "PYTHONIOENCODING": "utf-8"}
+    for args in (["build", str(bad_site)], ["check", str(bad_site)], ["build", str(bad_site)],
+                 ["new", "Tin mới", "--site", str(bad_site)]):
+        run = subprocess.run([sys.executable, "-m", "phucdong_site", *args], env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        assert "EncodingWarning" not in run.stderr, run.stderr
