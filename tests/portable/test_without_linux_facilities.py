@@ -49,12 +49,12 @@ def handicapped_env(variant: str) -> dict[str, str]:
     return env
 
 
-def run(variant: str, *args: str, cwd: Path | None = None, timeout: float = 300
-        ) -> subprocess.CompletedProcess:
-    """`python -m phucdong_site ARGS` on the handicapped Python."""
+def run(variant: str, *args: str, cwd: Path | None = None, timeout: float = 300,
+        **env: str) -> subprocess.CompletedProcess:
+    """`python -m phucdong_site ARGS` on the handicapped Python, with ENV added."""
     return subprocess.run([sys.executable, "-m", "phucdong_site", *args], cwd=cwd,
-                          env=handicapped_env(variant), capture_output=True, text=True,
-                          timeout=timeout)
+                          env={**handicapped_env(variant), **env}, capture_output=True,
+                          text=True, timeout=timeout)
 
 
 def start(variant: str, *args: str) -> subprocess.Popen:
@@ -418,10 +418,13 @@ def test_an_error_found_in_a_spawned_worker_is_reported_as_on_linux(corpus, tmp_
     text = bad.read_text(encoding="utf-8")
     bad.write_text(text.replace("\ndate: ", "\ndate: 2021-02-31\nold_date: ", 1),
                    encoding="utf-8")
-    lines = failed(run("without-ctypes", "build", str(site), "--jobs", "2"))
+    # --lang reaches the workers, which are not forked from the command that read it
+    lines = failed(run("without-ctypes", "--lang", "en", "build", str(site), "--jobs", "2",
+                       LANGUAGE="vi"))
     shown = bad.relative_to(site).as_posix()
     assert any(line.startswith(f"{shown}:") and 'date: "2021-02-31" is not a real date' in line
                for line in lines), lines
+    assert lines[-1] == "1 problem found"
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
