@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from phucdong_site import system
+
 REPO = Path(__file__).resolve().parents[1]
 
 # The suite reads the program's English wording (the code's own); the Vietnamese catalog,
@@ -80,6 +82,16 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120,
     env = {**(os.environ if env is None else env), "PYTHONIOENCODING": "utf-8"}
     return subprocess.run([sys.executable, "-m", "phucdong_site", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def names_in(folder: Path) -> list[str]:
+    """FOLDER's entries, sorted, less the lock files builds leave beside their outputs where
+    the system locks a file rather than the folder (system.lock_path): Windows and the
+    portable paths promise less there, as the lock file stays."""
+    locks_a_file = system.lock_path(folder, ".lock")[1]
+    return sorted(path.name for path in folder.iterdir()
+                  if not (locks_a_file and path.name.startswith(".")
+                          and path.name.endswith(".lock")))
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:

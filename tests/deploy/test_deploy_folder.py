@@ -3,7 +3,6 @@ guarded, others' files are kept, a killed deploy resumes, two deploys never run 
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import resource
@@ -22,6 +21,8 @@ from deploytools import (
     kill_and_resume,
     run_deploy,
 )
+
+from phucdong_site import system
 
 
 def inodes(root) -> dict[str, int]:
@@ -120,10 +121,10 @@ def test_a_second_deploy_refuses_while_one_runs(deployed):
     lock = site.root / ".cache/deploy/may-chu.lock"
     fd = os.open(lock, os.O_RDWR)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)     # as a running deploy holds it
+        assert system.lock(fd, wait=False)         # as a running deploy holds it
         result = run_deploy(site)
     finally:
-        os.close(fd)
+        system.unlock(fd)
     assert result.returncode == 1
     assert "may-chu: another deploy to this target is running" in result.stderr
 

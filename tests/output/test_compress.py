@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 
 import brotli
-from conftest import REPO, run_cli, tree_bytes
+from conftest import REPO, names_in, run_cli, tree_bytes
 
 from phucdong_site.config import load_config
 from phucdong_site.output.compress import (
@@ -147,7 +147,7 @@ def test_incremental_build_with_copies_equals_a_clean_build(tmp_path):
     assert tree_bytes(site / "build") == tree_bytes(clean / "build")
     copies_are_right(site / "build")
     # A build leaves nothing behind: no staging folder, no temporary file in the cache.
-    assert sorted(p.name for p in site.iterdir()) == [".build.previous", ".cache", "build",
+    assert names_in(site) == [".build.previous", ".cache", "build",
                                                       "content", "site.toml"]
     assert not [p for p in (site / ".cache").rglob("*") if ".tmp-" in p.name]
 

@@ -8,8 +8,7 @@ import sys
 import time
 
 import pytest
-
-from conftest import run_cli, tree_bytes
+from conftest import names_in, run_cli, tree_bytes
 from photo_samples import photo_like
 
 GOOD = 'title: "Hội nghị tổng kết"\ndate: 2024-05-01 08:30'
@@ -46,7 +45,7 @@ def test_a_full_disk_fails_cleanly_and_keeps_the_previous_output(site, small_dis
     in_vietnamese = run_cli("build", str(site.root), "-o", str(out), "--lang", "vi")
     assert in_vietnamese.returncode == 1 and "ổ đĩa đã đầy" in in_vietnamese.stderr
     assert tree_bytes(out) == before
-    assert [p.name for p in small_disk.iterdir()] == ["build"]     # the staging folder is gone
+    assert names_in(small_disk) == ["build"]     # the staging folder is gone
 
 
 def test_a_photo_deleted_mid_build_is_a_clear_error_or_a_whole_build(site):

@@ -3,13 +3,13 @@ folder it points at, the link stays a link, and nothing can fail once the new si
 
 import os
 
-from conftest import run_cli, tree_bytes
+from conftest import names_in, run_cli, tree_bytes
 
 GOOD = 'title: "Tin"\ndate: 2024-01-01'
 
 
 def beside(folder):
-    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}."))
+    return [name for name in names_in(folder.parent) if name.startswith(f".{folder.name}.")]
 
 
 def test_a_linked_output_is_published_into_its_target_and_stays_a_link(site, tmp_path):
@@ -27,7 +27,7 @@ def test_a_linked_output_is_published_into_its_target_and_stays_a_link(site, tmp
         assert (web_root / ".phucdong-site").is_file()
         # what a build keeps is beside the target, not beside the link
         assert beside(web_root) == [".phucdong.previous"]
-        assert sorted(p.name for p in site.root.iterdir()) == [".cache", "build", "content",
+        assert names_in(site.root) == [".cache", "build", "content",
                                                                "site.toml"]
     through_link = tree_bytes(web_root)
     # the real folder's name is the same output: built by name, nothing changes
@@ -59,7 +59,7 @@ def test_a_link_to_a_folder_this_tool_did_not_build_is_refused_as_that_folder_is
     assert f"{web_root}: is not empty and was not built by phucdong-site" in result.stderr
     assert (site.root / "build").is_symlink()
     assert [p.name for p in web_root.iterdir()] == ["index.html"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "www"]
+    assert names_in(tmp_path) == ["site", "www"]
 
 
 def test_a_dangling_link_or_a_loop_is_refused_before_anything_is_touched(site, tmp_path):
@@ -70,12 +70,12 @@ def test_a_dangling_link_or_a_loop_is_refused_before_anything_is_touched(site, t
                                       "does not exist"),
                           (link, "is a symbolic link that leads back to itself")]:
         link.symlink_to(target)
-        before = sorted(p.name for p in site.root.iterdir())
+        before = names_in(site.root)
         result = run_cli("build", str(site.root))
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
         assert f"{link}: {words}" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
-        assert sorted(p.name for p in site.root.iterdir()) == before      # not even .cache
+        assert names_in(site.root) == before      # not even .cache
         assert not (tmp_path / "mnt").exists() and link.is_symlink()
         link.unlink()
 

@@ -8,10 +8,9 @@ import struct
 import zlib
 
 import pytest
-from PIL import Image
-
-from conftest import tree_bytes
+from conftest import names_in, tree_bytes
 from photo_samples import heic_bytes, photo_like
+from PIL import Image
 
 GOOD = """
     title: "Bài tốt"
@@ -101,7 +100,7 @@ def test_bad_photo_is_reported_at_its_line_and_the_previous_output_is_kept(site,
     assert f"content/2024/bad.md:5: photos[0].src: {message}" in result.stderr, result.stderr
     assert result.stderr.rstrip().endswith("1 problem found")
     assert tree_bytes(site.out) == before
-    leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".build")]
+    leftovers = [name for name in names_in(site.root) if name.startswith(".build")]
     assert leftovers == []
 
 
