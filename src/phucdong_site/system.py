@@ -144,10 +144,10 @@ def interrupt_after(seconds: float, exception: type[BaseException]):
     bytecodes or inside the re engine (which checks for signals), where runaway work is.
     Nothing is raised after the block, however close to its end the time runs out.
 
-    The main thread: by SIGALRM where the system has it, else (Windows) by a timer thread
-    that trips SIGINT in this process while a handler of ours tells that from a real
-    Ctrl-C. Another thread (serve's rebuild thread), which signals never reach: a timer
-    thread raises it there through the interpreter (raise_in_thread; see can_interrupt)."""
+    The main thread: by SIGALRM where the system has it, else (Windows) by a watchdog
+    thread that trips SIGINT in this process while a handler of ours tells that from a
+    real Ctrl-C. Another thread (serve's rebuild thread), which signals never reach: the
+    watchdog raises it there through the interpreter (raise_in_thread; see can_interrupt)."""
     if threading.current_thread() is not threading.main_thread():
         bound = _interrupting_thread
     elif has_alarm():
@@ -172,25 +172,83 @@ def _alarm(seconds: float, exception: type[BaseException]):
         signal.signal(signal.SIGALRM, previous)
 
 
+class _Watchdog:
+    """One thread that runs each armed action once its time has come, unless it was
+    disarmed first: a time bound per body without a thread started per body (which cost
+    more than a short body's rendering)."""
+
+    # The threads it bounds take its lock in a `with` of the bare Lock: no exception the
+    # bound raises can come between taking it and giving it back there, as it could in
+    # Condition's Python methods. Only the watchdog's own thread waits on the Condition.
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._armed: dict[object, tuple[float, object]] = {}
+        self._wakes = float("inf")        # when the thread looks next, unless told
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float, action) -> object:
+        due = time.monotonic() + seconds
+        token = object()
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="phucdong-site time bound")
+                self._thread.start()
+            self._armed[token] = (due, action)
+            if due < self._wakes:
+                self._changed.notify()
+        return token
+
+    def disarm(self, token: object | None) -> None:
+        """Once this returns, TOKEN's action has run in whole or never will."""
+        with self._lock:
+            self._armed.pop(token, None)
+
+    def _run(self) -> None:
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                for token, (due, action) in list(self._armed.items()):
+                    if due <= now:
+                        del self._armed[token]
+                        action()
+                self._wakes = min((due for due, _action in self._armed.values()),
+                                  default=float("inf"))
+                self._changed.wait(None if self._wakes == float("inf")
+                                   else self._wakes - now)
+
+
+_watchdog = _Watchdog()
+
+
+def _new_watchdog() -> None:
+    # A forked child has none of its parent's threads, and maybe a lock held by one.
+    global _watchdog
+    _watchdog = _Watchdog()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_watchdog)
+
+
 @contextlib.contextmanager
 def _interrupting_main(seconds: float, exception: type[BaseException]):
     # _thread.interrupt_main trips SIGINT as if it came (no signal is sent, so Windows has
     # it too): the interpreter then calls the handler between two bytecodes or where C
-    # code checks for signals, as for SIGALRM. The timer says "fired" before it trips, so
-    # the handler raises EXCEPTION for it, and for anything else does what the handler it
-    # replaced does: a real Ctrl-C still stops the build as Ctrl-C. The two coalesce if
+    # code checks for signals, as for SIGALRM. The watchdog says "fired" before it trips,
+    # so the handler raises EXCEPTION for it, and for anything else does what the handler
+    # it replaced does: a real Ctrl-C still stops the build as Ctrl-C. The two coalesce if
     # they come at the same instant; that Ctrl-C is then the deadline, and the next one
     # stops the build.
     import _thread
 
-    lock = threading.Lock()
-    state = {"open": True, "inside": True, "fired": False}
+    state = {"inside": True, "fired": False}
 
     def expire() -> None:
-        with lock:
-            if state["open"]:
-                state["fired"] = True
-                _thread.interrupt_main(signal.SIGINT)
+        state["fired"] = True
+        _thread.interrupt_main(signal.SIGINT)
 
     def interrupted(number, frame):
         if state["fired"]:
@@ -205,12 +263,11 @@ def _interrupting_main(seconds: float, exception: type[BaseException]):
         raise KeyboardInterrupt
 
     previous = signal.getsignal(signal.SIGINT)     # before `interrupted` can run
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
+    armed = None
     try:
         # Inside the try: whatever either raises, the handler is put back.
         signal.signal(signal.SIGINT, interrupted)
-        timer.start()
+        armed = _watchdog.arm(seconds, expire)
         yield
     finally:
         # Whatever a handler raises in here (the deadline, just before "inside" went off;
@@ -219,9 +276,7 @@ def _interrupting_main(seconds: float, exception: type[BaseException]):
         while True:
             try:
                 state["inside"] = False
-                timer.cancel()
-                with lock:
-                    state["open"] = False    # the timer trips nothing from here on
+                _watchdog.disarm(armed)      # it trips nothing from here on
                 # signal.signal runs a pending handler before it replaces it: an
                 # interruption tripped just now goes through `interrupted`, not PREVIOUS.
                 signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
@@ -239,25 +294,14 @@ def _interrupting_thread(seconds: float, exception: type[BaseException]):
     if _async_exc() is None:
         raise RuntimeError("this thread cannot be interrupted here (no ctypes)")
     target = threading.get_ident()
-    lock = threading.Lock()
-    inside = [True]
-
-    def expire() -> None:
-        with lock:
-            if inside[0]:
-                raise_in_thread(target, exception)
-
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
+    armed = None
     try:
-        timer.start()
+        armed = _watchdog.arm(seconds, lambda: raise_in_thread(target, exception))
         yield
     finally:
-        timer.cancel()
-        with lock:
-            inside[0] = False
-            # Fired as the block ended: the exception must not surface after the block.
-            raise_in_thread(target, None)
+        _watchdog.disarm(armed)
+        # Fired as the block ended: the exception must not surface after the block.
+        raise_in_thread(target, None)
 
 
 # --- locks -------------------------------------------------------------------------------

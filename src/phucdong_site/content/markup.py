@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import functools
+import multiprocessing
+import os
 import re
-import signal
 import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -16,10 +15,12 @@ import markdown
 from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 
+from phucdong_site import system
 from phucdong_site.language import _
 from phucdong_site.models import Photo
 from phucdong_site.photos import PhotoProblem
 from phucdong_site.text import caption_text
+from phucdong_site.workers import start_worker
 
 SUMMARY_LENGTH = 280
 # Python-Markdown is super-linear on some inputs (thousands of unclosed "[" take minutes);
@@ -176,59 +177,92 @@ class _Expired(BaseException):
     pass
 
 
-# Raises an exception in another thread: (thread id, exception type, or NULL to take back
-# one not raised yet). CPython's own API, what a signal handler's exception amounts to.
-_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
-_set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
-
-
-@contextlib.contextmanager
-def _deadline(seconds: float):
-    """Interrupt the block after SECONDS, in any thread.
-
-    In the main thread (build, check) by SIGALRM. Signals reach only the main thread, so in
-    any other (serve's rebuild thread) a timer raises the same exception in this thread
-    through the interpreter: both are raised between two bytecodes, so either stops the
-    same runaway work at the same point."""
-    if threading.current_thread() is not threading.main_thread():
-        with _thread_deadline(seconds):
-            yield
-        return
-
-    def expire(signum, frame):
+def _convert(md: markdown.Markdown, text: str, seconds: float) -> str:
+    """TEXT converted by MD, or _Expired if that takes more than SECONDS."""
+    if system.can_interrupt():
+        with system.interrupt_after(seconds, _Expired):
+            return md.convert(text)
+    # A thread this Python cannot interrupt (one built without ctypes): the body is
+    # converted first where it can be stopped, in a worker process, and here only once it
+    # finished there in time. It costs a second conversion, on serve's rebuild thread only.
+    if not _trial.converts_in_time(text, seconds):
         raise _Expired
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return md.convert(text)
 
 
-@contextlib.contextmanager
-def _thread_deadline(seconds: float):
-    target = threading.get_ident()
-    lock = threading.Lock()
-    inside = [True]
+class _Trial:
+    """A worker process that converts bodies with the bare converter (no photos or
+    documents resolved), kept warm between bodies, stopped when a body runs out of time,
+    and ended with the build (workers.start_worker)."""
 
-    def expire() -> None:
-        with lock:
-            if inside[0]:
-                _set_async_exc(target, _Expired)
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process = self._connection = None
 
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        timer.cancel()
-        with lock:
-            inside[0] = False
-            # Fired as the block ended: the exception must not surface after the block.
-            _set_async_exc(target, ctypes.py_object())
+    def converts_in_time(self, text: str, seconds: float) -> bool:
+        """TEXT converts within SECONDS there. A worker that dies on it is started again
+        once; a body that kills two counts as too complex (here it could kill serve)."""
+        with self._lock:
+            for _attempt in range(2):
+                if self._process is None:
+                    self._start()
+                try:
+                    self._connection.send(text)
+                    if not self._connection.poll(seconds):
+                        self._stop()
+                        return False
+                    self._connection.recv()
+                    return True
+                except (EOFError, OSError):
+                    self._stop()
+                except BaseException:
+                    self._stop()          # its late answer must not pass for the next body's
+                    raise
+            return False
+
+    def _start(self) -> None:
+        # spawn, not fork: this runs in a thread of a process that has others (serve's).
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_trial_worker, args=(os.getpid(), theirs),
+                                  daemon=True, name="phucdong-site markdown trial")
+        process.start()
+        theirs.close()
+        self._process, self._connection = process, ours
+        try:
+            ours.recv()            # started and imported: that time is no body's
+        except (EOFError, OSError):
+            self._stop()
+            raise OSError(_("the worker process for Markdown bodies ended as it started")) \
+                from None
+
+    def _stop(self) -> None:
+        # terminate(), never kill(): SIGKILL may not exist (Windows has TerminateProcess).
+        process, connection = self._process, self._connection
+        self._process = self._connection = None
+        process.terminate()
+        process.join(5)
+        connection.close()
+
+
+_trial = _Trial()
+
+
+def _trial_worker(parent: int, connection) -> None:
+    start_worker(parent)
+    connection.send(None)
+    while True:
+        try:
+            text = connection.recv()
+        except (EOFError, OSError):          # the build ended
+            return
+        md = _converter()[0]
+        md.reset()
+        try:
+            md.convert(text)
+        except Exception:  # noqa: BLE001 - the build's own conversion reports it
+            _converter.cache_clear()
+        connection.send(None)
 
 
 def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
@@ -244,8 +278,7 @@ def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
     documents.link_of = link_of
     if text.strip():
         try:
-            with _deadline(RENDER_SECONDS):
-                html = md.convert(text)
+            html = _convert(md, text, RENDER_SECONDS)
         except _Expired:
             _converter.cache_clear()      # interrupted mid-conversion: never reuse its state
             raise BodyTooComplex(_("too complex to render within {seconds:g} s (for example "
