@@ -487,7 +487,8 @@ def fsync_each(root: Path) -> None:
             if os.path.islink(path):
                 continue
             with contextlib.suppress(OSError):
-                fd = os.open(path, os.O_RDONLY | O_BINARY)
+                # Windows flushes only a handle open for writing.
+                fd = os.open(path, os.O_RDWR | O_BINARY)
                 try:
                     os.fsync(fd)
                 finally:

@@ -88,10 +88,11 @@ def deploy_site(config: SiteConfig, target_name: str | None = None, *, dry_run: 
     started = time.perf_counter()
     target = choose_target(config, target_name)
     out_dir = config.output_dir
-    if not (out_dir / BUILD_MARKER).is_file():
-        raise DeployError(_("{folder}: no built site to deploy; run phucdong-site build "
-                            "first").format(folder=out_dir))
     with target_lock(config, target), output_unchanging(out_dir, progress):
+        # Checked with the lock held: taking it finishes a swap a killed build left halfway.
+        if not (out_dir / BUILD_MARKER).is_file():
+            raise DeployError(_("{folder}: no built site to deploy; run phucdong-site build "
+                                "first").format(folder=out_dir))
         manifest = output_manifest(config)
         state = TargetState(config, target)
         changed = sorted((path for path, entry in manifest.items()

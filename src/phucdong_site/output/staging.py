@@ -76,6 +76,7 @@ class Staging:
     def __enter__(self) -> Staging:
         _published.clear()
         self._terminate = None
+        self._kept = False
         try:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
             self._lock = lock_output(self.out_dir, self.progress)
@@ -107,7 +108,7 @@ class Staging:
 
     def __exit__(self, kind, error, tb) -> None:
         # A failed or stopped build's staging folder goes: it may hold what filled the disk.
-        if self.path.exists():
+        if self.path.exists() and not self._kept:
             shutil.rmtree(self.path, ignore_errors=True)
         system.unlock(self._lock)
         if self._terminate is not None:
@@ -325,6 +326,8 @@ class Staging:
             try:
                 self._swap()
             except PartlyPublished as error:
+                # The record of the swap names this folder: the next command moves it in.
+                self._kept = True
                 raise OutputError(_("{folder}: the new site could not be moved in whole "
                                     "({reason}), and the old one not back; build again").format(
                                         folder=self.out_dir, reason=os_reason(error))) from None
