@@ -348,7 +348,7 @@ def open_lock(folder: Path, name: str) -> int:
     path, is_file = lock_path(folder, name)
     if not is_file:
         return os.open(path, os.O_RDONLY)
-    return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+    return os.open(path, os.O_RDWR | os.O_CREAT | O_BINARY, 0o644)
 
 
 def lock(fd: int, *, wait: bool, shared: bool = False) -> bool:
