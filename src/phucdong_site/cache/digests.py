@@ -26,7 +26,9 @@ def generator_digest() -> str:
 
 def config_digest(config: SiteConfig) -> str:
     """The config as parsing sees it: where the site and its output are (articles hold
-    paths relative to the site) and how many workers run do not change a parsed article."""
+    paths relative to the site), how many workers run, and the site's host (bodies link
+    by path: serve's http://127.0.0.1:PORT/ parses as build's https://phucdong.gov.vn/)
+    do not change a parsed article."""
     relevant = dataclasses.replace(config, site_dir=Path(), output_dir=Path(), jobs=None,
-                                   drafts=False)
+                                   drafts=False, base_url=config.base_path)
     return hashlib.sha256(repr(relevant).encode()).hexdigest()

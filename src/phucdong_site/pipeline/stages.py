@@ -54,6 +54,7 @@ from phucdong_site.pages import (
     sitemap,
 )
 from phucdong_site.photos import SourceIndex, cover_image, publish_photos
+from phucdong_site.pipeline.first_look import LastBuild, first_look
 from phucdong_site.render import (
     REPLACEABLE,
     ROOT_FOLDER,
@@ -152,13 +153,32 @@ def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
     return files
 
 
+class Warm:
+    """What serve keeps in memory from one build to the next: the build cache's parsed
+    articles, read from .cache/ once rather than before every build (10,000 articles
+    unpickled each time), and used as a build uses them, search entries included."""
+
+    def __init__(self) -> None:
+        self._articles: ArticleCache | None = None
+        self.last: LastBuild | None = None       # None after a build that failed
+
+    def articles(self, config: SiteConfig) -> ArticleCache:
+        if self._articles is None or self._articles.config != config:
+            self._articles = ArticleCache(config)
+        return self._articles
+
+    def first_look(self, config: SiteConfig, edited: list[Path]) -> dict[str, bytes] | None:
+        """The pages of EDITED article files if only their bodies changed: see first_look."""
+        return first_look(self.last, config, edited)
+
+
 def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool = False,
-          known: KnownArticles | None = None) -> BuildReport:
+          warm: Warm | None = None) -> BuildReport:
     """Build the site into config.output_dir, replacing it only if everything succeeded.
 
     serve passes preview=True (no flush to disk, old output removed in the background,
-    no forked workers beside its threads) and KNOWN, its memo of unchanged articles
-    between rebuilds; else the build cache answers for them.
+    no forked workers beside its threads) and WARM, the caches it keeps in memory between
+    rebuilds.
     """
     # Tens of thousands of articles, cache entries and pages, alive until the end and
     # without reference cycles: the collector's repeated passes over them were ~8% of a
@@ -168,7 +188,7 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
     try:
         # A .cache/ this user cannot use (a file in its place, unreadable): built without.
         with usable_cache(config) as (config, unusable):
-            report = _build(config, progress, preview, known)
+            report = _build(config, progress, preview, warm)
         return report if unusable is None else replace(report, warnings=(unusable,
                                                                          *report.warnings))
     finally:
@@ -177,7 +197,7 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
 
 
 def _build(config: SiteConfig, progress: Progress, preview: bool,
-           known: KnownArticles | None) -> BuildReport:
+           warm: Warm | None) -> BuildReport:
     started = time.perf_counter()
     output_folder(config.output_dir)     # a bad link: refused before the caches are touched
     inputs = None if preview else scan_inputs(config)
@@ -187,9 +207,11 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                            output_dir=config.output_dir, warnings=last.problems(),
                            unchanged=True, left_out=last.left_out)
     sources = SourceIndex.load(config.cache_dir)
-    cache = ArticleCache(config)
+    if warm is not None:
+        warm.last = None
+    cache = ArticleCache(config) if warm is None else warm.articles(config)
     try:
-        site, left_out = load(config, progress, cache, known, sources)
+        site, left_out = load(config, progress, cache, sources, 1 if preview else None)
         search = start_search(site, cache, background=not preview)
         planned = plan_site(site, config, left_out, remembered=True)
         statics = static_files(config.site_dir)
@@ -216,6 +238,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
     finally:
         progress.finish()
     remember(config, inputs, planned, staging, sources, cache, page_cache)
+    if warm is not None:
+        warm.last = LastBuild(config, planned.site, tuple(planned.pages), env, sources)
     return BuildReport(articles=len(site.articles), pages=len(planned.pages),
                        photos=len(site.photos), photos_processed=photos.processed,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
@@ -223,16 +247,13 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                        compressed=compressed.compressed if compressed else 0)
 
 
-def load(config: SiteConfig, progress: Progress, cache: ArticleCache,
-         known: KnownArticles | None, sources: SourceIndex) -> tuple[Site, LeftOut]:
-    """The public articles: KNOWN's or the build cache's, the rest parsed (with their search
-    fragments, on every core). After a large parse, the parsed bodies go to the cache and
-    leave memory before the render workers are forked (each page reads its own body)."""
-    if known is None:
-        loaded = publishable(config, progress, cache, partial(search_fragment, cache.fragments),
-                             sources)
-    else:
-        loaded = publishable(config, progress, known, None, sources, jobs=1)
+def load(config: SiteConfig, progress: Progress, cache: ArticleCache, sources: SourceIndex,
+         jobs: int | None) -> tuple[Site, LeftOut]:
+    """The public articles: the build cache's, the rest parsed (with their search fragments,
+    over JOBS workers). After a large parse, the parsed bodies go to the cache and leave
+    memory before the render workers are forked (each page reads its own body)."""
+    loaded = publishable(config, progress, cache, partial(search_fragment, cache.fragments),
+                         sources, jobs)
     if not _few_parsed(cache, loaded[0]):
         cache.save()
         _return_freed_memory()

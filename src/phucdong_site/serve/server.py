@@ -20,7 +20,6 @@ import socket
 import sys
 import threading
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,10 +30,8 @@ from phucdong_site import system
 from phucdong_site.config import SiteConfig, load_config
 from phucdong_site.console import print_warnings, summary
 from phucdong_site.errors import ErrorList, SiteError, os_reason
-from phucdong_site.files import FileStamp
 from phucdong_site.language import N_, _, choose, ngettext
-from phucdong_site.models import Article
-from phucdong_site.pipeline import build
+from phucdong_site.pipeline import Warm, build
 from phucdong_site.report import Progress
 from phucdong_site.serve.watcher import Change, ChangeKind, Watcher
 
@@ -44,6 +41,11 @@ STATUS = f"{PREFIX}status"
 _SIOCGIFADDR = 0x8915           # Linux: an interface's IPv4 address
 KEEPALIVE_SECONDS = 15           # a comment on the event stream finds closed tabs
 IDLE_SECONDS = 5                 # a connection that sends nothing this long is closed
+# Longest a page request waits for the build under way before it gets the page as it is:
+# a page is not served stale while it may be being rebuilt, yet a build that takes long (a
+# title edited on 10,000 articles, a runaway body) does not leave the preview unanswered.
+# Open pages reload when the build is over in any case.
+BUILD_WAIT_SECONDS = 3
 MAX_CONNECTIONS = 48             # threads answering at once (open tabs' event streams too)
 SERVE_DIR = "serve"              # under .cache/: see serve_output_dir()
 ERROR_HEADING = N_("The page could not be updated: there are errors to fix")
@@ -87,16 +89,36 @@ class BuildState:
     errors: tuple[str, ...] = ()  # the problems of the last build; () when it succeeded
     closed: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
+    building: bool = False       # a build is under way: its pages are not out yet
+    # Pages shown ahead of the build under way (first_look), by path in the output.
+    ahead: dict[str, bytes] = field(default_factory=dict)
+    shown: int = 0               # what open pages have been told to reload for
 
     @property
     def version(self) -> str:
         """What the page script compares: a new value means "reload"."""
-        return f"{self.token}-{self.generation}"
+        return f"{self.token}-{self.shown}"
 
-    def finished(self, errors: tuple[str, ...]) -> None:
+    def began(self) -> None:
+        with self.changed:
+            self.building = True
+
+    def looked(self, pages: dict[str, bytes]) -> None:
+        """PAGES are the build's own, ahead of it: open pages reload and get them."""
+        with self.changed:
+            self.ahead = pages
+            self.shown += 1
+            self.changed.notify_all()
+
+    def finished(self, errors: tuple[str, ...], seen: bool = False) -> None:
+        """SEEN: the build made the very pages shown ahead of it and no other page, so open
+        pages need not reload again."""
         with self.changed:
             self.generation += 1
+            self.shown += 0 if seen and not errors and not self.errors else 1
             self.errors = errors
+            self.building = False
+            self.ahead = {}
             self.changed.notify_all()
 
     def close(self) -> None:
@@ -108,6 +130,18 @@ class BuildState:
         with self.changed:
             self.changed.wait_for(lambda: self.closed or self.version != version, timeout)
             return self.version
+
+    def page_ahead(self, path: str, timeout: float) -> bytes | None:
+        """The page at PATH shown ahead of the build under way; else, for a page the build
+        is making, None once the build is over: a request waits rather than get the page
+        the build is replacing."""
+        with self.changed:
+            page = self.ahead.get(path)
+            if page is None and path.endswith(".html"):
+                self.changed.wait_for(lambda: self.closed or not self.building
+                                      or path in self.ahead, timeout)
+                page = self.ahead.get(path)
+            return page
 
 
 def error_lines(error: BaseException) -> tuple[str, ...]:
@@ -226,6 +260,9 @@ class Handler(BaseHTTPRequestHandler):
             found = False
         if not found:
             return self._not_found(head)
+        ahead = self.server.state.page_ahead(file.relative_to(root).as_posix(), BUILD_WAIT_SECONDS)
+        if ahead is not None:
+            return self._send_html(HTTPStatus.OK, ahead.decode(), head)
         self._send_file(HTTPStatus.OK, file, head)
 
     def _not_found(self, head: bool) -> None:
@@ -262,7 +299,8 @@ class Handler(BaseHTTPRequestHandler):
     def _status(self, head: bool) -> None:
         state = self.server.state
         body = json.dumps({"version": state.version, "builds": state.generation,
-                           "ok": not state.errors, "errors": list(state.errors)},
+                           "building": state.building, "ok": not state.errors,
+                           "errors": list(state.errors)},
                           ensure_ascii=False).encode("utf-8")
         self._send(HTTPStatus.OK, body, "application/json; charset=utf-8", head)
 
@@ -427,55 +465,6 @@ def site_url(host: str, port: int) -> str:
     return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
 
 
-class ArticleMemo:
-    """Parsed articles, remembered between rebuilds for every article file left unchanged
-    (loading's KnownArticles).
-
-    Parsing (Markdown, YAML, photo checks) is most of a rebuild; an edit changes one file.
-    A parsed article depends on its text, the config, and the photo files it names, so an
-    entry is used only while the file's stat and the config are the same, the watcher's
-    report of an .md file drops that entry, and any other change under content/ (a photo
-    added, replaced or removed) drops them all.
-    """
-
-    def __init__(self) -> None:
-        self.known: dict[Path, tuple[FileStamp, Article]] = {}
-        self.config: SiteConfig | None = None
-
-    def using(self, config: SiteConfig) -> ArticleMemo:
-        """The memo for a build with CONFIG: what was parsed with another config goes."""
-        if config != self.config:
-            self.known.clear()
-            self.config = config
-        return self
-
-    def _key(self, path: Path) -> Path:
-        assert self.config is not None, "using(config) first"
-        return path.relative_to(self.config.site_dir)
-
-    def lookup(self, path: Path) -> tuple[Article | None, FileStamp]:
-        stamp = FileStamp.of(path)
-        known = self.known.get(self._key(path))
-        return (known[1] if known and known[0] == stamp else None), stamp
-
-    def store(self, path: Path, token: object, article: Article, extra: object) -> None:
-        assert isinstance(token, FileStamp)
-        self.known[self._key(path)] = (token, article)
-
-    def keep_only(self, paths: Iterable[Path]) -> None:
-        present = {self._key(path) for path in paths}
-        for key in [key for key in self.known if key not in present]:
-            del self.known[key]
-
-    def forget(self, changes: tuple[Change, ...]) -> None:
-        for change in changes:
-            if change.kind is ChangeKind.CONTENT and change.path.suffix.lower() == ".md":
-                self.known.pop(change.path, None)
-            elif change.kind is ChangeKind.CONTENT:
-                self.known.clear()
-                return
-
-
 class Rebuilder:
     """Builds the served site and records the outcome; prints what happened."""
 
@@ -483,7 +472,7 @@ class Rebuilder:
                  quiet: bool, verbose: bool, progress: Progress):
         self.site_dir, self.output_dir, self.base_url = site_dir, output_dir, base_url
         self.state, self.quiet, self.verbose, self.progress = state, quiet, verbose, progress
-        self.memo = ArticleMemo()
+        self.warm = Warm()
 
     def config(self) -> SiteConfig:
         """site.toml read again (it may have changed), with the preview's settings."""
@@ -491,15 +480,25 @@ class Rebuilder:
         return load_config(self.site_dir, self.output_dir, base_url=self.base_url, drafts=True)
 
     def run(self, changes: tuple[Change, ...] = ()) -> bool:
-        """One build; True when it succeeded. Never raises for anything an editor can cause."""
-        self.memo.forget(changes)
+        """One build; True when it succeeded. Never raises for anything an editor can cause.
+
+        When only article bodies were edited, their pages are shown first (first_look)."""
+        self.state.began()
+        ahead: dict[str, bytes] | None = None
         try:
             config = self.config()
-            report = build(config, self.progress, preview=True, known=self.memo.using(config))
+            if changes and not self.state.errors and all(
+                    change.kind is ChangeKind.CONTENT for change in changes):
+                ahead = self.warm.first_look(config, [change.path for change in changes])
+                if ahead:
+                    self.state.looked(ahead)
+            report = build(config, self.progress, preview=True, warm=self.warm)
         except Exception as error:  # noqa: BLE001 - an editor's mistake, or even a bug of
             errors = error_lines(error)  # ours, must not stop the preview
         else:
-            self.state.finished(())
+            # The build rendered no page but those shown ahead, and made them the same.
+            self.state.finished((), seen=bool(ahead) and report.rendered == len(ahead) and all(
+                _holds(self.output_dir / path, page) for path, page in ahead.items()))
             if not self.quiet:
                 done = summary(report.articles, report.pages, report.photos, report.seconds)
                 what = (_("Rebuilt{files}: {summary}") if changes else
@@ -516,6 +515,13 @@ class Rebuilder:
         print(ngettext("{count} problem; fix it and save to build again",
                        "{count} problems; fix them and save to build again",
                        len(errors)).format(count=len(errors)), file=sys.stderr, flush=True)
+        return False
+
+
+def _holds(file: Path, data: bytes) -> bool:
+    try:
+        return file.read_bytes() == data
+    except OSError:
         return False
 
 
