@@ -29,8 +29,10 @@ from phucdong_site.config import CONFIG_NAME
 WATCHED_DIRS = ("content", "templates", "static", "root", "data")
 # A save storm (an editor saving 20 times, a sync tool copying a folder) becomes one batch:
 # a batch closes once the tree has been quiet for QUIET_SECONDS, or MAX_WAIT_SECONDS after
-# its first change, so a stream of changes that never pauses still shows up.
-QUIET_SECONDS = 0.3
+# its first change, so a stream of changes that never pauses still shows up. An editor's
+# save is one burst of events within a few milliseconds (watchfiles groups each burst over
+# its 50 ms step): a longer quiet time would be added to every reload the editor waits for.
+QUIET_SECONDS = 0.12
 MAX_WAIT_SECONDS = 2.0
 # Files editors write beside the real one while saving (vim's probe file "4913",
 # LibreOffice's lock files, partial downloads); the default filter of watchfiles already

@@ -1,0 +1,90 @@
+"""serve's first look: the pages of articles whose body alone was edited, rendered from the
+last build's plan in milliseconds, so the browser shows the edit before the whole build.
+
+Only a body edit qualifies: every other field of the article (title, date, tags, photos,
+documents, views) is the one the last build planned with, so the plan is still the site's
+and the article's own pages are right. Its summary may change with its first paragraph:
+listings show it, and they come with the whole build, which runs after a first look in
+every case (serve holds requests for pages until it is done, and compares its pages with
+the ones shown first). Anything else (an article added or removed, a title, a template, a
+photo) goes to the whole build alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import jinja2
+
+from phucdong_site.config import SiteConfig
+from phucdong_site.content import link_sources, parse_article
+from phucdong_site.errors import ErrorList, SiteError
+from phucdong_site.models import Article, Site
+from phucdong_site.pages import PageOutput
+from phucdong_site.photos import SourceIndex
+from phucdong_site.render import render_pages
+
+# The fields a body edit changes (the summary is the first paragraph unless the front
+# matter gives one); a difference anywhere else needs the whole build.
+BODY_FIELDS = ("body", "summary", "notes")
+# Counted views are added to the parsed article when the site is loaded.
+COUNTED_FIELDS = ("views", "recent_views")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What the last successful build of serve planned and rendered with."""
+
+    config: SiteConfig
+    site: Site
+    pages: tuple[PageOutput, ...]
+    env: jinja2.Environment
+    sources: SourceIndex
+
+
+def first_look(last: LastBuild | None, config: SiteConfig, edited: list[Path]
+               ) -> dict[str, bytes] | None:
+    """Each page (by path in the output) of the EDITED article files (relative to the
+    site), rendered with their new bodies; None when an edit is more than a body's, or
+    cannot be parsed (the whole build reports it)."""
+    if last is None or config != last.config or not edited:
+        return None
+    by_source = {article.source: article for article in last.site.articles}
+    replaced: dict[int, Article] = {}
+    for path in edited:
+        old = by_source.get(path)
+        if old is None:
+            return None
+        try:
+            new = parse_article(config.site_dir / path, config, {}, last.sources)
+        except (ErrorList, SiteError, OSError):
+            return None
+        if _beyond_body(old, new):
+            return None
+        replaced[id(old)] = dataclasses.replace(
+            old, **{name: getattr(new, name) for name in BODY_FIELDS})
+    # Body links to other articles' files are resolved as a build resolves them.
+    site = link_sources(dataclasses.replace(last.site, articles=tuple(
+        replaced.get(id(article), article) for article in last.site.articles)), config)
+    sources = set(edited)
+    fresh = {id(by_source[article.source]): article for article in site.articles
+             if article.source in sources}
+    pages = [_with(page, fresh) for page in last.pages if page.source in sources]
+    try:
+        return {page.path: html.encode() for page, html in render_pages(pages, last.env, 1)}
+    except (ErrorList, SiteError):
+        return None
+
+
+def _beyond_body(old: Article, new: Article) -> bool:
+    """Whether NEW differs from OLD anywhere but in its body (views: as parsed)."""
+    unchanged = {name: getattr(old, name) for name in (*BODY_FIELDS, *COUNTED_FIELDS)}
+    if not old.recent_views and old.views != new.views:
+        return True              # the front matter's views, when none are counted
+    return dataclasses.replace(new, **unchanged) != old
+
+
+def _with(page: PageOutput, fresh: dict[int, Article]) -> PageOutput:
+    context = {name: fresh.get(id(value), value) for name, value in page.context.items()}
+    return dataclasses.replace(page, context=context)
