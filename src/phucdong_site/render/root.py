@@ -7,6 +7,7 @@ naming the file of root/ and what the build writes there."""
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
@@ -81,7 +82,14 @@ def root_clashes(files: Mapping[str, Path], written: Mapping[str, Path | None] |
     output, with the content file it comes from when it has one), or on one of its
     folders, or under one."""
     made = written if isinstance(written, Mapping) else dict.fromkeys(written)
-    folders = {str(parent) for path in made for parent in PurePosixPath(path).parents}
+    # A folder of a made file is a prefix of the sorted paths; not a set of every path's
+    # every parent (1.4 s of a serve rebuild of 10,000 articles).
+    paths = sorted(made) if files else []
+
+    def is_folder(relative: str) -> bool:
+        at = bisect.bisect_left(paths, f"{relative}/")
+        return at < len(paths) and paths[at].startswith(f"{relative}/")
+
     errors = []
     for relative in files:
         if relative in REPLACEABLE:
@@ -91,7 +99,7 @@ def root_clashes(files: Mapping[str, Path], written: Mapping[str, Path | None] |
                    if str(parent) in made]
         if relative in made:
             what = _describe(relative, made[relative])
-        elif relative in folders:
+        elif is_folder(relative):
             what = _("a folder of files the build makes")
         elif parents:
             what = _("{path}, a file the build makes").format(path=parents[0])
