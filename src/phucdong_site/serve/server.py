@@ -19,6 +19,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -46,6 +47,8 @@ IDLE_SECONDS = 5                 # a connection that sends nothing this long is 
 # title edited on 10,000 articles, a runaway body) does not leave the preview unanswered.
 # Open pages reload when the build is over in any case.
 BUILD_WAIT_SECONDS = 3
+LOOK_SECONDS = 0.5               # longest the build waits for open pages to reload first
+SENT_QUIET_SECONDS = 0.05        # nothing sent this long: a reloaded page has what it needs
 MAX_CONNECTIONS = 48             # threads answering at once (open tabs' event streams too)
 SERVE_DIR = "serve"              # under .cache/: see serve_output_dir()
 ERROR_HEADING = N_("The page could not be updated: there are errors to fix")
@@ -93,6 +96,10 @@ class BuildState:
     # Pages shown ahead of the build under way (first_look), by path in the output.
     ahead: dict[str, bytes] = field(default_factory=dict)
     shown: int = 0               # what open pages have been told to reload for
+    listeners: int = 0           # open pages (their event streams)
+    ahead_served: bool = False   # a page shown ahead has been sent since it was made
+    sending: int = 0             # responses being sent
+    last_sent: float = 0.0       # when the last one ended (monotonic)
 
     @property
     def version(self) -> str:
@@ -107,8 +114,47 @@ class BuildState:
         """PAGES are the build's own, ahead of it: open pages reload and get them."""
         with self.changed:
             self.ahead = pages
+            self.ahead_served = False
             self.shown += 1
             self.changed.notify_all()
+
+    def let_pages_load(self, limit: float) -> None:
+        """Wait, LIMIT seconds at most, while open pages reload with the pages shown ahead:
+        until one has been sent and then nothing (their styles, scripts, photos) for
+        SENT_QUIET_SECONDS. A build started at once would share the interpreter with the
+        threads sending them, and the reload the editor waits for would take as long."""
+        deadline = time.monotonic() + limit
+        with self.changed:
+            if not self.listeners:
+                return
+            self.changed.wait_for(lambda: self.ahead_served or self.closed, limit)
+            while (left := deadline - time.monotonic()) > 0 and not self.closed:
+                quiet = time.monotonic() - self.last_sent
+                if not self.sending and quiet >= SENT_QUIET_SECONDS:
+                    return
+                self.changed.wait(min(left, SENT_QUIET_SECONDS))
+
+    @contextlib.contextmanager
+    def sending_response(self):
+        with self.changed:
+            self.sending += 1
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.sending -= 1
+                self.last_sent = time.monotonic()
+                self.changed.notify_all()
+
+    @contextlib.contextmanager
+    def listening(self):
+        with self.changed:
+            self.listeners += 1
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.listeners -= 1
 
     def finished(self, errors: tuple[str, ...], seen: bool = False) -> None:
         """SEEN: the build made the very pages shown ahead of it and no other page, so open
@@ -141,6 +187,7 @@ class BuildState:
                 self.changed.wait_for(lambda: self.closed or not self.building
                                       or path in self.ahead, timeout)
                 page = self.ahead.get(path)
+            self.ahead_served = self.ahead_served or page is not None
             return page
 
 
@@ -286,15 +333,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool,
               headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
+        with self.server.state.sending_response():
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-cache")
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
 
     def _status(self, head: bool) -> None:
         state = self.server.state
@@ -312,16 +360,20 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         version = state.version
         try:
-            self.wfile.write(f"retry: 500\ndata: {version}\n\n".encode())
-            self.wfile.flush()
-            while not state.closed:
-                new = state.wait_for_change(version, KEEPALIVE_SECONDS)
-                message = f"data: {new}\n\n" if new != version else ": keepalive\n\n"
-                version = new
-                self.wfile.write(message.encode())
-                self.wfile.flush()
+            with state.listening():
+                self._stream(state, version)
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             pass                 # the tab was closed or reloaded
+
+    def _stream(self, state: BuildState, version: str) -> None:
+        self.wfile.write(f"retry: 500\ndata: {version}\n\n".encode())
+        self.wfile.flush()
+        while not state.closed:
+            new = state.wait_for_change(version, KEEPALIVE_SECONDS)
+            message = f"data: {new}\n\n" if new != version else ": keepalive\n\n"
+            version = new
+            self.wfile.write(message.encode())
+            self.wfile.flush()
 
 
 class SiteServer(ThreadingHTTPServer):
@@ -492,6 +544,7 @@ class Rebuilder:
                 ahead = self.warm.first_look(config, [change.path for change in changes])
                 if ahead:
                     self.state.looked(ahead)
+                    self.state.let_pages_load(LOOK_SECONDS)
             report = build(config, self.progress, preview=True, warm=self.warm)
         except Exception as error:  # noqa: BLE001 - an editor's mistake, or even a bug of
             errors = error_lines(error)  # ours, must not stop the preview

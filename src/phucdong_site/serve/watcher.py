@@ -27,12 +27,17 @@ import watchfiles
 from phucdong_site.config import CONFIG_NAME
 
 WATCHED_DIRS = ("content", "templates", "static", "root", "data")
-# A save storm (an editor saving 20 times, a sync tool copying a folder) becomes one batch:
-# a batch closes once the tree has been quiet for QUIET_SECONDS, or MAX_WAIT_SECONDS after
-# its first change, so a stream of changes that never pauses still shows up. An editor's
-# save is one burst of events within a few milliseconds (watchfiles groups each burst over
-# its 50 ms step): a longer quiet time would be added to every reload the editor waits for.
-QUIET_SECONDS = 0.12
+# A save storm (an editor saving 20 times, a sync tool copying a folder) becomes one batch
+# or two: a batch closes once the tree has been quiet for QUIET_SECONDS, or MAX_WAIT_SECONDS
+# after its first change, so a stream of changes that never pauses still shows up. An
+# editor's save is one burst of events within a few milliseconds (watchfiles groups each
+# burst over its STEP_MS), and every millisecond of quiet is added to the reload the editor
+# waits for: the quiet time is short, unless the last batch closed less than STORM_SECONDS
+# ago. Then the changes are a storm, and the batch waits STORM_QUIET_SECONDS of quiet.
+QUIET_SECONDS = 0.02
+STORM_SECONDS = 1.0
+STORM_QUIET_SECONDS = 0.3
+STEP_MS = 10
 MAX_WAIT_SECONDS = 2.0
 # Files editors write beside the real one while saving (vim's probe file "4913",
 # LibreOffice's lock files, partial downloads); the default filter of watchfiles already
@@ -101,6 +106,7 @@ class Watcher:
         self.site_dir = site_dir.resolve()
         self.logo_of, self.logo = logo, logo()
         self.quiet, self.max_wait = quiet, max_wait
+        self._last_batch = float("-inf")     # when the last batch closed (monotonic)
         self.changes: queue.Queue[Change] = queue.Queue()
         self.stopping = threading.Event()
         self._tree_stop = threading.Event()
@@ -124,12 +130,16 @@ class Watcher:
         except queue.Empty:
             return None
         batch = {first: None}
-        deadline = time.monotonic() + self.max_wait
+        now = time.monotonic()
+        quiet = (self.quiet if now - self._last_batch > STORM_SECONDS else
+                 max(self.quiet, STORM_QUIET_SECONDS))
+        deadline = now + self.max_wait
         while (left := deadline - time.monotonic()) > 0:
             try:
-                batch[self.changes.get(timeout=min(self.quiet, left))] = None
+                batch[self.changes.get(timeout=min(quiet, left))] = None
             except queue.Empty:
                 break
+        self._last_batch = time.monotonic()
         return tuple(batch)
 
     def _spawn(self, target, *args) -> None:
@@ -161,7 +171,7 @@ class Watcher:
         # step: how long watchfiles waits for more events before yielding a group; our own
         # debounce in next_batch() merges the groups of both watchers.
         for events in watchfiles.watch(*paths, recursive=recursive, stop_event=stop,
-                                       step=50, rust_timeout=500, yield_on_timeout=False,
+                                       step=STEP_MS, rust_timeout=500, yield_on_timeout=False,
                                        raise_interrupt=False):
             for _, name in events:
                 path = Path(name)
