@@ -137,3 +137,29 @@ def test_build_writes_the_index_and_the_search_page(site, invoke):
     assert "tim-kiem/chi-muc/meta.json" in first and "tim-kiem/chi-muc/f/0.json" in first
     assert invoke("build", str(site.root)).code == 0
     assert tree_bytes(site.out) == first
+
+
+def test_postings_brought_up_to_date_equal_postings_made_afresh():
+    """serve's Postings, updated article by article, give the very files a fresh index of
+    the same articles gives: after edits of a few articles, of many, and a removal."""
+    def terms_of(articles):
+        made = [search_index.article_terms(one) for one in articles]
+        return [(search_index.text_digest(shown), *rest) for shown, *rest in made]
+
+    articles = [article(n, f"Tin số {n}: hội nghị tổ dân phố {n % 7}",
+                        f"Phường Phúc Đồng triển khai kế hoạch {n % 11}. Vệ sinh môi trường.")
+                for n in range(60)]
+    kept = search_index.Postings()
+    kept.files(terms_of(articles))
+    edits = [
+        {3: ("Tiêu đề mới của bài", "Nội dung đã sửa: phòng cháy chữa cháy.")},
+        {3: ("Tin số 3", ""), 40: ("Lễ hội mùa xuân", "Thanh niên tình nguyện. Hiến máu.")},
+        {n: (f"Bài {n} viết lại", f"Đoạn {n} mới hoàn toàn") for n in range(0, 60, 2)},
+        {59: ("", "")},
+    ]
+    for edit in edits:
+        articles = [article(n, *edit[n]) if n in edit else one
+                    for n, one in enumerate(articles)]
+        assert kept.files(terms_of(articles)) == search_index.postings_files(terms_of(articles))
+    articles = articles[:30] + articles[31:]
+    assert kept.files(terms_of(articles)) == search_index.postings_files(terms_of(articles))

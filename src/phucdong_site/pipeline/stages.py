@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import partial
@@ -66,7 +67,7 @@ from phucdong_site.render import (
     static_files,
 )
 from phucdong_site.report import Progress
-from phucdong_site.search import fragment_path, postings_files
+from phucdong_site.search import Postings, fragment_path, postings_files
 from phucdong_site.workers import Background
 
 MANY_PARSED = 200                # articles parsed in one build that make it a large one
@@ -161,6 +162,7 @@ class Warm:
     def __init__(self) -> None:
         self._articles: ArticleCache | None = None
         self.last: LastBuild | None = None       # None after a build that failed
+        self.postings = Postings()               # the search index's, brought up to date
 
     def articles(self, config: SiteConfig) -> ArticleCache:
         if self._articles is None or self._articles.config != config:
@@ -212,7 +214,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
     cache = ArticleCache(config) if warm is None else warm.articles(config)
     try:
         site, left_out = load(config, progress, cache, sources, 1 if preview else None)
-        search = start_search(site, cache, background=not preview)
+        search = start_search(site, cache, background=not preview,
+                              postings=warm.postings if warm is not None else None)
         planned = plan_site(site, config, left_out, remembered=True)
         statics = static_files(config.site_dir)
         root = root_files(config.site_dir)
@@ -272,21 +275,23 @@ class Search:
     fragments: list[Path | str]
     terms: list
     background: bool
+    make: Callable[[list], dict[str, str]] = postings_files
     postings: Background | None = None
 
     def start(self) -> None:
         if self.postings is None:
-            self.postings = Background(postings_files, self.terms, fork=self.background)
+            self.postings = Background(self.make, self.terms, fork=self.background)
 
 
-def start_search(site: Site, cache: ArticleCache, background: bool) -> Search:
+def start_search(site: Site, cache: ArticleCache, background: bool,
+                 postings: Postings | None = None) -> Search:
     """The search entries of every article; the postings need only those: made on another
     core while this one plans the pages and sorts out which to render. Unless many articles
     were parsed: then many pages will be rendered, the render workers have the cores, and
     the child starts after them rather than hold its memory beside theirs."""
     searched = [cache.search_entry(document) for document in site.searchable]
     search = Search([fragment for fragment, _ in searched], [terms for _, terms in searched],
-                    background)
+                    background, postings_files if postings is None else postings.files)
     if _few_parsed(cache, site):
         search.start()
     return search

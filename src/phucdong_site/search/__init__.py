@@ -1,6 +1,7 @@
 from phucdong_site.search.index import (
     INDEX_DIR,
     ArticleTerms,
+    Postings,
     SearchTerms,
     article_terms,
     fragment_path,
@@ -12,6 +13,7 @@ from phucdong_site.search.words import search_key, word_keys
 __all__ = [
     "INDEX_DIR",
     "ArticleTerms",
+    "Postings",
     "SearchTerms",
     "article_terms",
     "fragment_path",

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
@@ -40,27 +41,12 @@ def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _postings(ids_and_masks: Iterable[int]) -> list[int]:
-    """Postings as the index stores them, from ascending doc id * 8 + field mask values."""
-    encoded, previous = [], 0
-    for value in ids_and_masks:
-        encoded.append(value - previous)
-        previous = value & ~7
-    return encoded
-
-
-def _shards(entries: dict[str, dict[str, list[int]]]) -> list[dict[str, dict[str, list[int]]]]:
-    """Consecutive runs of the sorted terms, each about SHARD_BYTES when serialised."""
-    shards: list[dict[str, dict[str, list[int]]]] = [{}]
-    size = 0
-    for term in sorted(entries):
-        cost = len(_dump({term: entries[term]}).encode())
-        if shards[-1] and size + cost > SHARD_BYTES:
-            shards.append({})
-            size = 0
-        shards[-1][term] = entries[term]
-        size += cost
-    return shards
+def _postings(values: Sequence[int]) -> list[int]:
+    """Postings as the index stores them, from ascending doc id * 8 + field mask values:
+    each the difference from the previous one's doc id * 8 (a comprehension: the common
+    words' postings are 10,000 long, and serve makes them again on every save)."""
+    previous = [0, *(value & ~7 for value in values)]
+    return [value - before for value, before in zip(values, previous)]
 
 
 # The label a result shows for each kind of document other than an article.
@@ -133,41 +119,139 @@ SearchTerms = tuple[str, str, str, bytes]
 def postings_files(terms: Sequence[SearchTerms]) -> dict[str, str]:
     """The index's files other than the fragments: postings shards, vocabularies and
     meta.json, from each article's terms in site order (its doc id)."""
-    files: dict[str, str] = {}
-    # term -> spelling -> doc id * 8 + field mask, ascending. Arrays, not dicts of ints: the
-    # 1.9 million postings of 10,000 articles grew the process by 63 MB as dicts, 22 MB so.
-    postings: dict[str, dict[str, array]] = {}
-    for doc_id, (_, keys, spellings, masks) in enumerate(terms):
-        for key, spelling, mask in zip(keys.split("\n"), spellings.split("\n"), masks):
-            of_key = postings.get(key)
-            if of_key is None:
-                of_key = postings[key] = {}
-            values = of_key.get(spelling)
-            if values is None:
-                values = of_key[spelling] = array("L")
-            values.append(doc_id * 8 + mask)
+    return Postings().files(terms)
 
-    entries = {term: {spelling: _postings(masks) for spelling, masks in spellings.items()}
-               for term, spellings in postings.items()}
-    vocabulary: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for number, shard in enumerate(_shards(entries)):
-        if not shard:
-            continue
-        files[f"{INDEX_DIR}s/{number}.json"] = _dump(shard)
-        for term in shard:
-            holders = {value >> 3 for values in postings[term].values() for value in values}
-            vocabulary[f"{ord(term[0]):x}"][term] = [number, len(holders)]
-    for key, vocabulary_terms in vocabulary.items():
-        files[f"{INDEX_DIR}v/{key}.json"] = _dump(vocabulary_terms)
 
-    # The version changes whenever any index file does; the script adds it to each request
-    # so that a browser never mixes files of two builds. Fragments count by their digests.
-    digest = hashlib.sha256()
-    for doc_id, (fragment_digest, *_) in enumerate(terms):
-        digest.update(f"{fragment_path(doc_id)}\0{fragment_digest}\0".encode())
-    for path in sorted(files):
-        digest.update(path.encode() + b"\0" + files[path].encode() + b"\0")
-    meta = {"version": digest.hexdigest()[:16], "documents": len(terms),
-            "vocabulary": sorted(vocabulary)}
-    files[f"{INDEX_DIR}meta.json"] = _dump(meta)
-    return files
+class Postings:
+    """The postings of every term, kept from one index to the next: serve's builds bring
+    them up to date article by article (a save changes one), not from all the articles.
+
+    Each term's postings are an array of doc id * 8 + field mask, ascending, per spelling
+    (arrays, not dicts of ints: the 1.9 million postings of 10,000 articles grew the process
+    by 63 MB as dicts, 22 MB so), and its member of a shard's JSON is kept beside them.
+    """
+
+    # Past this share of articles changed (or any added or removed: every later doc id
+    # moves), the postings are made again from all of them.
+    MOST_CHANGED = 0.25
+
+    def __init__(self) -> None:
+        self._terms: list[SearchTerms] = []
+        self._postings: dict[str, dict[str, array]] = {}
+        self._members: dict[str, str] = {}        # term -> '"term":{spelling: postings}'
+        self._holders: dict[str, int] = {}        # term -> articles holding it
+        self._sizes: dict[str, int] = {}          # term -> bytes of {member}
+
+    def files(self, terms: Sequence[SearchTerms]) -> dict[str, str]:
+        """The index's files but the fragments for TERMS, each article's in site order."""
+        changed = self._changed(terms)
+        try:
+            if changed is None:
+                self._postings, self._members, self._holders, self._sizes = {}, {}, {}, {}
+                dirty = self._add(enumerate(terms))
+            else:
+                dirty = self._remove((doc_id, self._terms[doc_id]) for doc_id in changed)
+                dirty |= self._add((doc_id, terms[doc_id]) for doc_id in changed)
+            for term in dirty:
+                self._describe(term)
+        except BaseException:
+            self._terms = []     # cut short (Ctrl+C): the next index is made from all
+            raise
+        self._terms = list(terms)
+        return self._index_files()
+
+    def _describe(self, term: str) -> None:
+        """TERM's member of a shard, its articles and size, from its postings."""
+        spellings = self._postings.get(term)
+        if spellings is None:
+            for known in (self._members, self._holders, self._sizes):
+                known.pop(term, None)
+            return
+        member = self._members[term] = _dump({term: {
+            spelling: _postings(values) for spelling, values in spellings.items()}})[1:-1]
+        self._sizes[term] = len(member.encode()) + 2
+        self._holders[term] = len({value >> 3 for values in spellings.values()
+                                   for value in values})
+
+    def _changed(self, terms: Sequence[SearchTerms]) -> list[int] | None:
+        """The doc ids whose entries differ from the last index's; None: make them all."""
+        if len(terms) != len(self._terms) or not terms:
+            return None
+        changed = [doc_id for doc_id, (old, new) in enumerate(zip(self._terms, terms))
+                   if old is not new and old != new]
+        return changed if len(changed) <= len(terms) * self.MOST_CHANGED else None
+
+    def _add(self, entries: Iterable[tuple[int, SearchTerms]]) -> set[str]:
+        dirty = set()
+        postings = self._postings
+        for doc_id, (_, keys, spellings, masks) in entries:
+            for key, spelling, mask in zip(keys.split("\n"), spellings.split("\n"), masks):
+                of_key = postings.get(key)
+                if of_key is None:
+                    of_key = postings[key] = {}
+                values = of_key.get(spelling)
+                if values is None:
+                    values = of_key[spelling] = array("L")
+                value = doc_id * 8 + mask
+                if not values or values[-1] < value:
+                    values.append(value)
+                else:
+                    values.insert(bisect_left(values, value), value)
+                dirty.add(key)
+        return dirty
+
+    def _remove(self, entries: Iterable[tuple[int, SearchTerms]]) -> set[str]:
+        dirty = set()
+        postings = self._postings
+        for doc_id, (_, keys, spellings, _masks) in entries:
+            for key, spelling in zip(keys.split("\n"), spellings.split("\n")):
+                of_key = postings[key]
+                values = of_key[spelling]
+                del values[bisect_left(values, doc_id * 8)]
+                if not values:
+                    del of_key[spelling]
+                    if not of_key:
+                        del postings[key]
+                dirty.add(key)
+        return dirty
+
+    def _index_files(self) -> dict[str, str]:
+        """Shards of consecutive sorted terms, each about SHARD_BYTES when serialised, the
+        vocabularies, and meta.json."""
+        files: dict[str, str] = {}
+        vocabulary: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        shard: list[str] = []
+        size = 0
+
+        def close() -> None:
+            number = len(files)          # only shards are written so far
+            files[f"{INDEX_DIR}s/{number}.json"] = "{" + ",".join(
+                self._members[term] for term in shard) + "}"
+            for term in shard:
+                vocabulary[f"{ord(term[0]):x}"][term] = [number, self._holders[term]]
+            shard.clear()
+
+        for term in sorted(self._members):
+            cost = self._sizes[term]
+            if shard and size + cost > SHARD_BYTES:
+                close()
+                size = 0
+            shard.append(term)
+            size += cost
+        if shard:
+            close()
+        for key, vocabulary_terms in vocabulary.items():
+            files[f"{INDEX_DIR}v/{key}.json"] = _dump(vocabulary_terms)
+
+        # The version changes whenever any index file does; the script adds it to each
+        # request so that a browser never mixes files of two builds. Fragments count by
+        # their digests.
+        digest = hashlib.sha256()
+        for doc_id, (fragment_digest, *_) in enumerate(self._terms):
+            digest.update(f"{fragment_path(doc_id)}\0{fragment_digest}\0".encode())
+        for path in sorted(files):
+            digest.update(path.encode() + b"\0" + files[path].encode() + b"\0")
+        meta = {"version": digest.hexdigest()[:16], "documents": len(self._terms),
+                "vocabulary": sorted(vocabulary)}
+        files[f"{INDEX_DIR}meta.json"] = _dump(meta)
+        return files
