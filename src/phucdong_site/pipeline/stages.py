@@ -161,7 +161,7 @@ class Warm:
 
     def __init__(self) -> None:
         self._articles: ArticleCache | None = None
-        self.last: LastBuild | None = None       # None after a build that failed
+        self.last: LastBuild | None = None       # the last build that succeeded
         self.postings = Postings()               # the search index's, brought up to date
 
     def articles(self, config: SiteConfig) -> ArticleCache:
@@ -209,8 +209,6 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                            output_dir=config.output_dir, warnings=last.problems(),
                            unchanged=True, left_out=last.left_out)
     sources = SourceIndex.load(config.cache_dir)
-    if warm is not None:
-        warm.last = None
     cache = ArticleCache(config) if warm is None else warm.articles(config)
     try:
         site, left_out = load(config, progress, cache, sources, 1 if preview else None)

@@ -517,6 +517,38 @@ def site_url(host: str, port: int) -> str:
     return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
 
 
+class Superseded(Exception):
+    """A newer save is waiting: the build under way is dropped for one that includes it."""
+
+
+class DroppedForNewer(Progress):
+    """PROGRESS, for a build that stops (Superseded) at its next step once NEWER() says a
+    newer save is waiting: the editor sees that save's page first, not after the build of
+    the one before (5 s of a title edit at 10,000 articles). The build stops before its
+    output is swapped in, as any failed build does, and leaves nothing behind."""
+
+    def __init__(self, progress: Progress, newer) -> None:
+        self.progress, self.newer = progress, newer
+
+    def stage(self, name: str, total: int) -> None:
+        self._check()
+        self.progress.stage(name, total)
+
+    def advance(self, count: int = 1) -> None:
+        self._check()
+        self.progress.advance(count)
+
+    def waiting(self, out_dir: Path) -> None:
+        self.progress.waiting(out_dir)
+
+    def finish(self) -> None:
+        self.progress.finish()
+
+    def _check(self) -> None:
+        if self.newer():
+            raise Superseded
+
+
 class Rebuilder:
     """Builds the served site and records the outcome; prints what happened."""
 
@@ -525,16 +557,21 @@ class Rebuilder:
         self.site_dir, self.output_dir, self.base_url = site_dir, output_dir, base_url
         self.state, self.quiet, self.verbose, self.progress = state, quiet, verbose, progress
         self.warm = Warm()
+        self.unbuilt: dict[Change, None] = {}    # changes since the last build that ended
 
     def config(self) -> SiteConfig:
         """site.toml read again (it may have changed), with the preview's settings."""
         # Drafts are shown: the editor previews the article they are writing.
         return load_config(self.site_dir, self.output_dir, base_url=self.base_url, drafts=True)
 
-    def run(self, changes: tuple[Change, ...] = ()) -> bool:
+    def run(self, changes: tuple[Change, ...] = (), newer=None) -> bool:
         """One build; True when it succeeded. Never raises for anything an editor can cause.
 
-        When only article bodies were edited, their pages are shown first (first_look)."""
+        When only article bodies were edited, their pages are shown first (first_look).
+        NEWER() says whether a newer save is waiting: the build is then dropped, and the
+        next one builds its changes too."""
+        self.unbuilt.update(dict.fromkeys(changes))
+        changes = tuple(self.unbuilt)
         self.state.began()
         ahead: dict[str, bytes] | None = None
         try:
@@ -545,7 +582,10 @@ class Rebuilder:
                 if ahead:
                     self.state.looked(ahead)
                     self.state.let_pages_load(LOOK_SECONDS)
-            report = build(config, self.progress, preview=True, warm=self.warm)
+            progress = self.progress if newer is None else DroppedForNewer(self.progress, newer)
+            report = build(config, progress, preview=True, warm=self.warm)
+        except Superseded:
+            return False         # still building: the next batch is taken at once
         except Exception as error:  # noqa: BLE001 - an editor's mistake, or even a bug of
             errors = error_lines(error)  # ours, must not stop the preview
         else:
@@ -559,7 +599,9 @@ class Rebuilder:
                 print(what.format(files=_changed(changes, self.site_dir, self.verbose),
                                   summary=done), flush=True)
             print_warnings(report.warnings)
+            self.unbuilt.clear()
             return True
+        self.unbuilt.clear()
         self.state.finished(errors)
         print(_("Could not build{files}; the last good pages are kept:").format(
             files=_changed(changes, self.site_dir, self.verbose)), file=sys.stderr)
@@ -654,5 +696,5 @@ def _rebuild_loop(watcher: Watcher, rebuilder: Rebuilder) -> None:
     while not watcher.stopping.is_set():
         batch = watcher.next_batch(timeout=0.25)
         if batch:
-            rebuilder.run(batch)
+            rebuilder.run(batch, newer=watcher.has_changes)
 

@@ -142,6 +142,10 @@ class Watcher:
         self._last_batch = time.monotonic()
         return tuple(batch)
 
+    def has_changes(self) -> bool:
+        """Whether changes are waiting for next_batch()."""
+        return not self.changes.empty()
+
     def _spawn(self, target, *args) -> None:
         thread = threading.Thread(target=target, args=args, daemon=True,
                                   name=f"watch-{target.__name__}")

@@ -1,0 +1,64 @@
+"""serve's rebuilds in-process: a build dropped for a newer save leaves the served site as
+it was, and the next build (and first look) takes in the dropped one's changes too."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from conftest import REPO, tree_bytes
+
+from phucdong_site.report import Progress
+from phucdong_site.serve.server import BuildState, Rebuilder
+from phucdong_site.serve.watcher import Change, ChangeKind
+
+sys.path.insert(0, str(REPO / "bench"))
+from corpus import generate  # noqa: E402
+
+
+def public_articles(site: Path) -> list[Path]:
+    return [path for path in sorted((site / "content").rglob("*.md"))
+            if "draft: true" not in (text := path.read_text(encoding="utf-8"))
+            and "2099-" not in text]
+
+
+def edit(site: Path, path: Path, pattern: str, new: str) -> tuple[Change]:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(pattern, new, text, count=1, flags=re.M), encoding="utf-8")
+    return (Change(ChangeKind.CONTENT, path.relative_to(site)),)
+
+
+def test_a_build_dropped_for_a_newer_save_is_built_with_it(tmp_path):
+    site = tmp_path / "site"
+    generate(site, articles=25, seed=4)
+    state = BuildState()
+    rebuilder = Rebuilder(site, tmp_path / "served", "http://127.0.0.1:8000/", state,
+                          quiet=True, verbose=False, progress=Progress())
+    assert rebuilder.run()
+    before = tree_bytes(tmp_path / "served")
+    first, second, third = public_articles(site)[:3]
+
+    titled = edit(site, first, r"^title: .*$", 'title: "Tiêu đề đã sửa"')
+    assert rebuilder.run(titled, newer=lambda: True) is False
+    assert tree_bytes(tmp_path / "served") == before         # nothing of it is served
+    assert state.building and state.generation == 1
+
+    looked = []
+    state.looked = lambda pages: looked.append(pages)         # what open pages would get
+    bodied = edit(site, second, r"\Z", "\nĐoạn cuối mới thêm.\n")
+    assert rebuilder.run(bodied)
+    assert not looked            # the dropped title edit needs the whole build first
+    served = tree_bytes(tmp_path / "served")
+    assert any(b"Ti\xc3\xaau \xc4\x91\xe1\xbb\x81 \xc4\x91\xc3\xa3 s\xe1\xbb\xada" in data
+               for data in served.values())                   # "Tiêu đề đã sửa"
+    assert not state.building and state.generation == 2
+
+    body_again = edit(site, third, r"\Z", "\nMột đoạn nữa.\n")
+    assert rebuilder.run(body_again, newer=lambda: True) is False
+    once_more = edit(site, second, r"\Z", "\nLại thêm một đoạn.\n")
+    assert rebuilder.run(once_more)
+    # Each save's page is shown first, the dropped build's too, and then both together.
+    assert [len(pages) for pages in looked] == [1, 2]
+    assert all(tree_bytes(tmp_path / "served")[path] == page
+               for path, page in looked[-1].items())
