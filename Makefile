@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build check new test serve clean test-tools bench-photos bench-search bench-serve bench-views fuzz bench golden messages
+.PHONY: build check new test serve clean test-tools bench-photos bench-search bench-serve bench-reload bench-views fuzz bench golden messages
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -86,6 +86,13 @@ bench-serve: $(STAMP) test-tools
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
 	$(BIN)/python bench/serve/run.py --articles $${ARTICLES:-10000}
+
+# Save to reloaded page under `serve`, beside `hugo server` (default and --disableFastRender)
+# on the same generated ARTICLES (default "1000 10000"), in headless Chromium: body and title
+# edits, ratios in the same run (adds its section to bench/RESULTS.md).
+bench-reload: $(TEST_STAMP) test-tools
+	command -v hugo >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y hugo; }
+	$(BIN)/python bench/serve_reload.py --articles $${ARTICLES:-1000 10000} --write bench/RESULTS.md
 
 # Views counted from a generated 1 GB access log (SIZE MB), beside GoAccess (Debian) in the
 # same run: time, CPU, peak memory, agreement of the per-URL counts, a profile (writes

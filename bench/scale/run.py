@@ -227,7 +227,11 @@ def main() -> None:
             "compare with Hugo's rebuild of the same site (it has no persistent page cache). "
             "The progress row compares a build drawing progress on a pseudo-terminal with a "
             "-q build.\n\n" + versions() + "\n" + table(rows))
-    (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
+    # The other benchmarks' sections (serving, views, reload) stay below this one.
+    results = BENCH / "RESULTS.md"
+    before = results.read_text(encoding="utf-8") if results.exists() else ""
+    others = before.find("\n## ")
+    results.write_text(text + (before[others:] if others >= 0 else ""), encoding="utf-8")
     print(f"written to {BENCH / 'RESULTS.md'}")
 
 

@@ -19,6 +19,10 @@ class Progress:
     def advance(self, count: int = 1) -> None:
         """COUNT more items of the current stage are done."""
 
+    def between(self) -> None:
+        """The build is between two of its steps, before its output is swapped in: where
+        an implementation may stop it by raising (serve, for a newer save)."""
+
     def waiting(self, out_dir: Path) -> None:
         """Another build holds OUT_DIR's lock: this one waits until it is done."""
 

@@ -212,9 +212,12 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
     cache = ArticleCache(config) if warm is None else warm.articles(config)
     try:
         site, left_out = load(config, progress, cache, sources, 1 if preview else None)
+        progress.between()
         search = start_search(site, cache, background=not preview,
                               postings=warm.postings if warm is not None else None)
+        progress.between()
         planned = plan_site(site, config, left_out, remembered=True)
+        progress.between()
         statics = static_files(config.site_dir)
         root = root_files(config.site_dir)
         env = site_environment(config, statics, planned.site, planned.index,
@@ -230,7 +233,9 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
             search.start()       # if not yet: beside the photos, once the render is done
             photos = publish_photos(site.photos, config, staging.link, _photo_steps(progress))
             publish_files(site.files, config, staging.link)
+            progress.between()
             write_search(search, staging)
+            progress.between()
             write_texts_and_statics(planned, config, env, statics, staging, root)
             write_root_files(root, staging)      # last: every file the build makes is known
             compressed = (None if preview else

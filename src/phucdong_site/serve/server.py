@@ -538,6 +538,9 @@ class DroppedForNewer(Progress):
         self._check()
         self.progress.advance(count)
 
+    def between(self) -> None:
+        self._check()
+
     def waiting(self, out_dir: Path) -> None:
         self.progress.waiting(out_dir)
 
