@@ -29,7 +29,7 @@ def show_with_errors(page, server, errors, hostile: bool = False) -> None:
     """Open the demo article as serve would send it after a failed rebuild."""
     def respond(route):
         response = route.fetch()
-        text = inject(response.text(), errors)
+        text = inject(response.text(), errors, "0")
         if hostile:
             text = text.replace("</head>", HOSTILE, 1)
         route.fulfill(response=response, body=text)

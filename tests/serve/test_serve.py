@@ -214,3 +214,17 @@ def test_serve_on_every_interface_warns_that_drafts_are_visible_and_says_where(s
         assert not any(address.startswith("127.") for address, _port in addresses)
     with Served(site.root) as served:                  # 127.0.0.1: this computer only
         assert "--host" not in served.stderr()
+
+
+def test_a_page_carries_the_version_it_was_sent_at(site):
+    """A page sent just before a build ends asks for the event stream after it: the stream's
+    first word is the new version, and the page must reload on it, not take it as its own."""
+    path = write_article(site, "Bản đầu.\n")
+    with Served(site.root) as served:
+        sent_at = re.search(r'event\.data !== "([^"]+)"', served.get(ARTICLE_URL)[2]).group(1)
+        assert sent_at == served.status()["version"]
+        path.write_text(FRONT_MATTER + "Bản sau.\n", encoding="utf-8")
+        page = served.wait_for(ARTICLE_URL, lambda text: "Bản sau." in text)
+        now = served.status()["version"]
+        assert now != sent_at                                  # the first page reloads
+        assert re.search(r'event\.data !== "([^"]+)"', page).group(1) == now

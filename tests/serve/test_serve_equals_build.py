@@ -4,6 +4,7 @@ in memory, shows a body edit's page ahead of the whole build, and reuses unchang
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import time
@@ -15,13 +16,12 @@ from urllib.parse import quote
 from conftest import REPO, run_cli, tree_bytes
 from servetools import Served
 
-from phucdong_site.serve.server import LIVE_RELOAD_SCRIPT
-
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "tests" / "cache"))
 from corpus import generate  # noqa: E402
 from test_incremental import EDITS  # noqa: E402
 
+SCRIPT = re.compile(r"<script data-phucdong-serve>.*?</script>", re.S)   # serve's own
 PRECOMPRESSED = (".gz", ".br")   # build's copies for nginx; serve compresses nothing
 
 
@@ -58,8 +58,9 @@ def served_bytes(served: Served, path: str) -> bytes | str:
         return f"HTTP {error.code}"
     if path.endswith(".html"):
         page = data.decode()
-        assert page.count(LIVE_RELOAD_SCRIPT) == 1, path
-        data = page.replace(LIVE_RELOAD_SCRIPT, "").encode()
+        page, added = SCRIPT.subn("", page)
+        assert added == 1, path
+        data = page.encode()
     return data
 
 

@@ -60,13 +60,18 @@ TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"
               ".xml": "application/xml", ".json": "application/json", ".txt": "text/plain",
               ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json"}
 
-LIVE_RELOAD_SCRIPT = f"""<script data-phucdong-serve>
+def live_reload_script(version: str) -> str:
+    """The script added to each page: it reloads the page when the site is no longer the
+    VERSION it was sent at. Comparing with the version sent, not the first one the event
+    stream tells, reloads a page that was sent just before a build ended too (it asked
+    for the stream after)."""
+    return f"""<script data-phucdong-serve>
 /* phucdong-site serve: reload this page when the site has been rebuilt (never in build output) */
 (function () {{
-  var seen = null, source = new EventSource("{EVENTS}");
+  var source = new EventSource("{EVENTS}");
   source.onmessage = function (event) {{
-    if (seen === null) {{ seen = window.phucdongServeVersion = event.data; }}
-    else if (event.data !== seen) {{ source.close(); location.reload(); }}
+    window.phucdongServeVersion = window.phucdongServeVersion || event.data;
+    if (event.data !== "{version}") {{ source.close(); location.reload(); }}
   }};
 }})();
 </script>"""
@@ -177,10 +182,11 @@ class BuildState:
             self.changed.wait_for(lambda: self.closed or self.version != version, timeout)
             return self.version
 
-    def page_ahead(self, path: str, timeout: float) -> bytes | None:
+    def page_ahead(self, path: str, timeout: float) -> tuple[bytes | None, str]:
         """The page at PATH shown ahead of the build under way; else, for a page the build
         is making, None once the build is over: a request waits rather than get the page
-        the build is replacing."""
+        the build is replacing. And the version the page is of (for a page read from
+        the output after this, it or an older one: the page reloads once more at worst)."""
         with self.changed:
             page = self.ahead.get(path)
             if page is None and path.endswith(".html"):
@@ -188,7 +194,7 @@ class BuildState:
                                       or path in self.ahead, timeout)
                 page = self.ahead.get(path)
             self.ahead_served = self.ahead_served or page is not None
-            return page
+            return page, self.version
 
 
 def error_lines(error: BaseException) -> tuple[str, ...]:
@@ -241,9 +247,9 @@ def refusal_page() -> str:
             f'<title>421</title></head><body><p>{title}</p></body></html>')
 
 
-def inject(page: str, errors: tuple[str, ...]) -> str:
+def inject(page: str, errors: tuple[str, ...], version: str) -> str:
     """PAGE with the live-reload script (and the error overlay) before </body>."""
-    extra = (overlay(errors) if errors else "") + LIVE_RELOAD_SCRIPT
+    extra = (overlay(errors) if errors else "") + live_reload_script(version)
     at = page.lower().rfind("</body>")
     return f"{page[:at]}{extra}{page[at:]}" if at >= 0 else page + extra
 
@@ -307,10 +313,11 @@ class Handler(BaseHTTPRequestHandler):
             found = False
         if not found:
             return self._not_found(head)
-        ahead = self.server.state.page_ahead(file.relative_to(root).as_posix(), BUILD_WAIT_SECONDS)
+        ahead, version = self.server.state.page_ahead(file.relative_to(root).as_posix(),
+                                                      BUILD_WAIT_SECONDS)
         if ahead is not None:
-            return self._send_html(HTTPStatus.OK, ahead.decode(), head)
-        self._send_file(HTTPStatus.OK, file, head)
+            return self._send_html(HTTPStatus.OK, ahead.decode(), head, version)
+        self._send_file(HTTPStatus.OK, file, head, version)
 
     def _not_found(self, head: bool) -> None:
         page = self.server.root / "404.html"
@@ -318,17 +325,22 @@ class Handler(BaseHTTPRequestHandler):
             return self._send_file(HTTPStatus.NOT_FOUND, page, head)
         self._send_html(HTTPStatus.NOT_FOUND, error_page(), head)
 
-    def _send_file(self, status: HTTPStatus, file: Path, head: bool) -> None:
+    def _send_file(self, status: HTTPStatus, file: Path, head: bool,
+                   version: str | None = None) -> None:
+        """VERSION: the site's when the file was found, else now (before it is read)."""
+        version = version or self.server.state.version
         try:
             data = file.read_bytes()
         except OSError:          # swapped out by a rebuild between the check and the read
-            return self._send_html(HTTPStatus.NOT_FOUND, error_page(), head)
+            return self._send_html(HTTPStatus.NOT_FOUND, error_page(), head, version)
         if file.suffix.lower() == ".html":
-            return self._send_html(status, data.decode("utf-8", "replace"), head)
+            return self._send_html(status, data.decode("utf-8", "replace"), head, version)
         self._send(status, data, content_type(file), head)
 
-    def _send_html(self, status: HTTPStatus, page: str, head: bool) -> None:
-        body = inject(page, self.server.state.errors).encode("utf-8")
+    def _send_html(self, status: HTTPStatus, page: str, head: bool,
+                   version: str | None = None) -> None:
+        state = self.server.state
+        body = inject(page, state.errors, version or state.version).encode("utf-8")
         self._send(status, body, "text/html; charset=utf-8", head)
 
     def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool,
