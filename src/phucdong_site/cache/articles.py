@@ -28,6 +28,7 @@ from phucdong_site.cache.bodies import BodiesFile
 from phucdong_site.cache.digests import config_digest, generator_digest
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import DocumentProblem, locate_document
+from phucdong_site.errors import ContentError
 from phucdong_site.files import FileStamp, read_checked, settled, write_atomically, write_checked
 from phucdong_site.models import Article, OfficialDocument, Photo
 from phucdong_site.photos import PhotoProblem, locate
@@ -63,6 +64,9 @@ class ArticleCache:
         self.entries: dict[str, Entry] = {}
         self.dirty: set[int] = set()
         self.stored = 0                  # articles parsed (not found here) this build
+        # key -> (stamp, problems) of files whose parse just failed (serve's first look),
+        # for this build only: a body cut short by the time bound is not run twice.
+        self.failed: dict[str, tuple[FileStamp, list[ContentError]]] = {}
         for shard in range(SHARDS):
             self.entries.update(_read_shard(self.folder, shard))
 
@@ -74,11 +78,15 @@ class ArticleCache:
             return text[len(self._site_prefix):]
         return path.relative_to(self.config.site_dir).as_posix()
 
-    def lookup(self, path: Path) -> tuple[Article | None, str]:
-        """The cached article for PATH if still valid, and the file's digest (for store)."""
+    def lookup(self, path: Path) -> tuple[Article | list[ContentError] | None, str | None]:
+        """The cached article for PATH if still valid (or the problems a parse of it as it
+        is now just found), and the file's digest (for store)."""
         key = self._key(path)
         entry = self.entries.get(key)
         stamp = FileStamp.of(path)
+        failed = self.failed.get(key)
+        if failed is not None and failed[0] == stamp:
+            return failed[1], None
         if entry is not None and entry.stamp == stamp:
             digest = entry.digest
         else:

@@ -35,12 +35,12 @@ Extra = Callable[[Article], object]
 
 
 class KnownArticles(Protocol):
-    """Articles already parsed, that loading need not parse again: the build cache's, and
-    serve's memo of earlier rebuilds."""
+    """Articles already parsed, that loading need not parse again: the build cache's."""
 
-    def lookup(self, path: Path) -> tuple[Article | None, object]:
-        """The article of PATH if it is still valid, and a token that store() takes back
-        (for instance the file's digest); raises OSError if PATH cannot be read."""
+    def lookup(self, path: Path) -> tuple[Article | list[ContentError] | None, object]:
+        """The article of PATH if it is still valid (or the problems parsing it just found,
+        as it is now), and a token that store() takes back (for instance the file's
+        digest); raises OSError if PATH cannot be read."""
 
     def store(self, path: Path, token: object, article: Article, extra: object) -> None:
         """Keep ARTICLE, parsed from PATH; EXTRA: what Extra made of it, or None."""

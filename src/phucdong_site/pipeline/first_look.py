@@ -19,7 +19,8 @@ import jinja2
 
 from phucdong_site.config import SiteConfig
 from phucdong_site.content import link_sources, parse_article
-from phucdong_site.errors import ErrorList, SiteError
+from phucdong_site.errors import ContentError, ErrorList, SiteError
+from phucdong_site.files import FileStamp
 from phucdong_site.models import Article, Site
 from phucdong_site.pages import PageOutput
 from phucdong_site.photos import SourceIndex
@@ -43,11 +44,14 @@ class LastBuild:
     sources: SourceIndex
 
 
-def first_look(last: LastBuild | None, config: SiteConfig, edited: list[Path]
+def first_look(last: LastBuild | None, config: SiteConfig, edited: list[Path],
+               failed: dict[str, tuple[FileStamp, list[ContentError]]] | None = None
                ) -> dict[str, bytes] | None:
     """Each page (by path in the output) of the EDITED article files (relative to the
     site), rendered with their new bodies; None when an edit is more than a body's, or
-    cannot be parsed (the whole build reports it)."""
+    cannot be parsed: the whole build reports it, and FAILED gets the problems with the
+    file's stamp, so that the build need not parse it again (a body stopped by the time
+    bound would take that time twice)."""
     if last is None or config != last.config or not edited:
         return None
     by_source = {article.source: article for article in last.site.articles}
@@ -57,8 +61,13 @@ def first_look(last: LastBuild | None, config: SiteConfig, edited: list[Path]
         if old is None:
             return None
         try:
+            stamp = FileStamp.of(config.site_dir / path)
             new = parse_article(config.site_dir / path, config, {}, last.sources)
-        except (ErrorList, SiteError, OSError):
+        except ErrorList as problems:
+            if failed is not None:
+                failed[path.as_posix()] = (stamp, problems.errors)
+            return None
+        except (SiteError, OSError):
             return None
         if _beyond_body(old, new):
             return None

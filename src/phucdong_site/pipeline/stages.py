@@ -157,21 +157,26 @@ def text_files(planned: Plan, config: SiteConfig, env: jinja2.Environment,
 class Warm:
     """What serve keeps in memory from one build to the next: the build cache's parsed
     articles, read from .cache/ once rather than before every build (10,000 articles
-    unpickled each time), and used as a build uses them, search entries included."""
+    unpickled each time) and used as a build uses them, search entries included; the
+    search postings, brought up to date by the articles that changed; and what the last
+    successful build planned and rendered with, for a first look."""
 
     def __init__(self) -> None:
         self._articles: ArticleCache | None = None
         self.last: LastBuild | None = None       # the last build that succeeded
         self.postings = Postings()               # the search index's, brought up to date
+        self._failed: dict = {}                  # first look's failed parses, for the build
 
     def articles(self, config: SiteConfig) -> ArticleCache:
         if self._articles is None or self._articles.config != config:
             self._articles = ArticleCache(config)
+        self._articles.stored = 0        # counts this build's parses (see _few_parsed)
+        self._articles.failed, self._failed = self._failed, {}
         return self._articles
 
     def first_look(self, config: SiteConfig, edited: list[Path]) -> dict[str, bytes] | None:
         """The pages of EDITED article files if only their bodies changed: see first_look."""
-        return first_look(self.last, config, edited)
+        return first_look(self.last, config, edited, self._failed)
 
 
 def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool = False,
