@@ -122,6 +122,10 @@ def test_every_interface_warns_with_the_address_really_bound(site):
     write_article(site, "Nội dung.\n")
     with Served(site.root, "--host", "0.0.0.0") as served:
         port = port_of(served)
+        # Printed to stderr just after the address is printed to stdout, which Served waits for.
+        deadline = time.monotonic() + 10
+        while "--host 0.0.0.0" not in served.stderr() and time.monotonic() < deadline:
+            time.sleep(0.05)
         warning = next(line for line in served.stderr().splitlines() if "--host 0.0.0.0" in line)
         assert f"listening on 0.0.0.0:{port}" in warning
         assert "drafts and articles not yet published are visible" in warning
