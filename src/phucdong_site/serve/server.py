@@ -140,26 +140,19 @@ class BuildState:
                 self.changed.wait(min(left, SENT_QUIET_SECONDS))
 
     @contextlib.contextmanager
-    def sending_response(self):
+    def counted(self, name: str):
+        """NAME ("sending", "listeners") counts this while it lasts; the end of a response
+        is the time of the last one sent."""
         with self.changed:
-            self.sending += 1
+            setattr(self, name, getattr(self, name) + 1)
         try:
             yield
         finally:
             with self.changed:
-                self.sending -= 1
-                self.last_sent = time.monotonic()
+                setattr(self, name, getattr(self, name) - 1)
+                if name == "sending":
+                    self.last_sent = time.monotonic()
                 self.changed.notify_all()
-
-    @contextlib.contextmanager
-    def listening(self):
-        with self.changed:
-            self.listeners += 1
-        try:
-            yield
-        finally:
-            with self.changed:
-                self.listeners -= 1
 
     def finished(self, errors: tuple[str, ...], seen: bool = False) -> None:
         """SEEN: the build made the very pages shown ahead of it and no other page, so open
@@ -345,7 +338,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool,
               headers: dict[str, str] | None = None) -> None:
-        with self.server.state.sending_response():
+        with self.server.state.counted("sending"):
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
@@ -372,7 +365,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         version = state.version
         try:
-            with state.listening():
+            with state.counted("listeners"):
                 self._stream(state, version)
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             pass                 # the tab was closed or reloaded
