@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import REPO, ScratchSite, tree_bytes
@@ -81,17 +82,25 @@ def run_deploy(site: ScratchSite, *args: str, env: dict | None = None,
                                                 **(env or {})})
 
 
-def kill_and_resume(site: ScratchSite, args: tuple[str, ...], times: int, seconds: tuple,
+def kill_and_resume(site: ScratchSite, args: tuple[str, ...], times: int,
+                    seconds: tuple = (0.4, 1.2), landed: Callable[[float], int] | None = None,
                     env: dict | None = None, seed: int = 18) -> int:
-    """Start the deploy and SIGKILL it after a random delay, TIMES times, then run it to the
-    end; returns how many of the kills struck a running deploy."""
+    """Start the deploy and SIGKILL it, TIMES times, then run it to the end; returns how many
+    of the kills struck a running deploy. With LANDED (how many files landed at the target
+    since a time.time()) the kill comes once a random few have landed, so it strikes
+    mid-transfer however fast the machine; without it, after a random delay in SECONDS."""
     chance = random.Random(seed)
     struck = 0
     for _round in range(times):
+        goal, delay, began = chance.randint(1, 8), chance.uniform(*seconds), time.time()
         process = subprocess.Popen(deploy_command(site, *args), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL,
                                    env={**os.environ, **(env or {})})
-        time.sleep(chance.uniform(*seconds))
+        if landed:
+            while process.poll() is None and landed(began) < goal:
+                time.sleep(0.001)
+        else:
+            time.sleep(delay)
         if process.poll() is None:
             struck += 1
             process.send_signal(signal.SIGKILL)
@@ -99,6 +108,21 @@ def kill_and_resume(site: ScratchSite, args: tuple[str, ...], times: int, second
     done = run_deploy(site, *args, env=env)
     assert done.returncode == 0, done.stderr
     return struck
+
+
+def files_in(folder: Path) -> Callable[[float], int]:
+    """How many files landed in FOLDER since a time: written or renamed into place then (a
+    rename sets the change time too)."""
+    def landed(since: float) -> int:
+        count = 0
+        for top, _dirs, names in os.walk(folder):
+            for name in names:
+                try:
+                    count += os.stat(os.path.join(top, name)).st_ctime >= since
+                except FileNotFoundError:       # moved while we looked
+                    pass
+        return count
+    return landed
 
 
 class Sshd:

@@ -17,6 +17,7 @@ from deploytools import (
     changed_between,
     deploy_command,
     edit_article,
+    files_in,
     fill_site,
     kill_and_resume,
     run_deploy,
@@ -134,14 +135,14 @@ def test_a_killed_deploy_run_again_ends_equal(site, tmp_path):
     www = tmp_path / "www"
     add_target(site, f'[[deploy]]\nname = "may-chu"\ntype = "folder"\npath = "{www}"')
     site.build("-q")
-    struck = kill_and_resume(site, (), times=4, seconds=(0.3, 0.9))
+    struck = kill_and_resume(site, (), times=4, landed=files_in(www))
     assert struck >= 1
     assert tree_bytes(www) == built(site)
     for number in (3, 7):
         edit_article(site, number)
     (site.content / "2021/bai-11.md").unlink()
     site.build("-q")
-    kill_and_resume(site, (), times=3, seconds=(0.3, 0.8), seed=7)
+    kill_and_resume(site, (), times=3, landed=files_in(www), seed=7)
     assert tree_bytes(www) == built(site)
 
 
