@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import pickle
+import shutil
 import sys
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import given, strategies as st
 
 from conftest import tree_bytes
@@ -139,9 +142,13 @@ def test_build_writes_the_index_and_the_search_page(site, invoke):
     assert tree_bytes(site.out) == first
 
 
-def test_postings_brought_up_to_date_equal_postings_made_afresh():
-    """serve's Postings, updated article by article, give the very files a fresh index of
-    the same articles gives: after edits of a few articles, of many, and a removal."""
+@pytest.mark.parametrize("looked_up", [search_index.Postings.LOOKED_UP, 0])
+@pytest.mark.parametrize("kept_in_a_file", [False, True])
+def test_postings_brought_up_to_date_equal_postings_made_afresh(looked_up, kept_in_a_file):
+    """Postings updated article by article (serve's in memory, build's through a pickle in
+    .cache/) give the very files a fresh index of the same articles gives: after edits of a
+    few articles, of many, and a removal; the changed articles' postings found one by one
+    or in one pass over all."""
     def terms_of(articles):
         made = [search_index.article_terms(one) for one in articles]
         return [(search_index.text_digest(shown), *rest) for shown, *rest in made]
@@ -150,6 +157,7 @@ def test_postings_brought_up_to_date_equal_postings_made_afresh():
                         f"Phường Phúc Đồng triển khai kế hoạch {n % 11}. Vệ sinh môi trường.")
                 for n in range(60)]
     kept = search_index.Postings()
+    kept.LOOKED_UP = looked_up
     kept.files(terms_of(articles))
     edits = [
         {3: ("Tiêu đề mới của bài", "Nội dung đã sửa: phòng cháy chữa cháy.")},
@@ -160,6 +168,55 @@ def test_postings_brought_up_to_date_equal_postings_made_afresh():
     for edit in edits:
         articles = [article(n, *edit[n]) if n in edit else one
                     for n, one in enumerate(articles)]
+        if kept_in_a_file:
+            kept = pickle.loads(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
         assert kept.files(terms_of(articles)) == search_index.postings_files(terms_of(articles))
     articles = articles[:30] + articles[31:]
     assert kept.files(terms_of(articles)) == search_index.postings_files(terms_of(articles))
+
+
+def test_a_build_after_a_lost_or_foreign_kept_index_writes_the_right_one(site, invoke,
+                                                                          tmp_path):
+    """The postings build keeps in .cache/ stand for the articles they were made from:
+    cut short, or left by another site of as many articles, the index is still a clean
+    build's."""
+    for n in range(8):
+        site.article(f"2024/bai-{n}.md", f'title: "Tin số {n}"\ndate: 2024-03-0{n + 1} 08:00',
+                     f"Phường Phúc Đồng họp tổ dân phố số {n}.\n")
+    assert invoke("build", str(site.root)).code == 0
+    kept = site.root / ".cache/postings.pickle"
+    assert kept.stat().st_size > 0
+
+    def index_of(root: Path) -> dict[str, bytes]:
+        return {path: data for path, data in tree_bytes(root / "build").items()
+                if path.startswith(INDEX_DIR)}
+
+    def clean_index() -> dict[str, bytes]:
+        clean = tmp_path / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        shutil.copytree(site.root, clean, ignore=shutil.ignore_patterns(".cache", "build"))
+        assert invoke("build", str(clean)).code == 0
+        return index_of(clean)
+
+    body = site.content / "2024/bai-3.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\nLịch tiêm chủng mở rộng.\n",
+                    encoding="utf-8")
+    assert invoke("build", str(site.root)).code == 0
+    assert index_of(site.root) == clean_index()
+
+    kept.write_bytes(kept.read_bytes()[:len(kept.read_bytes()) // 2])      # cut short
+    body.write_text(body.read_text(encoding="utf-8") + "\nHội thao thanh niên.\n",
+                    encoding="utf-8")
+    assert invoke("build", str(site.root)).code == 0
+    assert index_of(site.root) == clean_index()
+
+    other = tmp_path / "other"       # as many articles, other words
+    shutil.copytree(site.root, other)
+    for path in (other / "content/2024").glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace("Phường", "Quận"),
+                        encoding="utf-8")
+    assert invoke("build", str(other)).code == 0
+    shutil.copy(other / ".cache/postings.pickle", kept)
+    body.write_text(body.read_text(encoding="utf-8") + "\nMột dòng nữa.\n", encoding="utf-8")
+    assert invoke("build", str(site.root)).code == 0
+    assert index_of(site.root) == clean_index()

@@ -18,6 +18,7 @@ from phucdong_site import system
 from phucdong_site.cache import (
     ArticleCache,
     PageCache,
+    kept_postings_files,
     publish_files,
     related_lists,
     remember_build,
@@ -67,7 +68,7 @@ from phucdong_site.render import (
     static_files,
 )
 from phucdong_site.report import Progress
-from phucdong_site.search import Postings, fragment_path, postings_files
+from phucdong_site.search import Postings, fragment_path
 from phucdong_site.workers import Background
 
 MANY_PARSED = 200                # articles parsed in one build that make it a large one
@@ -219,7 +220,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
         site, left_out = load(config, progress, cache, sources, 1 if preview else None)
         progress.between()
         search = start_search(site, cache, background=not preview,
-                              postings=warm.postings if warm is not None else None)
+                              postings=(warm.postings.files if warm is not None else
+                                        partial(kept_postings_files, config.cache_dir)))
         progress.between()
         planned = plan_site(site, config, left_out, remembered=True)
         progress.between()
@@ -283,7 +285,7 @@ class Search:
     fragments: list[Path | str]
     terms: list
     background: bool
-    make: Callable[[list], dict[str, str]] = postings_files
+    make: Callable[[list], dict[str, str]]       # the postings files from terms
     postings: Background | None = None
 
     def start(self) -> None:
@@ -292,14 +294,14 @@ class Search:
 
 
 def start_search(site: Site, cache: ArticleCache, background: bool,
-                 postings: Postings | None = None) -> Search:
+                 postings: Callable[[list], dict[str, str]]) -> Search:
     """The search entries of every article; the postings need only those: made on another
     core while this one plans the pages and sorts out which to render. Unless many articles
     were parsed: then many pages will be rendered, the render workers have the cores, and
     the child starts after them rather than hold its memory beside theirs."""
     searched = [cache.search_entry(document) for document in site.searchable]
     search = Search([fragment for fragment, _ in searched], [terms for _, terms in searched],
-                    background, postings_files if postings is None else postings.files)
+                    background, postings)
     if _few_parsed(cache, site):
         search.start()
     return search
