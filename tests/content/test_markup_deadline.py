@@ -3,6 +3,7 @@ its rebuild thread), and leaves nothing behind when the body renders in time."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -69,3 +70,32 @@ def test_the_main_thread_keeps_its_bound(monkeypatch, seconds):
     monkeypatch.setattr(markup, "RENDER_SECONDS", seconds)
     with pytest.raises(BodyTooComplex):
         _render("[" * 20000)
+
+
+def test_two_threads_render_bodies_at_once_each_whole():
+    """serve parses a saved body for its first look while a build under way parses others:
+    each thread's bodies come out as they do alone (a shared converter mixes them up)."""
+    bodies = [f"# Tin số {n}\n\nĐoạn *{n}* với [liên kết](/bai-{n}/).\n\n- một\n- hai {n}\n"
+              * (1 + n % 5) for n in range(40)]
+    alone = [_render(body).html for body in bodies]
+    results: dict[str, list] = {"a": [], "b": []}
+    start = threading.Barrier(2)
+
+    def render_all(name: str, order: list[int]) -> None:
+        start.wait()
+        for _round in range(10):
+            results[name].extend((n, _render(bodies[n]).html) for n in order)
+
+    threads = [threading.Thread(target=render_all, args=("a", list(range(40)))),
+               threading.Thread(target=render_all, args=("b", list(range(39, -1, -1))))]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)          # the threads take turns inside each conversion
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(len(made) == 400 for made in results.values())
+    assert all(html == alone[n] for made in results.values() for n, html in made)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 import re
@@ -161,8 +160,24 @@ def _plain(element: etree.Element) -> str:
     return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
 
 
-@functools.cache
+# Each thread's own converter: a Markdown instance holds a body's state while it converts it,
+# and serve looks at a saved body while a build under way parses others.
+_converters = threading.local()
+
+
 def _converter() -> tuple[markdown.Markdown, _Photos, _Documents]:
+    made = getattr(_converters, "made", None)
+    if made is None:
+        made = _converters.made = _new_converter()
+    return made
+
+
+def _forget_converter() -> None:
+    """Interrupted mid-conversion: this thread's converter is never used again."""
+    _converters.made = None
+
+
+def _new_converter() -> tuple[markdown.Markdown, _Photos, _Documents]:
     md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
     photos, documents = _Photos(md), _Documents(md)
     # After "inline" so images and links exist as elements; before "prettify" and
@@ -261,7 +276,7 @@ def _trial_worker(parent: int, connection) -> None:
         try:
             md.convert(text)
         except Exception:  # noqa: BLE001 - the build's own conversion reports it
-            _converter.cache_clear()
+            _forget_converter()
         connection.send(None)
 
 
@@ -280,12 +295,12 @@ def render_body(text: str, photos: tuple[Photo, ...], resolve: Resolver,
         try:
             html = _convert(md, text, RENDER_SECONDS)
         except _Expired:
-            _converter.cache_clear()      # interrupted mid-conversion: never reuse its state
+            _forget_converter()      # interrupted mid-conversion: never reuse its state
             raise BodyTooComplex(_("too complex to render within {seconds:g} s (for example "
                                    "thousands of unclosed '[' or '<'); simplify it").format(
                                        seconds=RENDER_SECONDS))
         except RecursionError:
-            _converter.cache_clear()
+            _forget_converter()
             raise BodyTooComplex(_("nested too deeply (lists or quotes inside each other "
                                    "hundreds of times); flatten it"))
     else:
