@@ -1,17 +1,20 @@
 """serve's rebuilds in-process: a build dropped for a newer save leaves the served site as
-it was, and the next build (and first look) takes in the dropped one's changes too."""
+it was, and the next build (and first look) takes in the dropped one's changes too; a body
+saved while a build runs is shown at once, beside it."""
 
 from __future__ import annotations
 
 import re
 import sys
+import threading
+import time
 from pathlib import Path
 
 from conftest import REPO, tree_bytes
 
 from phucdong_site.report import Progress
-from phucdong_site.serve.server import BuildState, Rebuilder
-from phucdong_site.serve.watcher import Change, ChangeKind
+from phucdong_site.serve.server import BuildState, Rebuilder, _rebuild_loop
+from phucdong_site.serve.watcher import Change, ChangeKind, Watcher
 
 sys.path.insert(0, str(REPO / "bench"))
 from corpus import generate  # noqa: E402
@@ -62,3 +65,61 @@ def test_a_build_dropped_for_a_newer_save_is_built_with_it(tmp_path):
     assert [len(pages) for pages in looked] == [1, 2]
     assert all(tree_bytes(tmp_path / "served")[path] == page
                for path, page in looked[-1].items())
+
+
+class Slow(Progress):
+    """A build with a long stretch between two of its steps, as a large site's planning or
+    search index: 3 s as its pages' render starts."""
+
+    def __init__(self) -> None:
+        self.inside = threading.Event()
+
+    def stage(self, name: str, total: int) -> None:
+        if name == "render":
+            self.inside.set()
+            time.sleep(3)
+            self.inside.clear()
+
+
+def test_a_body_saved_during_a_build_is_shown_before_that_build_would_end(tmp_path):
+    site = tmp_path / "site"
+    generate(site, articles=40, seed=5)
+    state = BuildState()
+    slow = Slow()
+    rebuilder = Rebuilder(site, tmp_path / "served", "http://127.0.0.1:8000/", state,
+                          quiet=True, verbose=False, progress=slow)
+    assert rebuilder.run()
+    watcher = Watcher(site)
+    watcher.start()
+    loop = threading.Thread(target=_rebuild_loop, args=(watcher, rebuilder), daemon=True)
+    loop.start()
+    try:
+        first, second = public_articles(site)[:2]
+        edit(site, first, r"\Z", "\nĐoạn đầu tiên được thêm.\n")
+        assert slow.inside.wait(10)      # the first save's build, between two steps
+        generation = state.generation
+        saved = time.monotonic()
+        edit(site, second, r"\Z", "\nĐoạn cuối mới thêm.\n")
+        text = "Đoạn cuối mới thêm.".encode()
+        assert wait_until(lambda: any(text in page for page in state.ahead.values()), 10)
+        shown_after = time.monotonic() - saved
+        # Shown beside the first save's build, which was then dropped for both together.
+        assert state.generation == generation and state.building
+        assert shown_after < 1.0, shown_after
+        assert wait_until(lambda: not state.building, 60)
+        assert state.generation == generation + 1
+        served = tree_bytes(tmp_path / "served")
+        assert any(text in data for data in served.values())
+        assert any("Đoạn đầu tiên được thêm.".encode() in data for data in served.values())
+    finally:
+        watcher.stop()
+        loop.join(timeout=15)
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -160,24 +161,32 @@ class Warm:
     articles, read from .cache/ once rather than before every build (10,000 articles
     unpickled each time) and used as a build uses them, search entries included; the
     search postings, brought up to date by the articles that changed; and what the last
-    successful build planned and rendered with, for a first look."""
+    successful build planned and rendered with, for a first look (which may run on another
+    thread, beside a build being dropped)."""
 
     def __init__(self) -> None:
         self._articles: ArticleCache | None = None
         self.last: LastBuild | None = None       # the last build that succeeded
         self.postings = Postings()               # the search index's, brought up to date
         self._failed: dict = {}                  # first look's failed parses, for the build
+        self._handing = threading.Lock()         # over _failed
 
     def articles(self, config: SiteConfig) -> ArticleCache:
         if self._articles is None or self._articles.config != config:
             self._articles = ArticleCache(config)
         self._articles.stored = 0        # counts this build's parses (see _few_parsed)
-        self._articles.failed, self._failed = self._failed, {}
+        with self._handing:
+            self._articles.failed, self._failed = self._failed, {}
         return self._articles
 
     def first_look(self, config: SiteConfig, edited: list[Path]) -> dict[str, bytes] | None:
         """The pages of EDITED article files if only their bodies changed: see first_look."""
-        return first_look(self.last, config, edited, self._failed)
+        failed: dict = {}
+        try:
+            return first_look(self.last, config, edited, failed)
+        finally:
+            with self._handing:          # for the next build to start, not one under way
+                self._failed.update(failed)
 
 
 def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool = False,

@@ -100,6 +100,7 @@ class BuildState:
     building: bool = False       # a build is under way: its pages are not out yet
     # Pages shown ahead of the build under way (first_look), by path in the output.
     ahead: dict[str, bytes] = field(default_factory=dict)
+    looks: int = 0               # how many times pages were shown ahead
     shown: int = 0               # what open pages have been told to reload for
     listeners: int = 0           # open pages (their event streams)
     ahead_served: bool = False   # a page shown ahead has been sent since it was made
@@ -111,14 +112,17 @@ class BuildState:
         """What the page script compares: a new value means "reload"."""
         return f"{self.token}-{self.shown}"
 
-    def began(self) -> None:
+    def began(self) -> int:
+        """A build starts; returns the looks so far (see finished)."""
         with self.changed:
             self.building = True
+            return self.looks
 
     def looked(self, pages: dict[str, bytes]) -> None:
         """PAGES are the build's own, ahead of it: open pages reload and get them."""
         with self.changed:
             self.ahead = pages
+            self.looks += 1
             self.ahead_served = False
             self.shown += 1
             self.changed.notify_all()
@@ -154,10 +158,18 @@ class BuildState:
                     self.last_sent = time.monotonic()
                 self.changed.notify_all()
 
-    def finished(self, errors: tuple[str, ...], seen: bool = False) -> None:
+    def finished(self, errors: tuple[str, ...], seen: bool = False,
+                 looks: int | None = None) -> None:
         """SEEN: the build made the very pages shown ahead of it and no other page, so open
-        pages need not reload again."""
+        pages need not reload again. LOOKS: what began() returned; when pages of a newer
+        save were shown ahead since, they stay, and open pages reload with the build of
+        that save, not with this older one's."""
         with self.changed:
+            if looks is not None and self.looks > looks:
+                self.generation += 1
+                self.errors = errors
+                self.changed.notify_all()
+                return
             self.generation += 1
             self.shown += 0 if seen and not errors and not self.errors else 1
             self.errors = errors
@@ -566,6 +578,7 @@ class Rebuilder:
         self.state, self.quiet, self.verbose, self.progress = state, quiet, verbose, progress
         self.warm = Warm()
         self.unbuilt: dict[Change, None] = {}    # changes since the last build that ended
+        self._taking = threading.Lock()          # over unbuilt: serve's loop takes saves
 
     def config(self) -> SiteConfig:
         """site.toml read again (it may have changed), with the preview's settings."""
@@ -573,23 +586,47 @@ class Rebuilder:
         return load_config(self.site_dir, self.output_dir, base_url=self.base_url, drafts=True)
 
     def run(self, changes: tuple[Change, ...] = (), newer=None) -> bool:
-        """One build; True when it succeeded. Never raises for anything an editor can cause.
+        """One build of CHANGES and those of builds dropped before; True when it succeeded.
+        Never raises for anything an editor can cause.
 
-        When only article bodies were edited, their pages are shown first (first_look).
-        NEWER() says whether a newer save is waiting: the build is then dropped, and the
-        next one builds its changes too."""
-        self.unbuilt.update(dict.fromkeys(changes))
-        changes = tuple(self.unbuilt)
-        self.state.began()
-        ahead: dict[str, bytes] | None = None
+        When only article bodies were edited, their pages are shown first (look). NEWER()
+        says whether a newer save is waiting: the build is then dropped, and the next one
+        builds its changes too."""
+        self.take(changes)
+        return self.build(self.look(), newer)
+
+    def take(self, changes: tuple[Change, ...]) -> None:
+        """CHANGES are to be built (by the next build, or the one under way if it ends)."""
+        with self._taking:
+            self.unbuilt.update(dict.fromkeys(changes))
+
+    def look(self) -> dict[str, bytes] | None:
+        """The pages of the edited articles, shown at once when only their bodies changed
+        (first_look), or None. serve's loop looks as soon as a save is taken, beside the
+        build under way (dropped at its next step), not after it."""
+        with self._taking:
+            changes = tuple(self.unbuilt)
+        if not changes or self.state.errors or any(
+                change.kind is not ChangeKind.CONTENT for change in changes):
+            return None
         try:
+            ahead = self.warm.first_look(self.config(), [change.path for change in changes])
+        except Exception:  # noqa: BLE001 - the build that follows reports it
+            return None
+        if ahead:
+            self.state.looked(ahead)
+        return ahead
+
+    def build(self, ahead: dict[str, bytes] | None, newer=None) -> bool:
+        """The whole build of what was taken, after the pages AHEAD (a look's) are shown;
+        True when it succeeded. NEWER: see run."""
+        with self._taking:
+            changes = tuple(self.unbuilt)
+        looks = self.state.began()
+        try:
+            if ahead:
+                self.state.let_pages_load(LOOK_SECONDS)
             config = self.config()
-            if changes and not self.state.errors and all(
-                    change.kind is ChangeKind.CONTENT for change in changes):
-                ahead = self.warm.first_look(config, [change.path for change in changes])
-                if ahead:
-                    self.state.looked(ahead)
-                    self.state.let_pages_load(LOOK_SECONDS)
             progress = self.progress if newer is None else DroppedForNewer(self.progress, newer)
             report = build(config, progress, preview=True, warm=self.warm)
         except Superseded:
@@ -599,7 +636,8 @@ class Rebuilder:
         else:
             # The build rendered no page but those shown ahead, and made them the same.
             self.state.finished((), seen=bool(ahead) and report.rendered == len(ahead) and all(
-                _holds(self.output_dir / path, page) for path, page in ahead.items()))
+                _holds(self.output_dir / path, page) for path, page in ahead.items()),
+                looks=looks)
             if not self.quiet:
                 done = summary(report.articles, report.pages, report.photos, report.seconds)
                 what = (_("Rebuilt{files}: {summary}") if changes else
@@ -607,10 +645,10 @@ class Rebuilder:
                 print(what.format(files=_changed(changes, self.site_dir, self.verbose),
                                   summary=done), flush=True)
             print_warnings(report.warnings)
-            self.unbuilt.clear()
+            self._built(changes)
             return True
-        self.unbuilt.clear()
-        self.state.finished(errors)
+        self._built(changes)
+        self.state.finished(errors, looks=looks)
         print(_("Could not build{files}; the last good pages are kept:").format(
             files=_changed(changes, self.site_dir, self.verbose)), file=sys.stderr)
         for line in errors:
@@ -619,6 +657,12 @@ class Rebuilder:
                        "{count} problems; fix them and save to build again",
                        len(errors)).format(count=len(errors)), file=sys.stderr, flush=True)
         return False
+
+    def _built(self, changes: tuple[Change, ...]) -> None:
+        # Only these: a save taken while this build ran goes to the next one.
+        with self._taking:
+            for change in changes:
+                self.unbuilt.pop(change, None)
 
 
 def _holds(file: Path, data: bytes) -> bool:
@@ -701,8 +745,28 @@ def _interrupt(signum, frame) -> None:
 
 
 def _rebuild_loop(watcher: Watcher, rebuilder: Rebuilder) -> None:
-    while not watcher.stopping.is_set():
-        batch = watcher.next_batch(timeout=0.25)
-        if batch:
-            rebuilder.run(batch, newer=watcher.has_changes)
+    """Take each batch of saves as it comes: drop the build under way (at its next step),
+    show the first look of a body edit at once, beside it, then build again."""
+    dropping = threading.Event()
+    building: threading.Thread | None = None
 
+    def newer() -> bool:
+        return dropping.is_set() or watcher.has_changes()
+
+    try:
+        while not watcher.stopping.is_set():
+            batch = watcher.next_batch(timeout=0.25)
+            if not batch:
+                continue
+            dropping.set()
+            rebuilder.take(batch)
+            ahead = rebuilder.look()
+            if building is not None:
+                building.join()
+            dropping.clear()
+            building = threading.Thread(target=rebuilder.build, args=(ahead, newer),
+                                        daemon=True, name="build")
+            building.start()
+    finally:
+        if building is not None:
+            building.join(timeout=10)
