@@ -162,6 +162,7 @@ def test_postings_brought_up_to_date_equal_postings_made_afresh(looked_up, kept_
     edits = [
         {3: ("Tiêu đề mới của bài", "Nội dung đã sửa: phòng cháy chữa cháy.")},
         {3: ("Tin số 3", ""), 40: ("Lễ hội mùa xuân", "Thanh niên tình nguyện. Hiến máu.")},
+        {7: ("Môi trường mới", "Nội dung mới: môi trường xanh, mọi nhà.")},   # "moi" thrice
         {n: (f"Bài {n} viết lại", f"Đoạn {n} mới hoàn toàn") for n in range(0, 60, 2)},
         {59: ("", "")},
     ]
@@ -210,11 +211,11 @@ def test_a_build_after_a_lost_or_foreign_kept_index_writes_the_right_one(site, i
     assert invoke("build", str(site.root)).code == 0
     assert index_of(site.root) == clean_index()
 
-    other = tmp_path / "other"       # as many articles, other words
+    other = tmp_path / "other"       # as many articles, one of them with other words
     shutil.copytree(site.root, other)
-    for path in (other / "content/2024").glob("*.md"):
-        path.write_text(path.read_text(encoding="utf-8").replace("Phường", "Quận"),
-                        encoding="utf-8")
+    foreign = other / "content/2024/bai-6.md"
+    foreign.write_text(foreign.read_text(encoding="utf-8").replace("Phường", "Quận"),
+                       encoding="utf-8")
     assert invoke("build", str(other)).code == 0
     shutil.copy(other / ".cache/postings.pickle", kept)
     body.write_text(body.read_text(encoding="utf-8") + "\nMột dòng nữa.\n", encoding="utf-8")

@@ -123,3 +123,20 @@ def wait_until(condition, seconds: float) -> bool:
             return True
         time.sleep(0.01)
     return False
+
+
+def test_a_build_that_ends_after_a_newer_save_was_shown_leaves_it_and_owes_a_reload():
+    state = BuildState()
+    older = state.began()                              # a save's build runs
+    state.looked({"2024/03/bai/index.html": b"<p>newer</p>"})    # a newer save is shown
+    shown = state.version
+    state.finished(("content/x.md:3: title: missing",), looks=older)   # the older one ends
+    # The newer save's pages stay, with no reload and no overlay of the older build's.
+    assert state.ahead and state.building and state.version == shown and not state.errors
+    newer = state.began()
+    state.finished((), seen=True, looks=newer)         # the newer save's build: its pages
+    # Pages other than those shown ahead may have come from the older build: reload.
+    assert state.version != shown and not state.building and not state.ahead
+    again = state.version
+    state.finished((), seen=True, looks=state.began())
+    assert state.version == again                      # owed once, not forever

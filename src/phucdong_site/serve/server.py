@@ -101,6 +101,7 @@ class BuildState:
     # Pages shown ahead of the build under way (first_look), by path in the output.
     ahead: dict[str, bytes] = field(default_factory=dict)
     looks: int = 0               # how many times pages were shown ahead
+    owed: bool = False           # a build ended unseen behind newer pages: reload after
     shown: int = 0               # what open pages have been told to reload for
     listeners: int = 0           # open pages (their event streams)
     ahead_served: bool = False   # a page shown ahead has been sent since it was made
@@ -163,15 +164,17 @@ class BuildState:
         """SEEN: the build made the very pages shown ahead of it and no other page, so open
         pages need not reload again. LOOKS: what began() returned; when pages of a newer
         save were shown ahead since, they stay, and open pages reload with the build of
-        that save, not with this older one's."""
+        that save, not with this older one's (nor with its errors: that build tells).
+        That build reloads them in any case: pages other than those shown ahead may have
+        been sent from this older one's output."""
         with self.changed:
+            self.generation += 1
             if looks is not None and self.looks > looks:
-                self.generation += 1
-                self.errors = errors
+                self.owed = True
                 self.changed.notify_all()
                 return
-            self.generation += 1
-            self.shown += 0 if seen and not errors and not self.errors else 1
+            self.shown += 0 if seen and not errors and not self.errors and not self.owed else 1
+            self.owed = False
             self.errors = errors
             self.building = False
             self.ahead = {}
@@ -768,5 +771,6 @@ def _rebuild_loop(watcher: Watcher, rebuilder: Rebuilder) -> None:
                                         daemon=True, name="build")
             building.start()
     finally:
+        dropping.set()           # stopping: the build under way ends at its next step
         if building is not None:
             building.join(timeout=10)
