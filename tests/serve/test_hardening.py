@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import re
 import socket
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,6 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import run_cli
 from servetools import Served
+
+from phucdong_site.serve.server import MAX_CONNECTIONS, BuildState, SiteServer
 
 ARTICLE_URL = "2024/05/hoi-nghi-tong-ket/"
 FRONT_MATTER = """\
@@ -224,3 +227,33 @@ def test_idle_connections_are_closed_and_do_not_pile_up_threads(site):
         time.sleep(0.5)
         assert _threads(pid) <= before + 2
     assert "Traceback" not in served.stderr()
+
+
+def test_a_stop_while_a_connection_thread_starts_frees_its_slot_once(tmp_path, monkeypatch):
+    """Ctrl+C or SIGTERM may come while Thread.start waits for the connection's thread,
+    which then runs and ends: its slot is freed once, not twice (a BoundedSemaphore
+    "released too many times" traceback at the end of serve)."""
+    server = SiteServer(("127.0.0.1", 0), tmp_path, BuildState(), False)
+    failures: list = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
+    start = threading.Thread.start
+
+    def start_then_stopped(thread):
+        start(thread)
+        thread.join(10)          # the connection answered and closed
+        raise KeyboardInterrupt
+
+    client = socket.create_connection(server.server_address, timeout=5)
+    try:
+        request, address = server.get_request()
+        client.close()           # the connection's thread reads its end, and ends
+        monkeypatch.setattr(threading.Thread, "start", start_then_stopped)
+        with pytest.raises(KeyboardInterrupt):
+            server.process_request(request, address)
+        monkeypatch.setattr(threading.Thread, "start", start)
+    finally:
+        server.server_close()
+    assert failures == []
+    # Every slot is free again, and no more than every slot.
+    assert all(server.slots.acquire(blocking=False) for _ in range(MAX_CONNECTIONS))
+    assert not server.slots.acquire(blocking=False)

@@ -411,6 +411,8 @@ class SiteServer(ThreadingHTTPServer):
         # The name the editor gave with --host is this computer's too.
         self.names = frozenset({address[0].strip("[]").rstrip(".").lower()} - {""})
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self._held: set = set()          # the connections that hold a slot
+        self._holding = threading.Lock()
 
     def process_request(self, request, client_address) -> None:
         if not self.slots.acquire(blocking=False):
@@ -422,17 +424,27 @@ class SiteServer(ThreadingHTTPServer):
                 pass
             self.shutdown_request(request)
             return
+        with self._holding:
+            self._held.add(request)
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self.slots.release()     # no thread was started to release it
+            # No thread was started to free it; or one was, and the exception came after
+            # (Ctrl+C or SIGTERM while Thread.start waits for it): freed once either way.
+            self._free(request)
             raise
 
     def process_request_thread(self, request, client_address) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self.slots.release()
+            self._free(request)
+
+    def _free(self, request) -> None:
+        with self._holding:
+            if request in self._held:
+                self._held.discard(request)
+                self.slots.release()
 
     def handle_error(self, request, client_address) -> None:
         # A tab closed while its page was being sent is normal; anything else is one line
