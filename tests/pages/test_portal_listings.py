@@ -11,6 +11,7 @@ from phucdong_site.pages.indexes import tag_slug
 from phucdong_site.pages.listings import (all_related, featured, most_viewed, neighbours, related,
                                     related_index)
 from phucdong_site.models import Article, Site
+from phucdong_site.cache import related as related_module
 from phucdong_site.cache.related import related_lists
 
 TZ = timezone(timedelta(hours=7))
@@ -145,7 +146,8 @@ def by_slug(lists):
     return {url: [a.slug for a in found] for url, found in lists.items()}
 
 
-def test_remembered_related_lists_are_found_again_when_their_inputs_change(tmp_path):
+def test_remembered_related_lists_are_found_again_when_their_inputs_change(tmp_path,
+                                                                           monkeypatch):
     articles = random_site(1)
     first = related_lists(articles, 5, tmp_path)
     assert by_slug(first) == by_slug(all_related(articles, 5))
@@ -153,6 +155,15 @@ def test_remembered_related_lists_are_found_again_when_their_inputs_change(tmp_p
     again = related_lists(articles, 5, tmp_path)
     assert by_slug(again) == by_slug(first)
     assert all(a is b for url in again for a, b in zip(again[url], first[url]))
+    # A new URL in the same place (a title edit): read back, under the new URL, not found
+    # again (all_related is not called), and as all_related finds them.
+    renamed = tuple(replace(a, slug="bai-moi") if a.slug == "bai-30" else a for a in articles)
+    assert [a.slug for a in renamed].index("bai-moi") == [a.slug for a in articles].index("bai-30")
+    with monkeypatch.context() as patch:
+        patch.setattr(related_module, "all_related", None)
+        read_back = related_lists(renamed, 5, tmp_path)
+    assert by_slug(read_back) == by_slug(all_related(renamed, 5))
+    assert "bai-moi" in {a.slug for found in read_back.values() for a in found}
     # A change of tags, of category, of order: found again, not read back stale.
     retagged = tuple(replace(a, tags=("An ninh",)) if a.slug == "bai-7" else a for a in articles)
     moved = tuple(replace(a, category="b" if a.category == "a" else "a") if a.slug == "bai-9"

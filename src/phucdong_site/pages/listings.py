@@ -214,11 +214,11 @@ def _related_many(own: int, index: RelatedIndex, take, budget: int) -> None:
 
 
 def related_inputs(articles: Sequence[Article], limit: int) -> bytes:
-    """A digest of all that every article's related list depends on: the site's order and
-    each article's URL, category and tag slugs. Equal digests, equal related lists."""
+    """A digest of all that every article's related list, as places in ARTICLES, depends on:
+    each article's category and tag slugs, in the site's order. Equal digests, equal lists."""
     digest = hashlib.sha256(f"{TOGETHER} {FEW_TAGS} {READS_PER_TAG} {limit}".encode())
     for article in articles:
-        digest.update(repr((article.url, article.category,
+        digest.update(repr((article.category,
                             sorted({tag_slug(name) for name in article.tags}))).encode())
     return digest.digest()
 
