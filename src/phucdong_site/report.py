@@ -10,6 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
+class Dropped(Exception):
+    """A build stopped on purpose by its Progress, not for anything wrong with the site or
+    the disk: what it staged may serve the next build."""
+
+
 class Progress:
     """What a build reports as it goes: stages with counts, and a wait for the output."""
 
@@ -21,7 +26,7 @@ class Progress:
 
     def between(self) -> None:
         """The build is between two of its steps, before its output is swapped in: where
-        an implementation may stop it by raising (serve, for a newer save)."""
+        an implementation may stop it by raising Dropped (serve, for a newer save)."""
 
     def waiting(self, out_dir: Path) -> None:
         """Another build holds OUT_DIR's lock: this one waits until it is done."""

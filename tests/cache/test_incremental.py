@@ -206,6 +206,34 @@ def test_the_kept_previous_output_is_staged_in_again_whatever_it_holds(tmp_path)
         == {previous / p.relative_to(site / "build"): v for p, v in live_before.items()}
 
 
+def test_a_build_stopped_by_a_content_error_leaves_the_output_before_last_to_the_next(
+        tmp_path):
+    """A build that stops on an editor's mistake while staging (here a root/ file on the
+    sitemap, found once every page is staged) leaves the live output as it was, and the
+    folder it staged in as .build.previous: the build after the fix stages there, not in
+    a new folder, and publishes exactly a clean build."""
+    site = tmp_path / "site"
+    generate(site, articles=30, seed=5)
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    edit_title(site)
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    live = tree_bytes(site / "build")
+    edit_body(site)
+    (site / "root").mkdir()
+    (site / "root" / "sitemap.xml").write_text("<urlset/>")
+    failed = run_cli("build", str(site), "-q", timeout=300)
+    assert failed.returncode == 1 and "sitemap.xml" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert tree_bytes(site / "build") == live
+    previous = site / ".build.previous"
+    assert previous.is_dir()
+    folder = previous.stat().st_ino
+    (site / "root" / "sitemap.xml").unlink()
+    assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
+    assert (site / "build").stat().st_ino == folder
+    assert tree_bytes(site / "build") == clean_build(site, tmp_path / "clean")
+
+
 def test_the_article_cache_serves_a_site_named_by_another_path(tmp_path):
     """`build` run from inside the site and `build /abs/path` share one cache."""
     site = tmp_path / "site"

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path, PurePosixPath
 
 from phucdong_site import system
-from phucdong_site.errors import ContentError, SiteError, field_label, os_reason
+from phucdong_site.errors import ContentError, ErrorList, SiteError, field_label, os_reason
 from phucdong_site.files import FileStamp
 from phucdong_site.language import _
 from phucdong_site.output.lock import leftovers, lock_output
@@ -26,7 +26,7 @@ from phucdong_site.output.mount import (
     publish_into,
 )
 from phucdong_site.output.swap import swap_in
-from phucdong_site.report import Progress
+from phucdong_site.report import Dropped, Progress
 
 MARKER = ".phucdong-site"        # marks a folder this tool built, so it may be replaced
 _published: list[Path] = []      # the output this process's last build published, if it did
@@ -71,6 +71,7 @@ class Staging:
         self._staging_prefix = f"{self.path}/"
         self.written: dict[str, Path | None] = {}
         self.recycled = False        # staging in the output before last: files may be there
+        self.kept_for_next = False   # stopped, and left as the output before last
         self._folders: set[Path] = set()
 
     def __enter__(self) -> Staging:
@@ -107,12 +108,36 @@ class Staging:
         return self
 
     def __exit__(self, kind, error, tb) -> None:
-        # A failed or stopped build's staging folder goes: it may hold what filled the disk.
-        if self.path.exists() and not self._kept:
+        # A failed or stopped build's staging folder goes, as it may hold what filled the
+        # disk; but not the output before last, recycled, when the build stopped for its
+        # content or was dropped: the next build (an editor's fix, serve's newer save)
+        # would otherwise stage every file afresh (1.2 s more at 10,000 articles).
+        if self.path.exists() and not self._kept and not (
+                self.recycled and isinstance(error, (ContentError, ErrorList, Dropped))
+                and self._keep_for_next()):
             shutil.rmtree(self.path, ignore_errors=True)
         system.unlock(self._lock)
         if self._terminate is not None:
             signal.signal(signal.SIGTERM, self._terminate)
+
+    def _keep_for_next(self) -> bool:
+        """Put the staging folder back as the output before last, for the next build to
+        stage in: its files are the old ones or this build's (the next one replaces what it
+        does not find the same), and known_trees says which. Whether it could."""
+        try:
+            os.rename(self.path, self.previous)
+        except OSError:
+            return False
+        self.kept_for_next = True
+        kept = {}
+        with contextlib.suppress(OSError):
+            live = _tree_id(self.out_dir)
+            if live in self.known_trees:
+                kept[live] = self.known_trees[live]
+            if self._held is not None:
+                kept[_tree_id(self.previous)] = self._held | self.written.keys()
+        self.known_trees = kept
+        return True
 
     def _claim(self, relative: str, source: Path | None) -> Path:
         self._mark(relative, source)

@@ -193,9 +193,8 @@ def build(config: SiteConfig, progress: Progress = Progress(), *, preview: bool 
           warm: Warm | None = None) -> BuildReport:
     """Build the site into config.output_dir, replacing it only if everything succeeded.
 
-    serve passes preview=True (no flush to disk, old output removed in the background,
-    no forked workers beside its threads) and WARM, the caches it keeps in memory between
-    rebuilds.
+    serve passes preview=True (no flush to disk, no forked workers beside its threads) and
+    WARM, the caches it keeps in memory between rebuilds.
     """
     # Tens of thousands of articles, cache entries and pages, alive until the end and
     # without reference cycles: the collector's repeated passes over them were ~8% of a
@@ -225,6 +224,7 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                            unchanged=True, left_out=last.left_out)
     sources = SourceIndex.load(config.cache_dir)
     cache = ArticleCache(config) if warm is None else warm.articles(config)
+    staging = None
     try:
         site, left_out = load(config, progress, cache, sources, 1 if preview else None)
         progress.between()
@@ -239,9 +239,10 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
         env = site_environment(config, statics, planned.site, planned.index,
                                compiled=config.cache_dir / COMPILED_TEMPLATES)
         trees = read_checked(config.cache_dir / OUTPUT_TREES)
-        with Staging(config.output_dir, preview=preview,
-                     known_trees=trees if isinstance(trees, dict) else None,
-                     progress=progress) as staging:
+        staging = Staging(config.output_dir, preview=preview,
+                          known_trees=trees if isinstance(trees, dict) else None,
+                          progress=progress)
+        with staging:
             page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled),
                                    cache.article_digest)
             rendered = reuse_or_render(planned.pages, env, staging, page_cache, progress,
@@ -259,6 +260,9 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
             staging.commit()
     finally:
         progress.finish()
+        if staging is not None and staging.kept_for_next:
+            with suppress(OSError):
+                write_checked(config.cache_dir / OUTPUT_TREES, staging.known_trees)
     remember(config, inputs, planned, staging, sources, cache, page_cache)
     if warm is not None:
         warm.last = LastBuild(config, planned.site, tuple(planned.pages), env, sources)

@@ -33,7 +33,7 @@ from phucdong_site.console import print_warnings, summary
 from phucdong_site.errors import ErrorList, SiteError, os_reason
 from phucdong_site.language import N_, _, choose, ngettext
 from phucdong_site.pipeline import Warm, build
-from phucdong_site.report import Progress
+from phucdong_site.report import Dropped, Progress
 from phucdong_site.serve.watcher import Change, ChangeKind, Watcher
 
 PREFIX = "/_phucdong/"           # the server's own endpoints; no page URL starts with "_"
@@ -549,7 +549,7 @@ def site_url(host: str, port: int) -> str:
     return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
 
 
-class Superseded(Exception):
+class Superseded(Dropped):
     """A newer save is waiting: the build under way is dropped for one that includes it."""
 
 
@@ -557,7 +557,8 @@ class DroppedForNewer(Progress):
     """PROGRESS, for a build that stops (Superseded) at its next step once NEWER() says a
     newer save is waiting: the editor sees that save's page first, not after the build of
     the one before (5 s of a title edit at 10,000 articles). The build stops before its
-    output is swapped in, as any failed build does, and leaves nothing behind."""
+    output is swapped in, as any failed build does; the next one stages where it left off
+    (Staging keeps the folder)."""
 
     def __init__(self, progress: Progress, newer) -> None:
         self.progress, self.newer = progress, newer
