@@ -186,7 +186,7 @@ def write_results(args, cold_total, cold, cold_report, edit_total, edit, edit_re
         "",
         "## Bytes of an article page (mean over every article)",
         "",
-        "| plain | .gz (gzip -9) | .br (brotli 11) |",
+        "| plain | .gz (gzip -6) | .br (brotli 5) |",
         "|---|---|---|",
         f"| {sizes['']:,.0f} | {sizes['.gz']:,.0f} ({sizes['.gz'] / sizes['']:.0%}) | "
         f"{sizes['.br']:,.0f} ({sizes['.br'] / sizes['']:.0%}) |",
