@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import zlib
 from pathlib import Path
 
 import brotli
+import pytest
 from conftest import REPO, names_in, run_cli, tree_bytes
 
 from phucdong_site.config import load_config
@@ -56,18 +58,37 @@ def copies_are_right(out: Path) -> int:
     return count
 
 
-def test_gzip_copies_are_those_of_gzip_6_without_name_or_time():
-    data = ("Phường Phúc Đồng " * 400).encode()
+def varied_text(size: int) -> bytes:
+    """Text whose deflate stream differs between levels 6 and 9 (a repeated phrase does not)."""
+    words = "phường Phúc Đồng Long Biên tổ dân phố họp bàn vệ sinh môi trường ngày".split()
+    rng = random.Random(20)
+    return " ".join(rng.choice(words) + str(rng.randrange(300)) for _ in range(size)).encode()
+
+
+def test_gzip_copies_are_made_at_level_6_without_name_time_or_system():
+    data = varied_text(6000)
+    level = {n: zlib.compressobj(n, zlib.DEFLATED, -zlib.MAX_WBITS, 8) for n in (6, 9)}
+    stream = {n: d.compress(data) + d.flush() for n, d in level.items()}
+    assert stream[6] != stream[9]             # else the test could not tell the level
     packed = gzip_bytes(data)
     assert packed == gzip_bytes(data)
-    assert packed[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"   # no name, mtime 0
-    made_by_gzip = subprocess.run(["gzip", "-6", "-n", "-c"], input=data, capture_output=True,
-                                  check=True).stdout
-    assert packed[10:] == made_by_gzip[10:]      # but the system byte: gzip's own stream
+    assert packed[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"   # no name, time, system
+    assert packed[10:-8] == stream[6]
     assert gzip.decompress(packed) == data
     assert zlib.decompress(packed, 31) == data
     assert brotli.decompress(brotli_bytes(data)) == data
     assert brotli_bytes(data) == brotli_bytes(data)
+
+
+@pytest.mark.skipif(shutil.which("gzip") is None, reason="no gzip on this machine")
+def test_gzip_copies_hold_the_stream_gzip_6_n_writes():
+    data = varied_text(6000)
+    made_by_gzip = subprocess.run(["gzip", "-6", "-n", "-c"], input=data, capture_output=True,
+                                  check=True).stdout
+    assert gzip_bytes(data)[10:] == made_by_gzip[10:]     # all but gzip's system byte
+    made_at_9 = subprocess.run(["gzip", "-9", "-n", "-c"], input=data, capture_output=True,
+                               check=True).stdout
+    assert gzip_bytes(data)[10:] != made_at_9[10:]
 
 
 def test_build_writes_copies_beside_text_files_that_decompress_to_them(tmp_path):
@@ -187,4 +208,21 @@ def test_a_copy_cut_short_in_the_cache_is_made_again_not_published(tmp_path):
                        encoding="utf-8")
     rebuilt = build(config)
     assert rebuilt.compressed >= 3
+    assert copies_are_right(site / "build")
+
+
+def test_the_copies_of_another_version_go_once_a_build_has_its_own(tmp_path):
+    """A cache made at another level or library version (gzip 9 before) is removed, also
+    when the record of the last build's copies is there to spare a full listing."""
+    site = tmp_path / "site"
+    generate(site, articles=4, seed=5)
+    config = load_config(site)
+    build(config)
+    cache = site / ".cache" / "compressed"
+    (current,) = [p for p in cache.iterdir() if p.is_dir()]
+    old = cache / "gz9-zlib1.2.13-br5-brotli1.0.9"
+    shutil.copytree(current, old)
+    assert (cache / "stamps.pickle").is_file()
+    build(config)
+    assert [p for p in cache.iterdir() if p.is_dir()] == [current]
     assert copies_are_right(site / "build")

@@ -55,9 +55,10 @@ class CompressReport:
 
 
 def gzip_bytes(data: bytes) -> bytes:
-    """DATA as gzip -6 -n would write it: a header without name or time, so that the same
-    bytes always give the same file (Python's gzip.compress puts the machine's system in
-    it, and the time unless told not to)."""
+    """DATA in gzip's format with the deflate stream gzip -6 -n writes, and a header
+    without name, time or system (0xff, "unknown"), so that the same bytes always give the
+    same file on every machine (Python's gzip.compress and gzip itself put the machine's
+    system in it, and the time unless told not to)."""
     deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, 8)
     body = deflate.compress(data) + deflate.flush()
     header = b"\x1f\x8b\x08\x00" + b"\x00\x00\x00\x00" + b"\x00\xff"
@@ -178,6 +179,10 @@ def compress_file(source: str, entry: str) -> None:
 def _prune(folder: Path, store: str, used: set[str], last_used: set[str] | None) -> None:
     """Drop the copies no file of this build has, and the caches of other versions: those
     the last build used and this one does not, or, without that record, every one found."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False) and entry.name != VERSION:
+                shutil.rmtree(entry.path, ignore_errors=True)
     if last_used is not None:
         for digest in last_used - used:
             for suffix in SUFFIXES:
@@ -187,10 +192,6 @@ def _prune(folder: Path, store: str, used: set[str], last_used: set[str] | None)
                     pass
         return
     try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False) and entry.name != VERSION:
-                    shutil.rmtree(entry.path, ignore_errors=True)
         shards = list(os.scandir(store))
     except OSError:
         return
