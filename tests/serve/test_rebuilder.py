@@ -176,3 +176,48 @@ def test_a_build_dropped_while_rendering_leaves_its_folder_to_the_next_build(tmp
                       quiet=True, verbose=False, progress=Progress())
     assert fresh.run()
     assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / "fresh")
+
+
+class RenderCount(Progress):
+    """Counts the pages rendered, to stop a build once they are all staged."""
+
+    def __init__(self) -> None:
+        self.current, self.total, self.done = "", 0, 0
+
+    def stage(self, name: str, total: int) -> None:
+        self.current, self.total, self.done = name, total, 0
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+
+    def rendered(self) -> bool:
+        return self.current == "render" and self.done == self.total > 0
+
+
+def test_pages_a_dropped_build_staged_go_when_their_article_does(tmp_path):
+    """The folder a dropped build leaves is known file by file: the next build removes what
+    it no longer writes, such as the pages of an article added, then deleted, in between;
+    whether the dropped build staged in a new folder or in the output before last."""
+    site = tmp_path / "site"
+    generate(site, articles=20, seed=6)
+    counter = RenderCount()
+    rebuilder = Rebuilder(site, tmp_path / "served", "http://127.0.0.1:8000/", BuildState(),
+                          quiet=True, verbose=False, progress=counter)
+    assert rebuilder.run()
+    template = public_articles(site)[0]
+    for round in range(2):
+        added = template.with_name(f"bai-moi-them-{round}.md")
+        text = re.sub(r"^title: .*$", f'title: "Bài mới thêm rồi xoá {round}"',
+                      template.read_text(encoding="utf-8"), count=1, flags=re.M)
+        added.write_text(text, encoding="utf-8")
+        rebuilder.take((Change(ChangeKind.CONTENT, added.relative_to(site)),))
+        assert rebuilder.build(None, newer=counter.rendered) is False
+        staged = tree_bytes(tmp_path / ".served.previous")
+        assert any(f"/bai-moi-them-roi-xoa-{round}/" in name
+                   for name in staged)                        # its page is in the kept folder
+        added.unlink()
+        assert rebuilder.run((Change(ChangeKind.CONTENT, added.relative_to(site)),))
+        fresh = Rebuilder(site, tmp_path / f"fresh{round}", "http://127.0.0.1:8000/",
+                          BuildState(), quiet=True, verbose=False, progress=Progress())
+        assert fresh.run()
+        assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / f"fresh{round}")

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from phucdong_site import system
 from phucdong_site.errors import ContentError, ErrorList, SiteError, field_label, os_reason
-from phucdong_site.files import FileStamp
+from phucdong_site.files import FileStamp, read_checked, write_checked
 from phucdong_site.language import _
 from phucdong_site.output.lock import leftovers, lock_output
 from phucdong_site.output.mount import (
@@ -51,16 +51,18 @@ class Staging:
     staged ones may be links of, are never touched.
     """
 
-    def __init__(self, out_dir: Path, preview: bool = False,
-                 known_trees: dict[TreeId, frozenset[str]] | None = None,
+    def __init__(self, out_dir: Path, preview: bool = False, trees_file: Path | None = None,
                  progress: Progress = Progress()):
-        """KNOWN_TREES: the files of the output and of the output before last as the last
-        commit() left them (its known_trees), so that staging in the latter need not list
-        its folders to find what this build no longer writes; without them, it does."""
+        """TREES_FILE records the files of the output and of the output before last, as the
+        last build of OUT left them, so that staging in the latter need not list its folders
+        to find what this build no longer writes; without it, it does. It is read and
+        written only while OUT is locked: a build waiting for the lock reads what the one
+        before it left."""
         # preview (serve): the output is a throwaway copy, so skip the flush to disk.
         self.preview = preview
         self.progress = progress
-        self.known_trees = dict(known_trees or {})
+        self.trees_file = trees_file
+        self.known_trees: dict[TreeId, frozenset[str]] = {}
         self._held: frozenset[str] | None = None    # what the recycled folder holds
         self.out_dir = output_folder(out_dir)
         self.inside = is_mount_point(self.out_dir)
@@ -71,7 +73,6 @@ class Staging:
         self._staging_prefix = f"{self.path}/"
         self.written: dict[str, Path | None] = {}
         self.recycled = False        # staging in the output before last: files may be there
-        self.kept_for_next = False   # stopped, and left as the output before last
         self._folders: set[Path] = set()
 
     def __enter__(self) -> Staging:
@@ -86,6 +87,9 @@ class Staging:
                 folder=self.out_dir, reason=os_reason(error))) from None
         try:
             self._terminate = _stop_on_sigterm()
+            if self.trees_file is not None:
+                trees = read_checked(self.trees_file)
+                self.known_trees = trees if isinstance(trees, dict) else {}
             # Leftovers first: a first build killed inside an empty mount point leaves
             # only its staging folder, which must not make OUT look like someone else's.
             remove_leftovers(self.out_dir)
@@ -130,7 +134,6 @@ class Staging:
             os.rename(self.path, self.previous)
         except OSError:
             return False
-        self.kept_for_next = True
         kept = {}
         with contextlib.suppress(OSError):
             live = _tree_id(self.out_dir)
@@ -140,7 +143,12 @@ class Staging:
             if held is not None:
                 kept[_tree_id(self.previous)] = held | self.written.keys()
         self.known_trees = kept
+        self._remember_trees()
         return True
+
+    def _remember_trees(self) -> None:
+        if self.trees_file is not None:
+            write_checked(self.trees_file, self.known_trees)
 
     def _claim(self, relative: str, source: Path | None) -> Path:
         self._mark(relative, source)
@@ -408,6 +416,7 @@ class Staging:
                 self.known_trees[_tree_id(self.previous)] = replaced
         except OSError:
             shutil.rmtree(self.path, ignore_errors=True)       # the next build stages afresh
+        self._remember_trees()
 
 
 def published_output() -> Path | None:

@@ -38,7 +38,6 @@ from phucdong_site.content import (
     public_site,
 )
 from phucdong_site.errors import ContentError, ErrorList
-from phucdong_site.files import read_checked, write_checked
 from phucdong_site.models import LeftOut, Site
 from phucdong_site.output import Staging, output_folder, precompress
 from phucdong_site.pages import (
@@ -224,7 +223,6 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
                            unchanged=True, left_out=last.left_out)
     sources = SourceIndex.load(config.cache_dir)
     cache = ArticleCache(config) if warm is None else warm.articles(config)
-    staging = None
     try:
         site, left_out = load(config, progress, cache, sources, 1 if preview else None)
         progress.between()
@@ -238,10 +236,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
         root = root_files(config.site_dir)
         env = site_environment(config, statics, planned.site, planned.index,
                                compiled=config.cache_dir / COMPILED_TEMPLATES)
-        trees = read_checked(config.cache_dir / OUTPUT_TREES)
         staging = Staging(config.output_dir, preview=preview,
-                          known_trees=trees if isinstance(trees, dict) else None,
-                          progress=progress)
+                          trees_file=config.cache_dir / OUTPUT_TREES, progress=progress)
         with staging:
             page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled),
                                    cache.article_digest)
@@ -260,9 +256,6 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
             staging.commit()
     finally:
         progress.finish()
-        if staging is not None and staging.kept_for_next:
-            with suppress(OSError):
-                write_checked(config.cache_dir / OUTPUT_TREES, staging.known_trees)
     remember(config, inputs, planned, staging, sources, cache, page_cache)
     if warm is not None:
         warm.last = LastBuild(config, planned.site, tuple(planned.pages), env, sources)
@@ -385,7 +378,6 @@ def remember(config: SiteConfig, inputs, planned: Plan, staging: Staging,
              sources: SourceIndex, cache: ArticleCache, page_cache: PageCache) -> None:
     """What the next build reuses: the output's files, photo sources, parsed articles, page
     keys, and (unless serve's) every input's stamp."""
-    write_checked(config.cache_dir / OUTPUT_TREES, staging.known_trees)
     with suppress(OSError):      # after the swap: the output is the new one whatever fails
         sources.save(config.cache_dir, planned.site.photos)
     cache.save()
