@@ -14,6 +14,7 @@ from conftest import REPO, run_cli, tree_bytes
 from phucdong_site.cache.articles import ArticleCache
 from phucdong_site.config import load_config
 from phucdong_site.content.article import parse_article
+from phucdong_site.output import Staging
 from phucdong_site.pipeline.stages import build
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -232,6 +233,18 @@ def test_a_build_stopped_by_a_content_error_leaves_the_output_before_last_to_the
     assert run_cli("build", str(site), "-q", timeout=300).returncode == 0
     assert (site / "build").stat().st_ino == folder
     assert tree_bytes(site / "build") == clean_build(site, tmp_path / "clean")
+
+
+def test_a_page_not_found_in_the_output_makes_no_folder_where_it_would_go(tmp_path):
+    """A folder is made for a file only as the file goes in: a build stopped between a
+    page's failed reuse and its render would otherwise leave an empty folder in the folder
+    it keeps for the next build, which knows that folder only by its files."""
+    with Staging(tmp_path / "build") as staging:
+        assert staging.reuse("2024/05/bai-moi/index.html", "0" * 64) is None
+        assert not (staging.path / "2024").exists()
+        staging.write_text("2024/05/bai-moi/index.html", "<!DOCTYPE html>")
+        staging.commit()
+    assert (tmp_path / "build" / "2024/05/bai-moi/index.html").is_file()
 
 
 def test_the_article_cache_serves_a_site_named_by_another_path(tmp_path):

@@ -172,8 +172,8 @@ class Staging:
         uploads only what changed, and an unchanged site writes no file data at all."""
         dest = self._claim(relative, source)
         with self._writing(relative):
-            self._make_parent(dest)
             if not self._reuse(relative, dest, lambda old: old == data, len(data)):
+                self._make_parent(dest)
                 temporary = self._temporary(dest)
                 temporary.write_bytes(data)
                 self._put(temporary, dest)
@@ -192,7 +192,6 @@ class Staging:
             return stamp
         dest = self.path / relative
         with self._writing(relative):
-            self._make_parent(dest)
             if self._reuse(relative, dest,
                            lambda data: hashlib.sha256(data).hexdigest() == sha256,
                            stamp=stamp):
@@ -238,6 +237,9 @@ class Staging:
                         return False
             if self.recycled and _same_file(dest, stat):
                 return True             # staged last time as a link of this very file
+            # Only now: a folder made for a file not staged would stay, empty, in a
+            # folder kept for the next build, which knows only its files.
+            self._make_parent(dest)
             temporary = self._temporary(dest)
             try:      # link the very file just compared, even if renamed meanwhile
                 os.link(f"/proc/self/fd/{fd}", temporary, follow_symlinks=True)
