@@ -32,13 +32,20 @@ def edit(site: Path, path: Path, pattern: str, new: str) -> tuple[Change]:
     return (Change(ChangeKind.CONTENT, path.relative_to(site)),)
 
 
+def rebuilder_of(site: Path, out: Path, progress: Progress = Progress(),
+                 state: BuildState | None = None) -> Rebuilder:
+    """serve's rebuilder of SITE into OUT, its first build done."""
+    rebuilder = Rebuilder(site, out, "http://127.0.0.1:8000/", state or BuildState(),
+                          quiet=True, verbose=False, progress=progress)
+    assert rebuilder.run()
+    return rebuilder
+
+
 def test_a_build_dropped_for_a_newer_save_is_built_with_it(tmp_path):
     site = tmp_path / "site"
     generate(site, articles=25, seed=4)
     state = BuildState()
-    rebuilder = Rebuilder(site, tmp_path / "served", "http://127.0.0.1:8000/", state,
-                          quiet=True, verbose=False, progress=Progress())
-    assert rebuilder.run()
+    rebuilder = rebuilder_of(site, tmp_path / "served", state=state)
     before = tree_bytes(tmp_path / "served")
     first, second, third = public_articles(site)[:3]
 
@@ -86,9 +93,7 @@ def test_a_body_saved_during_a_build_is_shown_before_that_build_would_end(tmp_pa
     generate(site, articles=40, seed=5)
     state = BuildState()
     slow = Slow()
-    rebuilder = Rebuilder(site, tmp_path / "served", "http://127.0.0.1:8000/", state,
-                          quiet=True, verbose=False, progress=slow)
-    assert rebuilder.run()
+    rebuilder = rebuilder_of(site, tmp_path / "served", slow, state)
     watcher = Watcher(site)
     watcher.start()
     loop = threading.Thread(target=_rebuild_loop, args=(watcher, rebuilder), daemon=True)
@@ -158,9 +163,7 @@ def test_a_build_dropped_while_rendering_leaves_its_folder_to_the_next_build(tmp
     site = tmp_path / "site"
     generate(site, articles=25, seed=4)
     stages = Stages()
-    rebuilder = Rebuilder(site, tmp_path / "served", "http://127.0.0.1:8000/", BuildState(),
-                          quiet=True, verbose=False, progress=stages)
-    assert rebuilder.run()
+    rebuilder = rebuilder_of(site, tmp_path / "served", stages)
     kept = tmp_path / ".served.previous"
     for round, article in enumerate(public_articles(site)[:2]):
         assert kept.is_dir() == (round > 0)
@@ -172,9 +175,7 @@ def test_a_build_dropped_while_rendering_leaves_its_folder_to_the_next_build(tmp
         folder = kept.stat().st_ino
         assert rebuilder.run()
         assert (tmp_path / "served").stat().st_ino == folder  # staged in, then swapped in
-    fresh = Rebuilder(site, tmp_path / "fresh", "http://127.0.0.1:8000/", BuildState(),
-                      quiet=True, verbose=False, progress=Progress())
-    assert fresh.run()
+    rebuilder_of(site, tmp_path / "fresh")
     assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / "fresh")
 
 
@@ -201,9 +202,7 @@ def test_pages_a_dropped_build_staged_go_when_their_article_does(tmp_path):
     site = tmp_path / "site"
     generate(site, articles=20, seed=6)
     counter = RenderCount()
-    rebuilder = Rebuilder(site, tmp_path / "served", "http://127.0.0.1:8000/", BuildState(),
-                          quiet=True, verbose=False, progress=counter)
-    assert rebuilder.run()
+    rebuilder = rebuilder_of(site, tmp_path / "served", counter)
     template = public_articles(site)[0]
     for round in range(2):
         added = template.with_name(f"bai-moi-them-{round}.md")
@@ -217,7 +216,5 @@ def test_pages_a_dropped_build_staged_go_when_their_article_does(tmp_path):
                    for name in staged)                        # its page is in the kept folder
         added.unlink()
         assert rebuilder.run((Change(ChangeKind.CONTENT, added.relative_to(site)),))
-        fresh = Rebuilder(site, tmp_path / f"fresh{round}", "http://127.0.0.1:8000/",
-                          BuildState(), quiet=True, verbose=False, progress=Progress())
-        assert fresh.run()
+        rebuilder_of(site, tmp_path / f"fresh{round}")
         assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / f"fresh{round}")
