@@ -100,6 +100,11 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def folders_in(root: Path) -> list[str]:
+    """Every folder under ROOT: tree_bytes sees files only, not an empty folder left behind."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir())
+
+
 def pytest_addoption(parser):
     parser.addoption("--regen-golden", action="store_true", default=False,
                      help="rewrite the golden output trees (tests/sites/*-golden/) from a fresh "

@@ -1,5 +1,7 @@
 """A rebuild that reuses the build cache (.cache/: parsed articles, rendered pages, the
 previous output's files) equals a clean build, byte for byte, after every kind of edit."""
+import errno
+import hashlib
 import os
 import re
 import shutil
@@ -7,13 +9,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
-from conftest import REPO, run_cli, tree_bytes
+from conftest import REPO, folders_in, run_cli, tree_bytes
 
 from phucdong_site.cache.articles import ArticleCache
 from phucdong_site.config import load_config
 from phucdong_site.content.article import parse_article
+from phucdong_site.errors import ContentError
 from phucdong_site.output import Staging
 from phucdong_site.pipeline.stages import build
 
@@ -245,6 +249,37 @@ def test_a_page_not_found_in_the_output_makes_no_folder_where_it_would_go(tmp_pa
         staging.write_text("2024/05/bai-moi/index.html", "<!DOCTYPE html>")
         staging.commit()
     assert (tmp_path / "build" / "2024/05/bai-moi/index.html").is_file()
+
+
+def test_a_build_stopped_after_a_refused_link_keeps_no_empty_folder(tmp_path, monkeypatch):
+    """A page whose reuse failed at the link (a filesystem without hard links) and whose
+    build then stopped for a mistake leaves no folder in the folder kept for the next
+    build: the record of that folder knows files only, and the folder would be published
+    empty once the page's article is gone."""
+    out = tmp_path / "build"
+    for pages in (["index.html"], ["index.html", "2024/05/bai-moi/index.html"]):
+        with Staging(out) as staging:
+            for page in pages:
+                staging.write_text(page, f"<!DOCTYPE html><title>{page}</title>")
+            staging.commit()
+    live = out / "2024/05/bai-moi/index.html"
+    sha256 = hashlib.sha256(live.read_bytes()).hexdigest()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    with pytest.raises(ContentError), Staging(out) as staging:
+        assert staging.recycled
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "link", refused)
+            assert staging.reuse("2024/05/bai-moi/index.html", sha256) is None
+        raise ContentError(Path("content/2024/bai.md"), 2, "date: a mistake")
+    previous = tmp_path / ".build.previous"
+    assert folders_in(previous) == []
+    with Staging(out) as staging:
+        staging.write_text("index.html", "<!DOCTYPE html><title>index.html</title>")
+        staging.commit()
+    assert folders_in(out) == []
 
 
 def test_the_article_cache_serves_a_site_named_by_another_path(tmp_path):

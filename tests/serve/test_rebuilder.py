@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import REPO, tree_bytes
+from conftest import REPO, folders_in, tree_bytes
 
 from phucdong_site.report import Progress
 from phucdong_site.serve.server import BuildState, Rebuilder, _rebuild_loop
@@ -218,3 +218,4 @@ def test_pages_a_dropped_build_staged_go_when_their_article_does(tmp_path):
         assert rebuilder.run((Change(ChangeKind.CONTENT, added.relative_to(site)),))
         rebuilder_of(site, tmp_path / f"fresh{round}")
         assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / f"fresh{round}")
+        assert folders_in(tmp_path / "served") == folders_in(tmp_path / f"fresh{round}")

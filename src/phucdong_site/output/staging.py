@@ -74,6 +74,7 @@ class Staging:
         self.written: dict[str, Path | None] = {}
         self.recycled = False        # staging in the output before last: files may be there
         self._folders: set[Path] = set()
+        self._made: list[Path] = []      # the folders this build made, outermost first
 
     def __enter__(self) -> Staging:
         _published.clear()
@@ -130,6 +131,11 @@ class Staging:
         """Put the staging folder back as the output before last, for the next build to
         stage in: its files are the old ones or this build's (the next one replaces what it
         does not find the same), and known_trees says which. Whether it could."""
+        # The record knows files only: a folder made for a file that never came (a link
+        # refused, the build stopped before the page was rendered) would be published empty.
+        for folder in reversed(self._made):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
         try:
             os.rename(self.path, self.previous)
         except OSError:
@@ -237,15 +243,18 @@ class Staging:
                         return False
             if self.recycled and _same_file(dest, stat):
                 return True             # staged last time as a link of this very file
-            # Only now: a folder made for a file not staged would stay, empty, in a
-            # folder kept for the next build, which knows only its files.
             self._make_parent(dest)
             temporary = self._temporary(dest)
             try:      # link the very file just compared, even if renamed meanwhile
                 os.link(f"/proc/self/fd/{fd}", temporary, follow_symlinks=True)
             except (OSError, NotImplementedError):     # no /proc; Windows' Python 3.14+
                 os.link(previous, temporary, follow_symlinks=False)
-            self._put(temporary, dest)
+            try:
+                self._put(temporary, dest)
+            except OSError:
+                with contextlib.suppress(OSError):   # not left in a folder kept for the next
+                    os.unlink(temporary)
+                raise
             return True
         except OSError:
             return False
@@ -282,14 +291,27 @@ class Staging:
         if folder in self._folders:
             return
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            self._make_folder(folder)
         except (FileExistsError, NotADirectoryError):
             for part in reversed([folder, *folder.parents]):
                 if part.is_relative_to(self.path) and part != self.path and (
                         part.is_symlink() or part.exists() and not part.is_dir()):
                     part.unlink()
-            folder.mkdir(parents=True, exist_ok=True)
+            self._make_folder(folder)
         self._folders.add(folder)
+
+    def _make_folder(self, folder: Path) -> None:
+        """FOLDER and the folders above it that are missing, each noted in _made."""
+        try:
+            os.mkdir(folder)
+        except FileNotFoundError:
+            self._make_folder(folder.parent)
+            os.mkdir(folder)
+        except FileExistsError:
+            if os.path.isdir(folder):
+                return
+            raise
+        self._made.append(folder)
 
     def _temporary(self, dest: Path) -> Path:
         # A new staging folder has nothing to replace: write in place.
