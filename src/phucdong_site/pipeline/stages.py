@@ -236,9 +236,8 @@ def _build(config: SiteConfig, progress: Progress, preview: bool,
         root = root_files(config.site_dir)
         env = site_environment(config, statics, planned.site, planned.index,
                                compiled=config.cache_dir / COMPILED_TEMPLATES)
-        staging = Staging(config.output_dir, preview=preview,
-                          trees_file=config.cache_dir / OUTPUT_TREES, progress=progress)
-        with staging:
+        with Staging(config.output_dir, preview=preview,
+                     trees_file=config.cache_dir / OUTPUT_TREES, progress=progress) as staging:
             page_cache = PageCache(config, statics, env.globals, sorted(site.scheduled),
                                    cache.article_digest)
             rendered = reuse_or_render(planned.pages, env, staging, page_cache, progress,
