@@ -354,14 +354,20 @@ def spawned(pids: set[int]) -> set[int]:
     return found
 
 
-def watch(build: subprocess.Popen, enough: int | None = None) -> tuple[set[int], set[int]]:
-    """Every process seen under BUILD, and the spawned workers among them, until it ends
-    or ENOUGH workers were seen."""
+def watch(build: subprocess.Popen, enough: int | None = None,
+          seconds: float = 60) -> tuple[set[int], set[int]]:
+    """Every process seen under BUILD, and the spawned workers among them, until it ends,
+    or ENOUGH workers were seen or SECONDS passed."""
     seen: set[int] = set()
     workers: set[int] = set()
+    deadline = time.monotonic() + seconds
     while build.poll() is None and (enough is None or len(workers) < enough):
+        if enough is not None and time.monotonic() > deadline:
+            break
         now = descendants(build.pid)
-        workers |= spawned(now - seen)
+        # Every pass looks again at each process not yet known as a worker: one caught
+        # between fork and exec still shows the build's own command line.
+        workers |= spawned(now - workers)
         seen |= now
         time.sleep(0.01)
     return seen, workers
