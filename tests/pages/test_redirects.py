@@ -174,6 +174,9 @@ def test_an_alias_inside_another_alias_is_refused(site):
     assert result.returncode == 1
     assert ("content/2021/a.md:4: aliases[1]: /old/a.html/b/ is the address of an old address "
             "in content/2021/a.md (aliases[0])") in result.stderr
+    # and the first, whose file would have to be a folder for the second's page
+    assert ("content/2021/a.md:4: aliases[0]: /old/a.html is the address of a folder of files "
+            "the build makes") in result.stderr
 
 
 def test_alias_with_dot_dot_is_refused_at_its_line(site):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
@@ -208,11 +209,13 @@ def alias_collisions(pages: Sequence[PageOutput], site: Site,
     does a Windows or macOS disk. The same file exactly is one_file_each's to report, and
     two aliases on one address clashes'."""
     redirects = [page for page in pages if isinstance(page.context.get("alias"), Alias)]
-    owners: dict[str, str] = {}          # lower-case file -> what writes it
+    if not redirects:
+        return []                # most sites: no page to check, none of the work below
+    # lower-case file -> what writes it: a page, told by its source only if it clashes
+    owners: dict[str, PageOutput | str] = {}
     for page in pages:
         if page.template != "redirect.html":
-            owners.setdefault(page.path.lower(), page.source.as_posix() if page.source
-                              else _("a page the site makes"))
+            owners.setdefault(page.path.lower(), page)
     feeds = (*(f"{category.url}rss.xml" for category in index.categories),
              *([REGISTER_FEED] if site.register else []))
     for path in (*SITE_FILES, *feeds,
@@ -222,28 +225,41 @@ def alias_collisions(pages: Sequence[PageOutput], site: Site,
     aliased: dict[str, PageOutput] = {}
     for page in redirects:
         aliased.setdefault(page.path.lower(), page)
-    holding = {folder for path in (*owners, *aliased) for folder in _folders(path)}
+    written = sorted((*owners, *aliased))
     errors = []
     for page in redirects:
         alias, file = page.context["alias"], page.path.lower()
         if page.path in exact:
             continue                     # one_file_each reports it, naming the page
-        clash = owners.get(file)
+        clash = _owner(owners.get(file))
         for folder in _folders(file):
             inside = folder.rstrip("/")
             if clash is None and inside in owners:
-                clash = owners[inside]
+                clash = _owner(owners[inside])
             elif clash is None and inside in aliased:
                 other = aliased[inside].context["alias"]
                 clash = _("an old address in {path} ({field})").format(
                     path=other.source.as_posix(), field=other.field)
-        if clash is None and (f"{file}/" in holding or file.startswith(SITE_FOLDERS)):
+        if clash is None and (_holds(written, f"{file}/") or file.startswith(SITE_FOLDERS)):
             clash = _("a folder of files the build makes")
         if clash is not None:
             errors.append(alias.error(_("/{alias} is the address of {others}").format(
                 alias=alias.path, others=clash), _(
                     "an old address must be one no page has now: remove it from aliases:")))
     return errors
+
+
+def _owner(owner: PageOutput | str | None) -> str | None:
+    """What writes a file, in an alias's problem: a page's source, or what the site makes."""
+    if isinstance(owner, PageOutput):
+        return owner.source.as_posix() if owner.source else _("a page the site makes")
+    return owner
+
+
+def _holds(written: list[str], folder: str) -> bool:
+    """Some path of WRITTEN (sorted) is inside FOLDER: the first at or after it says."""
+    at = bisect_left(written, folder)
+    return at < len(written) and written[at].startswith(folder)
 
 
 def _folders(path: str) -> list[str]:
