@@ -91,11 +91,13 @@ def test_discover_finds_articles_but_not_hidden_files_folders_or_linked_folders(
     from phucdong_site.content.load import discover
     content = tmp_path / "content"
     for name in ("a.md", "2024/b.md", ".hidden/c.md", "_nhap/d.md", "2024/_e.md",
-                 "2024/.f.md", "2024/ghi-chu.txt", "elsewhere/g.md"):
+                 "2024/.f.md", "2024/ghi-chu.txt", "elsewhere/g.md", "2024-cu/j.md"):
         (content / name).parent.mkdir(parents=True, exist_ok=True)
         (content / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
     (content / "2024" / "h.md").mkdir()                               # a folder, not a file
     (content / "linked").symlink_to(content / "elsewhere", target_is_directory=True)
     (content / "2024" / "i.md").symlink_to(content / "a.md")           # a linked file is read
+    (content / "2024" / "k.md").symlink_to(content / "gone.md")        # a broken link is not
     found = [path.relative_to(content).as_posix() for path in discover(content)]
-    assert found == ["2024/b.md", "2024/i.md", "a.md", "elsewhere/g.md"]
+    # in the order of paths, part by part: 2024/ before 2024-cu/, though "/" > "-"
+    assert found == ["2024/b.md", "2024/i.md", "2024-cu/j.md", "a.md", "elsewhere/g.md"]

@@ -29,27 +29,58 @@ from phucdong_site.text import number_key
 
 def discover(content_dir: Path, skip: tuple[str, ...] = (PAGES_FOLDER, DOCUMENTS_FOLDER),
              misnamed: list[Path] | None = None) -> list[Path]:
-    """Every Markdown file under CONTENT_DIR, sorted; hidden files and folders skipped, and
-    the top folders SKIP (the pages' and the documents', when looking for articles). A file
-    whose path under CONTENT_DIR is not UTF-8 is left out, and added to MISNAMED."""
+    """Every Markdown file under CONTENT_DIR, sorted as paths sort; hidden files and folders
+    skipped, and the top folders SKIP (the pages' and the documents', when looking for
+    articles). A file whose path under CONTENT_DIR is not UTF-8 is left out, and added to
+    MISNAMED. Like Path.rglob, it does not follow linked folders, and passes over a folder
+    it cannot read."""
     if not content_dir.is_dir():
         return []
-    found = []
-    # os.walk rather than Path.rglob and relative_to, every rebuild's first step: 0.05 s
-    # instead of 0.08 at 10,000 files. Like rglob, it does not follow linked folders.
-    for folder, subfolders, files in os.walk(content_dir):
-        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))
-                         and not (folder == str(content_dir) and name in skip)]
-        for name in files:
-            if name.endswith(".md") and not name.startswith((".", "_")):
-                path = os.path.join(folder, name)
-                if not os.path.isfile(path):
-                    continue
-                if _is_utf8(path[len(str(content_dir)):]):
-                    found.append(Path(path))
-                elif misnamed is not None:
-                    misnamed.append(Path(path))
-    return sorted(found)
+    top = str(content_dir)
+    found: list[str] = []
+    # Every rebuild's first step. Directory entries say which are files without a stat of
+    # each, and strings sort faster than Paths: 33-44 ms instead of 78-98 at 10,000
+    # files (os.walk, os.path.isfile and sorted Paths); making the Paths is most of the rest.
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith((".", "_")):
+                        continue
+                    if _is_folder(entry):
+                        if not (folder == top and name in skip):
+                            folders.append(entry.path)
+                    elif name.endswith(".md") and _is_file(entry):
+                        found.append(entry.path)
+        except OSError:
+            continue
+    kept = []
+    for path in found:
+        if _is_utf8(path[len(top):]):
+            kept.append(path)
+        elif misnamed is not None:
+            misnamed.append(Path(path))
+    # The order of Paths: part by part, without capitals where the system ignores them.
+    kept.sort(key=lambda path: os.path.normcase(path[len(top):]).split(os.sep))
+    return [Path(path) for path in kept]
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """A file, or a link to one (not a broken link, a folder, or a device)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _is_utf8(name: str) -> bool:
