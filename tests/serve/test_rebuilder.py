@@ -76,15 +76,16 @@ def test_a_build_dropped_for_a_newer_save_is_built_with_it(tmp_path):
 
 class Slow(Progress):
     """A build with a long stretch between two of its steps, as a large site's planning or
-    search index: 3 s as its pages' render starts."""
+    search index: as its pages' render starts, until released (30 s at most)."""
 
     def __init__(self) -> None:
         self.inside = threading.Event()
+        self.released = threading.Event()
 
     def stage(self, name: str, total: int) -> None:
         if name == "render":
             self.inside.set()
-            time.sleep(3)
+            self.released.wait(30)
             self.inside.clear()
 
 
@@ -93,7 +94,9 @@ def test_a_body_saved_during_a_build_is_shown_before_that_build_would_end(tmp_pa
     generate(site, articles=40, seed=5)
     state = BuildState()
     slow = Slow()
+    slow.released.set()                  # the first build, before any save, is not held
     rebuilder = rebuilder_of(site, tmp_path / "served", slow, state)
+    slow.released.clear()
     watcher = Watcher(site)
     watcher.start()
     loop = threading.Thread(target=_rebuild_loop, args=(watcher, rebuilder), daemon=True)
@@ -106,17 +109,19 @@ def test_a_body_saved_during_a_build_is_shown_before_that_build_would_end(tmp_pa
         saved = time.monotonic()
         edit(site, second, r"\Z", "\nĐoạn cuối mới thêm.\n")
         text = "Đoạn cuối mới thêm.".encode()
-        assert wait_until(lambda: any(text in page for page in state.ahead.values()), 10)
-        shown_after = time.monotonic() - saved
-        # Shown beside the first save's build, which was then dropped for both together.
+        assert wait_until(lambda: any(text in page for page in state.ahead.values()), 30)
+        # Shown beside the first save's build, still between two of its steps (it is then
+        # dropped for both together): not after it.
+        assert slow.inside.is_set(), time.monotonic() - saved
         assert state.generation == generation and state.building
-        assert shown_after < 1.0, shown_after
+        slow.released.set()
         assert wait_until(lambda: not state.building, 60)
         assert state.generation == generation + 1
         served = tree_bytes(tmp_path / "served")
         assert any(text in data for data in served.values())
         assert any("Đoạn đầu tiên được thêm.".encode() in data for data in served.values())
     finally:
+        slow.released.set()
         watcher.stop()
         loop.join(timeout=15)
 
