@@ -71,7 +71,8 @@ def test_ctrl_c_while_the_program_starts_is_one_line(site):
     program = seconds_to_run("import phucdong_site.cli")
     assert program > 2 * python, (python, program)
     interrupted = 0
-    for share in (0.1, 0.3, 0.5, 0.7):
+    # not sooner: a start delayed by a loaded machine would take the signal in Python's own
+    for share in (0.3, 0.5, 0.7):
         build = start_build(site.root)
         delay = 1.5 * python + share * (program - 1.5 * python)
         time.sleep(delay)
