@@ -1,5 +1,6 @@
-"""serve's first look: a body edit's pages, rendered from the last build's plan, are the
-very bytes the whole build then writes; any other edit waits for the whole build."""
+"""serve's first look: the pages of a body edit, or of a title edit that keeps the address,
+rendered from the last build's plan, are the very bytes the whole build then writes; any
+other edit waits for the whole build."""
 
 from __future__ import annotations
 
@@ -51,11 +52,30 @@ def test_a_body_edit_is_shown_first_as_the_build_then_writes_it(tmp_path):
             assert (config.output_dir / path).read_bytes() == page
 
 
+def test_a_title_edit_that_keeps_the_address_is_shown_first_as_the_build_then_writes_it(
+        tmp_path):
+    config, warm, article = served_site(tmp_path)
+    # a fixed address, and an old one whose redirect page names the title too
+    rewrite(article, r"^title: ", "slug: dia-chi-giu-nguyen\naliases: [/tin-cu/bai-1.html]\n"
+            "title: ")
+    build(config, preview=True, warm=warm)
+    for title in ("Tiêu đề đã sửa lần một", "Tiêu đề: sửa lần hai, có dấu hai chấm"):
+        rewrite(article, r"^title: .*$", f'title: "{title}"')
+        pages = warm.first_look(config, [article.relative_to(config.site_dir)])
+        assert pages is not None and len(pages) == 2 and "tin-cu/bai-1.html" in pages
+        assert any(path.endswith("/dia-chi-giu-nguyen/index.html") for path in pages), pages
+        assert all(title.encode() in page for page in pages.values())
+        report = build(config, preview=True, warm=warm)
+        assert report.rendered > len(pages)     # its listings and neighbours follow
+        for path, page in pages.items():
+            assert (config.output_dir / path).read_bytes() == page, path
+
+
 def test_any_other_edit_waits_for_the_whole_build(tmp_path):
     config, warm, article = served_site(tmp_path)
     relative = article.relative_to(config.site_dir)
     rewrite(article, r"^title: .*$", 'title: "Tiêu đề đã sửa"')
-    assert warm.first_look(config, [relative]) is None
+    assert warm.first_look(config, [relative]) is None      # its address follows its title
     build(config, preview=True, warm=warm)
     rewrite(article, r"^date: .*$", "date: 2020-02-29 07:30")
     assert warm.first_look(config, [relative]) is None

@@ -14,7 +14,7 @@ from phucdong_site.pages.indexes import (
 )
 from phucdong_site.pages.listings import all_related, related_inputs
 from phucdong_site.pages.menu import MenuLink, Menus
-from phucdong_site.pages.plan import RELATED_COUNT, PageOutput, plan_pages
+from phucdong_site.pages.plan import RELATED_COUNT, PageOutput, plan_pages, retitled
 from phucdong_site.pages.redirects import MAP_FILE, aliases, redirect_map
 from phucdong_site.pages.register_index import REGISTER_INDEX_DIR, register_index_files
 from phucdong_site.pages.structured_data import (
@@ -31,5 +31,5 @@ __all__ = [
     "PageOutput", "REGISTER_INDEX_DIR", "RELATED_COUNT", "SiteIndex", "Tag", "aliases",
     "all_related", "breadcrumb_list", "build_index", "feed_files", "identity_files", "legislation",
     "news_article", "plan_pages", "redirect_map", "register_index_files", "related_inputs",
-    "robots", "script_json", "sitemap", "tag_slug", "tag_url",
+    "retitled", "robots", "script_json", "sitemap", "tag_slug", "tag_url",
 ]

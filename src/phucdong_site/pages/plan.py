@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from phucdong_site.config import SiteConfig
@@ -130,6 +131,24 @@ def article_pages(s: Planned) -> list[PageOutput]:
             "expired": id(article) in gone,
         }, article.source, lastmod=article.published, in_sitemap=id(article) not in gone))
     return pages
+
+
+def retitled(page: PageOutput, old: Article, new: Article) -> PageOutput | None:
+    """PAGE, one of OLD's own as planned (its page, or an old address's redirect page), as
+    it would be planned for NEW: the same article at the same address under another title.
+    Its other articles, category and neighbours are the plan's still; its breadcrumb and
+    the redirect's title follow. None for a page of a kind planned here otherwise."""
+    context = {name: new if value is old else value for name, value in page.context.items()}
+    if page.template == "article.html" and context.get("article") is new:
+        *above, own = context["breadcrumbs"]
+        if own != Crumb(old.title, old.url):
+            return None
+        context["breadcrumbs"] = (*above, Crumb(new.title, new.url))
+    elif page.template == "redirect.html" and context.get("title") == old.title:
+        context["title"] = new.title
+    else:
+        return None
+    return replace(page, context=context)
 
 
 def content_pages(s: Planned) -> list[PageOutput]:
