@@ -33,7 +33,7 @@ def discover(content_dir: Path, skip: tuple[str, ...] = (PAGES_FOLDER, DOCUMENTS
     skipped, and the top folders SKIP (the pages' and the documents', when looking for
     articles). A file whose path under CONTENT_DIR is not UTF-8 is left out, and added to
     MISNAMED. Like Path.rglob, it does not follow linked folders, and passes over a folder
-    it cannot read."""
+    it cannot list; a file listed that cannot be read is the parse's to report."""
     if not content_dir.is_dir():
         return []
     top = str(content_dir)
@@ -63,8 +63,10 @@ def discover(content_dir: Path, skip: tuple[str, ...] = (PAGES_FOLDER, DOCUMENTS
             kept.append(path)
         elif misnamed is not None:
             misnamed.append(Path(path))
-    # The order of Paths: part by part, without capitals where the system ignores them.
-    kept.sort(key=lambda path: os.path.normcase(path[len(top):]).split(os.sep))
+    # The order of Paths: part by part, folded as pathlib folds where the system ignores
+    # capitals (str.lower, not Windows' own mapping, which normcase uses).
+    fold = str.lower if os.path.normcase("Aa") != "Aa" else str
+    kept.sort(key=lambda path: fold(path[len(top):]).split(os.sep))
     return [Path(path) for path in kept]
 
 
