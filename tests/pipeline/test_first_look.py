@@ -71,6 +71,29 @@ def test_a_title_edit_that_keeps_the_address_is_shown_first_as_the_build_then_wr
             assert (config.output_dir / path).read_bytes() == page, path
 
 
+def test_articles_edited_together_show_each_other_new_on_the_pages_shown_first(tmp_path):
+    config, warm, _article = served_site(tmp_path)
+    # an article, its older neighbour, and one of its related articles, edited in one save
+    page = next(page for page in warm.last.pages if page.template == "article.html"
+                and page.context["older"] and page.context["related"]
+                and page.context["related"][0] is not page.context["older"])
+    together = (page.context["article"], page.context["older"], page.context["related"][0])
+    for article in together:             # their addresses stay when their titles change
+        rewrite(config.site_dir / article.source, r"^title: ",
+                f"slug: {article.slug}\ntitle: ")
+    build(config, preview=True, warm=warm)
+    titles = [f"Tiêu đề mới của bài {number}" for number in range(len(together))]
+    for article, title in zip(together, titles):
+        rewrite(config.site_dir / article.source, r"^title: .*$", f'title: "{title}"')
+    pages = warm.first_look(config, [article.source for article in together])
+    assert pages is not None
+    own = next(html for path, html in pages.items() if path.startswith(together[0].url))
+    assert all(title.encode() in own for title in titles)   # its neighbour and related too
+    build(config, preview=True, warm=warm)
+    for path, html in pages.items():
+        assert (config.output_dir / path).read_bytes() == html, path
+
+
 def test_any_other_edit_waits_for_the_whole_build(tmp_path):
     config, warm, article = served_site(tmp_path)
     relative = article.relative_to(config.site_dir)

@@ -133,12 +133,20 @@ def article_pages(s: Planned) -> list[PageOutput]:
     return pages
 
 
-def retitled(page: PageOutput, old: Article, new: Article) -> PageOutput | None:
+def retitled(page: PageOutput, old: Article, new: Article,
+             edited: Mapping[int, Article]) -> PageOutput | None:
     """PAGE, one of OLD's own as planned (its page, or an old address's redirect page), as
-    it would be planned for NEW: the same article at the same address under another title.
-    Its other articles, category and neighbours are the plan's still; its breadcrumb and
-    the redirect's title follow. None for a page of a kind planned here otherwise."""
-    context = {name: new if value is old else value for name, value in page.context.items()}
+    it would be planned for NEW: the same article at the same address, its title or body
+    edited. EDITED: each article edited with it, by the id of the one planned (OLD among
+    them), so that neighbours and related articles edited too are shown new. Its category
+    and the order of articles are the plan's still; its breadcrumb and the redirect's title
+    follow the title. None for a page of a kind planned here otherwise."""
+    def edited_in(value: object) -> object:
+        if type(value) in (list, tuple):         # related articles, breadcrumbs
+            return type(value)(edited.get(id(item), item) for item in value)
+        return edited.get(id(value), value)
+
+    context = {name: edited_in(value) for name, value in page.context.items()}
     if page.template == "article.html" and context.get("article") is new:
         *above, own = context["breadcrumbs"]
         if own != Crumb(old.title, old.url):

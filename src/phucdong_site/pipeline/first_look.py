@@ -82,11 +82,13 @@ def first_look(last: LastBuild | None, config: SiteConfig, edited: list[Path],
     site = link_sources(dataclasses.replace(last.site, articles=tuple(
         replaced.get(id(article), article) for article in last.site.articles)), config)
     sources = set(edited)
-    fresh = {article.source: article for article in site.articles if article.source in sources}
+    fresh = {id(by_source[article.source]): article for article in site.articles
+             if article.source in sources}
     pages = []
     for page in last.pages:
         if page.source in sources:
-            planned = retitled(page, by_source[page.source], fresh[page.source])
+            old = by_source[page.source]
+            planned = retitled(page, old, fresh[id(old)], fresh)
             if planned is None:
                 return None
             pages.append(planned)
