@@ -67,6 +67,19 @@ class Served:
         raise AssertionError(f"{path} did not change as expected within {timeout} s:\n"
                              f"{text[-2000:]}\n--- serve stderr:\n{self.stderr()}")
 
+    def settled(self, builds: int, timeout: float = 120) -> dict:
+        """serve's status once a build after the BUILDS-th is over and no other follows."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.status()
+            if status["builds"] > builds and not status["building"]:
+                time.sleep(0.6)      # longer than the watcher's quiet time: a second batch shows
+                again = self.status()
+                if again["builds"] == status["builds"] and not again["building"]:
+                    return again
+            time.sleep(0.05)
+        raise AssertionError(f"serve did not finish a build:\n{self.stderr()}")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

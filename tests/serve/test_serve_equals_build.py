@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -23,20 +22,6 @@ from test_incremental import EDITS  # noqa: E402
 
 SCRIPT = re.compile(r"<script data-phucdong-serve>.*?</script>", re.S)   # serve's own
 PRECOMPRESSED = (".gz", ".br")   # build's copies for nginx; serve compresses nothing
-
-
-def settled(served: Served, builds: int, timeout: float = 120) -> dict:
-    """serve's status once a build after the BUILDS-th is over and no other follows."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = served.status()
-        if status["builds"] > builds and not status["building"]:
-            time.sleep(0.6)      # longer than the watcher's quiet time: a second batch shows
-            again = served.status()
-            if again["builds"] == status["builds"] and not again["building"]:
-                return again
-        time.sleep(0.05)
-    raise AssertionError(f"serve did not finish a build:\n{served.stderr()}")
 
 
 def clean_build(site: Path, where: Path, base_url: str) -> dict[str, bytes]:
@@ -71,7 +56,7 @@ def test_serve_shows_a_clean_build_after_each_kind_of_edit(tmp_path):
         status = served.status()
         for edit in EDITS:
             edit(site)
-            status = settled(served, status["builds"])
+            status = served.settled(status["builds"])
             assert status["ok"], (edit.__name__, status["errors"])
             expected = clean_build(site, tmp_path / "clean", served.url)
             shown = tree_bytes(site / ".cache" / "serve")
