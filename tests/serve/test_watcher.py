@@ -49,6 +49,19 @@ def test_a_burst_of_saves_comes_out_as_one_batch(tmp_path: Path):
         watcher.stop()
 
 
+def batch_after(watcher: Watcher, act, seconds: float = 20):
+    """The first batch after ACT, done again each second until one comes: a watch the
+    watcher has just been told to add may take a moment on a loaded machine, and a
+    fixed wait can be too short. Never a batch within SECONDS: None."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        act()
+        batch = watcher.next_batch(timeout=1.0)
+        if batch:
+            return batch
+    return None
+
+
 def test_the_logo_is_watched_where_site_toml_puts_it(tmp_path: Path):
     """The icons are made from the logo: a new logo, or the logo setting moved, rebuilds."""
     (tmp_path / "content").mkdir()
@@ -59,18 +72,17 @@ def test_the_logo_is_watched_where_site_toml_puts_it(tmp_path: Path):
     watcher = Watcher(tmp_path, logo=lambda: logo["now"])
     watcher.start()
     try:
-        time.sleep(0.3)
-        (tmp_path / "anh" / "logo.png").write_bytes(b"2")
-        (tmp_path / "anh" / "khac.png").write_bytes(b"2")       # not the logo: not read
-        batch = watcher.next_batch(timeout=10)
+        def new_logo() -> None:
+            (tmp_path / "anh" / "logo.png").write_bytes(b"2")
+            (tmp_path / "anh" / "khac.png").write_bytes(b"2")   # not the logo: not read
+        batch = batch_after(watcher, new_logo)
         assert batch and {(c.kind, c.path.as_posix()) for c in batch} == {
             (ChangeKind.CONFIG, "anh/logo.png")}
         logo["now"] = Path("bieu-trung/logo.png")
         (tmp_path / "site.toml").write_text('logo = "bieu-trung/logo.png"\n', encoding="utf-8")
         assert watcher.next_batch(timeout=10)                   # site.toml itself
-        time.sleep(0.3)
-        (tmp_path / "bieu-trung" / "logo.png").write_bytes(b"3")
-        batch = watcher.next_batch(timeout=10)
+        batch = batch_after(watcher, lambda: (tmp_path / "bieu-trung" / "logo.png")
+                            .write_bytes(b"3"))
         assert batch and {(c.kind, c.path.as_posix()) for c in batch} == {
             (ChangeKind.CONFIG, "bieu-trung/logo.png")}
     finally:
@@ -84,14 +96,17 @@ def test_the_counted_views_are_watched_even_when_data_comes_later(tmp_path: Path
     watcher = Watcher(tmp_path)
     watcher.start()
     try:
-        time.sleep(0.3)
+        # the watches are in place once a save in content/ is seen
+        assert batch_after(watcher, lambda: (tmp_path / "content" / "a.md").write_text(
+            "x", encoding="utf-8"))
         (tmp_path / "data").mkdir()
         assert watcher.next_batch(timeout=10)                   # the folder, made
-        time.sleep(0.3)                                         # and now watched
-        hidden = tmp_path / "data" / ".luot-xem.csv.tmp-4242"
-        hidden.write_text("date,path,views\n2026-12-01,/a/,1\n", encoding="utf-8")
-        hidden.replace(tmp_path / "data" / "luot-xem.csv")
-        batch = watcher.next_batch(timeout=10)
+
+        def count() -> None:                                    # as `views` writes it
+            hidden = tmp_path / "data" / ".luot-xem.csv.tmp-4242"
+            hidden.write_text("date,path,views\n2026-12-01,/a/,1\n", encoding="utf-8")
+            hidden.replace(tmp_path / "data" / "luot-xem.csv")
+        batch = batch_after(watcher, count)                     # once data/ is watched too
         assert batch and {(c.kind, c.path.as_posix()) for c in batch} == {
             (ChangeKind.DATA, "data/luot-xem.csv")}
     finally:
