@@ -618,8 +618,8 @@ class Rebuilder:
 
     def look(self) -> dict[str, bytes] | None:
         """The pages of the edited articles, shown at once when only their bodies or titles
-        changed, at the same address (first_look), or None. serve's loop looks as soon as a save is taken, beside the
-        build under way (dropped at its next step), not after it."""
+        changed, at the same address (first_look), or None. serve's loop looks as soon as a
+        save is taken, beside the build under way (dropped at its next step), not after it."""
         with self._taking:
             changes = tuple(self.unbuilt)
         if not changes or self.state.errors or any(
